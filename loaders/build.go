@@ -1,0 +1,439 @@
+package loaders
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/policygraph/policygraph/graph"
+)
+
+// Extract reads one document and returns the graph facts it states: the
+// whole pipeline, normalise -> structure -> mentions -> resolve -> relate,
+// without writing anything.
+func Extract(ctx context.Context, gz *Gazetteer, file string, raw []byte, meta Meta) (*graph.DocumentGraph, error) {
+	text, enc, err := Normalize(file, raw)
+	if err != nil {
+		return nil, err
+	}
+	d := Structure(gz, file, text, meta)
+	b := newBuilder(gz, d, file, enc, text)
+	group := 0
+	for pi := range d.Paragraphs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p := &d.Paragraphs[pi]
+		pc := paraContext{}
+		for si := range p.Sentences {
+			st := &p.Sentences[si]
+			var sent []mention
+			for _, c := range st.Clauses {
+				ms := gz.mentionsIn(d, c)
+				ms = gz.expand(d, c, ms, &group)
+				stages := gz.stageOf(d, c, ms)
+				for i := range ms {
+					if ms[i].kind == mInitiative {
+						ms[i].stage = stages[ms[i].group]
+					}
+				}
+				ms = append(ms, gz.targetsIn(d, c)...)
+				sent = append(sent, ms...)
+				b.clause(p, st, c, ms)
+			}
+			// the lead phrase and the sentence after it set the paragraph's topic
+			if si <= 1 || (si == 0 && p.Lead != "") {
+				pc.learn(sent, si == 0 && p.Lead != "")
+			}
+			b.sentence(p, st, sent, &pc)
+		}
+	}
+	return b.graph(), nil
+}
+
+// paraContext is what a paragraph is about, from its lead and first sentence.
+type paraContext struct {
+	region      *Place
+	regionWhy   string
+	programmes  []mention
+	initiatives []string // IDs of initiatives named in the lead
+	lead        bool
+}
+
+func (pc *paraContext) learn(ms []mention, lead bool) {
+	for _, m := range ms {
+		switch m.kind {
+		case mPlace:
+			if pc.region == nil && m.places[0].isRegion() {
+				pc.region, pc.regionWhy = m.places[0], m.name
+			}
+		case mProgramme:
+			if pc.region == nil && m.named != nil && m.named.Region != nil {
+				pc.region, pc.regionWhy = m.named.Region, m.name
+			}
+			pc.programmes = append(pc.programmes, m)
+		}
+	}
+	pc.lead = pc.lead || lead
+}
+
+// builder collects the entities, facts and mentions of one document.
+type builder struct {
+	gz       *Gazetteer
+	d        *Doc
+	g        *graph.DocumentGraph
+	entities map[string]*graph.Entity
+	facts    map[string]bool
+	issuer   string // body ID of the issuer
+	place    *Place
+}
+
+func newBuilder(gz *Gazetteer, d *Doc, file, enc, text string) *builder {
+	sum := sha256.Sum256([]byte(text))
+	base := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	doc := graph.Document{
+		ID: graph.EntityID(graph.KindDocument, graph.Key(base)), Title: d.Title, Year: d.Year, Issuer: d.Issuer,
+		Source: filepath.Base(file), Hash: hex.EncodeToString(sum[:]), Encoding: enc, Chars: len(d.Text),
+		Sections: d.Sections,
+	}
+	if doc.Title == "" {
+		doc.Title = base
+	}
+	b := &builder{gz: gz, d: d, g: &graph.DocumentGraph{Document: doc}, entities: map[string]*graph.Entity{},
+		facts: map[string]bool{}, place: d.Place}
+	if d.Place != nil {
+		b.g.Document.Place = b.addPlace(d.Place)
+		b.fact(doc.ID, d.Place.ID, graph.RelAbout, "", true, "document place", b.docEvidence())
+	} else {
+		b.g.Warnings = append(b.g.Warnings, "no place found for the document: give --place to tie its initiatives to one")
+	}
+	if d.Issuer != "" {
+		b.issuer = b.addBody(d.Issuer, "government")
+		b.fact(doc.ID, b.issuer, graph.RelIssuedBy, "", true, "document issuer", b.docEvidence())
+	}
+	return b
+}
+
+func (b *builder) docEvidence() graph.Evidence {
+	return graph.Evidence{Document: b.g.Document.ID, Section: "", Text: b.g.Document.Title}
+}
+
+func (b *builder) evidence(p *Paragraph, st *Sentence, sp Span) graph.Evidence {
+	return graph.Evidence{Document: b.g.Document.ID, Section: b.d.SectionLabel(p), Paragraph: p.Index,
+		Sentence: st.Index, Start: sp.Start, End: sp.End, Text: string(b.d.Text[st.Start:st.End])}
+}
+
+func (b *builder) entity(e graph.Entity) *graph.Entity {
+	if old, ok := b.entities[e.ID]; ok {
+		if e.Name != old.Name && e.Name != "" {
+			addAlias(old, e.Name)
+		}
+		for _, a := range e.Aliases {
+			addAlias(old, a)
+		}
+		return old
+	}
+	b.entities[e.ID] = &e
+	return &e
+}
+
+func addAlias(e *graph.Entity, a string) {
+	if a == e.Name {
+		return
+	}
+	for _, x := range e.Aliases {
+		if x == a {
+			return
+		}
+	}
+	e.Aliases = append(e.Aliases, a)
+}
+
+// addPlace adds p with its parents and members, and their membership facts.
+func (b *builder) addPlace(p *Place) string {
+	if _, ok := b.entities[p.ID]; ok {
+		return p.ID
+	}
+	b.entity(p.Entity())
+	ev := graph.Evidence{Document: b.g.Document.ID, Section: p.Source, Text: p.Row}
+	if p.Parent != nil {
+		b.addPlace(p.Parent)
+		b.fact(p.ID, p.Parent.ID, graph.RelPartOf, "", true, "gazetteer "+p.Source, ev)
+	}
+	for _, m := range p.Members {
+		b.addPlace(m)
+		b.fact(m.ID, p.ID, graph.RelPartOf, "", true, "gazetteer "+p.Source, ev)
+	}
+	return p.ID
+}
+
+func (b *builder) addBody(name, typ string) string {
+	id := graph.EntityID(graph.KindBody, graph.Key(name))
+	b.entity(graph.Entity{ID: id, Kind: graph.KindBody, Name: name, Type: typ})
+	return id
+}
+
+func (b *builder) addNamed(kind graph.Kind, m mention) string {
+	name, typ := m.name, ""
+	var aliases []string
+	if m.named != nil {
+		name, typ, aliases = m.named.Name, m.named.Type, m.named.Aliases
+	}
+	id := graph.EntityID(kind, graph.Key(name))
+	e := b.entity(graph.Entity{ID: id, Kind: kind, Name: name, Type: typ})
+	for _, a := range aliases {
+		addAlias(e, strings.Trim(a, `"`))
+	}
+	if m.name != name {
+		addAlias(e, m.name)
+	}
+	return id
+}
+
+func (b *builder) fact(from, to string, rel graph.Relation, via string, inferred bool, rule string, ev graph.Evidence) {
+	key := from + "|" + string(rel) + "|" + to + "|" + via + "|" + strconv.Itoa(ev.Start) + "|" + strconv.Itoa(ev.Sentence)
+	if from == to || b.facts[key] {
+		return
+	}
+	b.facts[key] = true
+	b.g.Facts = append(b.g.Facts, graph.Fact{From: from, To: to, Relation: rel, Via: via, Inferred: inferred,
+		Rule: rule, Evidence: ev})
+}
+
+// initiativeID adds the initiative of mention m and returns its ID.
+func (b *builder) initiativeID(m *mention) string {
+	name := strings.TrimSpace(m.name)
+	id := graph.EntityID(graph.KindInitiative, graph.Key(name))
+	b.entity(graph.Entity{ID: id, Kind: graph.KindInitiative, Name: name, Category: m.category})
+	return id
+}
+
+// clause relates the mentions of one clause: places stated beside an
+// initiative in the same clause are where it is.
+func (b *builder) clause(p *Paragraph, st *Sentence, c Span, ms []mention) {
+	var free []*Place
+	for _, m := range ms {
+		if m.kind == mPlace {
+			free = append(free, m.places...)
+		}
+	}
+	for i := range ms {
+		m := &ms[i]
+		if m.kind != mInitiative || m.generic {
+			continue
+		}
+		id := b.initiativeID(m)
+		ev := b.evidence(p, st, m.span)
+		for _, pl := range free {
+			b.tie(id, pl, graph.RelLocatedIn, false, "", ev)
+		}
+	}
+}
+
+// tie links an initiative to a place and, through a region, to each member.
+func (b *builder) tie(id string, pl *Place, rel graph.Relation, inferred bool, rule string, ev graph.Evidence) {
+	b.addPlace(pl)
+	b.fact(id, pl.ID, rel, "", inferred, rule, ev)
+	if pl.isRegion() {
+		for _, m := range pl.Members {
+			b.fact(id, m.ID, rel, pl.ID, inferred, rule, ev)
+		}
+	}
+}
+
+// sentence relates the mentions of one sentence.
+func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraContext) {
+	var inits []string
+	var initMentions []*mention
+	var bodies []string
+	for i := range ms {
+		m := &ms[i]
+		ev := b.evidence(p, st, m.span)
+		switch m.kind {
+		case mInitiative:
+			if m.generic {
+				continue
+			}
+			id := b.initiativeID(m)
+			inits = append(inits, id)
+			initMentions = append(initMentions, m)
+			h := m.stage
+			b.g.Mentions = append(b.g.Mentions, graph.Mention{Entity: id, Stage: h.stage, Cue: h.cue,
+				Year: b.d.Year, Evidence: ev})
+			b.placesOf(id, m, ev, pc)
+			if p.Lead != "" && st.Start == p.Start {
+				pc.initiatives = append(pc.initiatives, id)
+			}
+		case mProgramme:
+			id := b.addNamed(graph.KindProgramme, *m)
+			b.g.Mentions = append(b.g.Mentions, graph.Mention{Entity: id, Year: b.d.Year, Evidence: ev})
+		case mBody:
+			id := b.addNamed(graph.KindBody, *m)
+			bodies = append(bodies, id)
+			b.g.Mentions = append(b.g.Mentions, graph.Mention{Entity: id, Year: b.d.Year, Evidence: ev})
+		case mPlace:
+			b.addPlace(m.places[0])
+			b.g.Mentions = append(b.g.Mentions, graph.Mention{Entity: m.places[0].ID, Year: b.d.Year, Evidence: ev})
+		}
+	}
+	sentEv := func(m *mention) graph.Evidence { return b.evidence(p, st, m.span) }
+	text := string(b.d.Text[st.Start:st.End])
+	// programmes stated in the sentence, else the paragraph's
+	for i := range ms {
+		if ms[i].kind != mProgramme {
+			continue
+		}
+		pid := b.addNamed(graph.KindProgramme, ms[i])
+		for k, id := range inits {
+			b.fact(id, pid, graph.RelUnderProgramme, "", false, "", sentEv(initMentions[k]))
+		}
+	}
+	for _, pm := range pc.programmes {
+		pid := b.addNamed(graph.KindProgramme, pm)
+		for k, id := range inits {
+			b.fact(id, pid, graph.RelUnderProgramme, "", true, "paragraph context: "+pm.name, sentEv(initMentions[k]))
+		}
+	}
+	// bodies: a role cue says how; otherwise they coordinate
+	role := graph.RelCoordinates
+	switch {
+	case strings.Contains(text, "牵头"):
+		role = graph.RelLeads
+	case strings.Contains(text, "共建") || strings.Contains(text, "配合") || strings.Contains(text, "联合"):
+		role = graph.RelCoBuilds
+	}
+	for _, bid := range bodies {
+		targets, inferred, rule := inits, false, ""
+		if len(targets) == 0 && len(pc.initiatives) > 0 {
+			targets, inferred, rule = pc.initiatives, true, "paragraph context: "+p.Lead
+		}
+		for _, id := range targets {
+			b.fact(bid, id, role, "", inferred, rule, b.evidence(p, st, Span{st.Start, st.End}))
+		}
+		for _, other := range bodies {
+			if other > bid {
+				b.fact(bid, other, graph.RelCooperates, "", false, "", b.evidence(p, st, Span{st.Start, st.End}))
+			}
+		}
+	}
+	for k, id := range inits {
+		m := initMentions[k]
+		ev := sentEv(m)
+		if b.issuer != "" {
+			b.fact(b.issuer, id, graph.RelLeads, "", true, "document issuer owns its tasks", ev)
+		}
+		for _, r := range b.gz.sectors {
+			if strings.Contains(m.name, r.keyword) && b.place != nil && !b.place.isRegion() {
+				dept := b.addBody(b.place.Name+r.department, "agency")
+				b.fact(dept, id, graph.RelCoBuilds, "", true, "sector table "+r.source+": "+r.keyword+" -> "+r.department, ev)
+				break
+			}
+		}
+	}
+	// targets measure the initiative of their clause, or the sentence's one
+	// that shares words with the metric, else the issuer's work
+	for i := range ms {
+		m := &ms[i]
+		if m.kind != mTarget {
+			continue
+		}
+		t := m.target
+		tid := graph.EntityID(graph.KindTarget, graph.Key(b.g.Document.ID+"/"+t.metric+strconv.FormatFloat(t.value, 'f', -1, 64)+t.unit))
+		b.entity(graph.Entity{ID: tid, Kind: graph.KindTarget, Name: t.metric + strconv.FormatFloat(t.value, 'f', -1, 64) + t.unit,
+			Metric: t.metric, Value: t.value, Unit: t.unit, Comparator: t.comparator, Year: b.d.Year})
+		ev := b.evidence(p, st, m.span)
+		b.g.Mentions = append(b.g.Mentions, graph.Mention{Entity: tid, Year: b.d.Year, Evidence: ev})
+		owner := ""
+		for k, id := range inits {
+			im := initMentions[k]
+			if sameClause(st, im.span, m.span) || sharesWords(im.name, t.metric) {
+				owner = id
+				break
+			}
+		}
+		switch {
+		case owner != "":
+			b.fact(owner, tid, graph.RelHasTarget, "", false, "", ev)
+		case b.issuer != "":
+			b.fact(b.issuer, tid, graph.RelHasTarget, "", true, "document issuer owns its targets", ev)
+		}
+	}
+}
+
+// placesOf ties an initiative to the places its name gives; without any, to
+// the paragraph's region; and, as the document's default, to its place.
+func (b *builder) placesOf(id string, m *mention, ev graph.Evidence, pc *paraContext) {
+	rel := graph.RelLocatedIn
+	if len(m.places) >= 2 {
+		rel = graph.RelConnects
+	}
+	for _, pl := range m.places {
+		r := rel
+		if pl.isRegion() {
+			r = graph.RelLocatedIn
+		}
+		b.tie(id, pl, r, false, "", ev)
+	}
+	if len(m.places) == 0 && pc.region != nil {
+		b.tie(id, pc.region, graph.RelLocatedIn, true, "paragraph context: "+pc.regionWhy, ev)
+	}
+	if b.place != nil {
+		within := false
+		for _, pl := range m.places {
+			if pl.within(b.place) {
+				within = true
+			}
+		}
+		if !within {
+			b.tie(id, b.place, graph.RelLocatedIn, true, "document place", ev)
+		}
+	}
+}
+
+func sameClause(st *Sentence, a, c Span) bool {
+	for _, cl := range st.Clauses {
+		if cl.Start <= a.Start && a.End <= cl.End && cl.Start <= c.Start && c.End <= cl.End {
+			return true
+		}
+	}
+	return false
+}
+
+// sharesWords reports whether two names share a two-character word.
+func sharesWords(a, b string) bool {
+	ra := []rune(a)
+	for i := 0; i+2 <= len(ra); i++ {
+		if strings.Contains(b, string(ra[i:i+2])) {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *builder) graph() *graph.DocumentGraph {
+	ids := make([]string, 0, len(b.entities))
+	for id := range b.entities {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		b.g.Entities = append(b.g.Entities, *b.entities[id])
+	}
+	return b.g
+}
+
+// Summary is one line about an extracted graph, for logs and tests.
+func Summary(g *graph.DocumentGraph) string {
+	counts := map[graph.Kind]int{}
+	for _, e := range g.Entities {
+		counts[e.Kind]++
+	}
+	return fmt.Sprintf("%s: %d initiatives, %d places, %d bodies, %d programmes, %d targets, %d facts",
+		g.Document.ID, counts[graph.KindInitiative], counts[graph.KindPlace], counts[graph.KindBody],
+		counts[graph.KindProgramme], counts[graph.KindTarget], len(g.Facts))
+}

@@ -1,0 +1,190 @@
+package loaders
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/policygraph/policygraph/graph"
+)
+
+
+
+func gazetteer(t testing.TB) *Gazetteer {
+	t.Helper()
+	gz, err := DefaultGazetteer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gz
+}
+
+// cases returns the inputs of a stage's golden tests: its own testdata files
+// plus the seed report.
+func cases(t *testing.T, stage string) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("testdata", stage, "*.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{"seed": seedPath}
+	for _, f := range files {
+		out[strings.TrimSuffix(filepath.Base(f), ".txt")] = f
+	}
+	return out
+}
+
+func readDoc(t *testing.T, gz *Gazetteer, path string) *Doc {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _, err := Normalize(path, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Structure(gz, path, text, Meta{})
+}
+
+func TestStructure(t *testing.T) {
+	gz := gazetteer(t)
+	for name, path := range cases(t, "relate") {
+		t.Run(name, func(t *testing.T) {
+			d := readDoc(t, gz, path)
+			var b strings.Builder
+			place := ""
+			if d.Place != nil {
+				place = d.Place.ID
+			}
+			fmt.Fprintf(&b, "title=%q year=%d issuer=%q place=%s\n", d.Title, d.Year, d.Issuer, place)
+			for _, s := range d.Sections {
+				fmt.Fprintf(&b, "section %d parent=%d number=%q heading=%q lead=%q\n", s.Index, s.Parent, s.Number, s.Heading, s.Lead)
+			}
+			for _, p := range d.Paragraphs {
+				fmt.Fprintf(&b, "paragraph %d [%d,%d) section=%q\n", p.Index, p.Start, p.End, d.SectionLabel(&p))
+				for _, s := range p.Sentences {
+					var cl []string
+					for _, c := range s.Clauses {
+						cl = append(cl, string(d.Text[c.Start:c.End]))
+					}
+					fmt.Fprintf(&b, "  sentence %d [%d,%d) %s\n", s.Index, s.Start, s.End, strings.Join(cl, " | "))
+				}
+			}
+			golden(t, "structure", name, []byte(b.String()))
+		})
+	}
+}
+
+func TestMentions(t *testing.T) {
+	gz := gazetteer(t)
+	kinds := map[mentionKind]string{mPlace: "place", mProgramme: "programme", mBody: "body", mInitiative: "initiative", mTarget: "target"}
+	for name, path := range cases(t, "relate") {
+		t.Run(name, func(t *testing.T) {
+			d := readDoc(t, gz, path)
+			var b strings.Builder
+			group := 0
+			for _, p := range d.Paragraphs {
+				for _, s := range p.Sentences {
+					for _, c := range s.Clauses {
+						ms := gz.expand(d, c, gz.mentionsIn(d, c), &group)
+						stages := gz.stageOf(d, c, ms)
+						ms = append(ms, gz.targetsIn(d, c)...)
+						for _, m := range ms {
+							fmt.Fprintf(&b, "%d:%d %s %q", m.span.Start, m.span.End, kinds[m.kind], m.name)
+							if m.kind == mInitiative {
+								fmt.Fprintf(&b, " %s", m.category)
+								if m.generic {
+									b.WriteString(" generic")
+								}
+								if h, ok := stages[m.group]; ok {
+									fmt.Fprintf(&b, " %s(%s)", h.stage, h.cue)
+								}
+							}
+							for _, pl := range m.places {
+								fmt.Fprintf(&b, " @%s", pl.Short)
+							}
+							if t := m.target; t != nil {
+								fmt.Fprintf(&b, " metric=%q %s %g %s", t.metric, t.comparator, t.value, t.unit)
+							}
+							b.WriteString("\n")
+						}
+					}
+				}
+			}
+			golden(t, "mentions", name, []byte(b.String()))
+		})
+	}
+}
+
+// dump writes a document graph in a stable, reviewable form.
+func dump(g *graph.DocumentGraph) string {
+	var b strings.Builder
+	d := g.Document
+	fmt.Fprintf(&b, "document %s title=%q year=%d issuer=%q place=%s encoding=%s\n", d.ID, d.Title, d.Year, d.Issuer, d.Place, d.Encoding)
+	names := map[string]string{}
+	for _, e := range g.Entities {
+		names[e.ID] = e.Name
+	}
+	stage := map[string]string{}
+	for _, m := range g.Mentions {
+		if m.Stage != "" {
+			stage[m.Entity] += " " + string(m.Stage) + "(" + m.Cue + ")"
+		}
+	}
+	for _, e := range g.Entities {
+		switch e.Kind {
+		case graph.KindPlace:
+			continue
+		case graph.KindTarget:
+			fmt.Fprintf(&b, "%s %s: %s %s %g %s year=%d\n", e.Kind, e.ID, e.Metric, e.Comparator, e.Value, e.Unit, e.Year)
+		default:
+			fmt.Fprintf(&b, "%s %s %q %s%s aliases=%v\n", e.Kind, e.ID, e.Name, e.Category, stage[e.ID], e.Aliases)
+		}
+	}
+	var facts []string
+	for _, f := range g.Facts {
+		if f.Relation == graph.RelPartOf {
+			continue
+		}
+		line := fmt.Sprintf("%s -%s-> %s", names[f.From], f.Relation, names[f.To])
+		if f.Via != "" {
+			line += " via " + names[f.Via]
+		}
+		if f.Inferred {
+			line += " [" + f.Rule + "]"
+		}
+		if f.Evidence.End > f.Evidence.Start {
+			line += fmt.Sprintf(" @%d:%d", f.Evidence.Start, f.Evidence.End)
+		}
+		facts = append(facts, line)
+	}
+	sort.Strings(facts)
+	b.WriteString(strings.Join(facts, "\n"))
+	b.WriteString("\n")
+	for _, w := range g.Warnings {
+		fmt.Fprintf(&b, "warning: %s\n", w)
+	}
+	return b.String()
+}
+
+func TestRelate(t *testing.T) {
+	gz := gazetteer(t)
+	for name, path := range cases(t, "relate") {
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, err := Extract(context.Background(), gz, path, raw, Meta{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "relate", name, []byte(dump(g)))
+		})
+	}
+}

@@ -1,0 +1,174 @@
+package loaders_test
+
+import (
+	"context"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/loaders"
+)
+
+const seed = "../seeds/chengdu-2022-work-report-part1.txt"
+
+// loadSeed loads the seed report into a fresh bolt store.
+func loadSeed(t *testing.T) *graph.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := graph.Open(ctx, filepath.Join(t.TempDir(), "graph.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	gz, err := loaders.DefaultGazetteer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loaders.LoadFile(ctx, st, gz, seed, loaders.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func entity(t *testing.T, st *graph.Store, name string) *graph.Entity {
+	t.Helper()
+	x := st.Index()
+	refs := x.Resolve(name)
+	if len(refs) == 0 {
+		t.Fatalf("no entity named %s", name)
+	}
+	es, err := st.Entities(context.Background(), []string{x.Node(refs[0]).ID})
+	if err != nil || es[0] == nil {
+		t.Fatalf("entity %s: %v", name, err)
+	}
+	return es[0]
+}
+
+// placesOf returns the names of the places an initiative is tied to directly.
+func placesOf(t *testing.T, st *graph.Store, id string) map[string]graph.Relation {
+	x := st.Index()
+	n, _ := x.Lookup(id)
+	out := map[string]graph.Relation{}
+	for _, e := range x.Out(n) {
+		if r := e.Relation(); r == graph.RelConnects || r == graph.RelLocatedIn {
+			out[x.Node(e.Node).Name] = r
+		}
+	}
+	return out
+}
+
+func TestSeedLoadsIntoBolt(t *testing.T) {
+	st := loadSeed(t)
+	for _, c := range []struct {
+		name   string
+		stage  graph.Stage
+		places []string
+	}{
+		{"成资市域(郊)铁路", graph.StageUnderConstruction, []string{"成都", "资阳"}},
+		{"成资市域铁路", graph.StageUnderConstruction, []string{"成都", "资阳"}},
+		{"成德市域(郊)铁路", graph.StageStarting, []string{"成都", "德阳"}},
+		{"成眉市域(郊)铁路", graph.StageStarting, []string{"成都", "眉山"}},
+		{"成南高速公路扩容", graph.StageOngoing, []string{"成都", "南充"}},
+		{"成乐高速公路扩容", graph.StageOngoing, []string{"成都", "乐山"}},
+		{"成绵高速公路扩容", graph.StageOngoing, []string{"成都", "绵阳"}},
+		{"张老引水一期工程", graph.StageCompleted, nil},
+		{"成德眉资同城化综合试验区", graph.StageOngoing, []string{"成都", "德阳", "眉山", "资阳"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := entity(t, st, c.name)
+			if e.Kind != graph.KindInitiative || e.Stage != c.stage {
+				t.Errorf("got %s %s, want INITIATIVE %s", e.Kind, e.Stage, c.stage)
+			}
+			got := placesOf(t, st, e.ID)
+			for _, p := range c.places {
+				if _, ok := got[p]; !ok {
+					t.Errorf("not tied to %s; ties: %v", p, got)
+				}
+			}
+			if len(c.places) >= 2 && got[c.places[1]] != graph.RelConnects {
+				t.Errorf("%s: got %s, want CONNECTS", c.places[1], got[c.places[1]])
+			}
+		})
+	}
+}
+
+func TestSeedTargets(t *testing.T) {
+	st := loadSeed(t)
+	x := st.Index()
+	var ids []string
+	for _, n := range x.NodesOfKind(graph.KindTarget) {
+		ids = append(ids, x.Node(n).ID)
+	}
+	es, err := st.Entities(context.Background(), ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		got = append(got, e.Metric+" "+e.Comparator+" "+strconv.FormatFloat(e.Value, 'f', -1, 64)+" "+e.Unit)
+	}
+	sort.Strings(got)
+	want := []string{
+		"50亿及以上重大产业项目 >= 100 个",
+		"亿元及以上重大产业项目 >= 500 个",
+		"外商投资实际到位资金 > 500 亿元",
+		"工业投资占固定资产投资比重 >= 23 %",
+		"工业投资增长 >= 9 %",
+		"市场采购贸易方式出口额 = 200 亿元",
+		"成都造消费品牌 >= 20 个",
+		"片区更新项目 = 30 个",
+		"老旧小区改造 = 601 个",
+		"城镇棚户区改造 = 4394 户",
+		"既有住宅自主增设电梯 = 1500 台",
+		"跨境电商交易规模 = 750 亿元",
+		"限额以上商贸企业 >= 500 家",
+	}
+	sort.Strings(want)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("targets:\ngot\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+
+func TestEveryFactHasEvidence(t *testing.T) {
+	st := loadSeed(t)
+	x := st.Index()
+	var ids []string
+	for n := graph.NodeRef(1); int(n) < x.Bound(); n++ {
+		for _, e := range x.Out(n) {
+			ids = append(ids, x.FactID(e))
+		}
+	}
+	if len(ids) < 100 {
+		t.Fatalf("only %d facts", len(ids))
+	}
+	facts, err := st.Facts(context.Background(), ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range facts {
+		if f == nil {
+			t.Fatalf("fact %s missing", ids[i])
+		}
+		if f.Evidence.Document == "" || f.Evidence.Text == "" {
+			t.Errorf("fact %s %s->%s has no evidence: %+v", f.Relation, f.From, f.To, f.Evidence)
+		}
+	}
+}
+
+func TestReloadUnchangedWritesNothing(t *testing.T) {
+	st := loadSeed(t)
+	gz, _ := loaders.DefaultGazetteer()
+	before, _ := st.Stats(context.Background())
+	rep, err := loaders.LoadFile(context.Background(), st, gz, seed, loaders.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _ := st.Stats(context.Background())
+	if !rep.Unchanged || before.Quads != after.Quads {
+		t.Errorf("reload: unchanged=%v quads %d -> %d", rep.Unchanged, before.Quads, after.Quads)
+	}
+}

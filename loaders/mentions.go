@@ -1,0 +1,503 @@
+package loaders
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/policygraph/policygraph/graph"
+)
+
+// mentionKind is what a stretch of text names.
+type mentionKind int
+
+const (
+	mPlace mentionKind = iota
+	mProgramme
+	mBody
+	mInitiative
+	mTarget
+)
+
+// mention is one name found in a sentence.
+type mention struct {
+	kind     mentionKind
+	span     Span   // runes of Doc.Text that state it
+	name     string // the name, after coordination is expanded
+	head     string // initiative head noun or body ending
+	category graph.Category
+	places   []*Place // the places a place mention or an initiative's name refers to
+	named    *Named   // programme or body from the gazetteer
+	generic  bool     // a common noun phrase (重大项目, 标志性工程), not a name
+	group    int      // mentions expanded from one coordination share a group
+	stage    stageHit // the stage its governing verb gives an initiative
+	target   *targetValue
+}
+
+// mentionsIn finds the names of one clause: gazetteer names, 《quoted》
+// titles, initiatives by their head nouns and bodies by their endings.
+// Nested initiative names keep only the outermost.
+func (gz *Gazetteer) mentionsIn(d *Doc, c Span) []mention {
+	s := d.Text
+	var out []mention
+	// 《titles》 are programmes, plans or laws; nothing inside them is matched again.
+	covered := make([]bool, c.End-c.Start)
+	for i := c.Start; i < c.End; i++ {
+		if s[i] != '《' {
+			continue
+		}
+		j := i + 1
+		for j < c.End && s[j] != '》' {
+			j++
+		}
+		if j < c.End && j > i+1 {
+			out = append(out, mention{kind: mProgramme, span: Span{i, j + 1}, name: string(s[i+1 : j])})
+			for k := i; k <= j; k++ {
+				covered[k-c.Start] = true
+			}
+		}
+		i = j
+	}
+	// Gazetteer names, longest first, left to right.
+	for i := c.Start; i < c.End; i++ {
+		if covered[i-c.Start] {
+			continue
+		}
+		e, ok := gz.names.longest(s[:c.End], i)
+		if !ok {
+			continue
+		}
+		m := mention{span: Span{i, i + len(e.text)}, name: string(e.text)}
+		switch e.kind {
+		case namePlace:
+			m.kind = mPlace
+			m.places = []*Place{bestPlace(e.place, d.Place)}
+		case nameProgramme:
+			m.kind, m.named, m.name = mProgramme, e.named, e.named.Name
+			// a trailing (成渝) names where the programme runs
+			m.span.End = skipParen(s, m.span.End, c.End)
+		case nameBody:
+			m.kind, m.named, m.name = mBody, e.named, e.named.Name
+		}
+		out = append(out, m)
+		i = m.span.End - 1
+	}
+	// Initiatives by head noun, bodies by ending.
+	var found []mention
+	for j := c.Start + 1; j <= c.End; j++ {
+		if j < c.End && covered[j-c.Start] {
+			continue
+		}
+		if h, ok := gz.headEndingAt(s, j); ok {
+			if m, ok := gz.initiativeAt(d, c, j, h); ok {
+				found = append(found, m)
+			}
+			continue
+		}
+		if end, ok := gz.bodyEndingAt(s, j); ok {
+			if m, ok := gz.bodyAt(d, c, j, end); ok {
+				found = append(found, m)
+			}
+		}
+	}
+	found = outermost(found)
+	// A gazetteer name inside an initiative or body name belongs to it; a
+	// gazetteer body or programme wins over a suffix guess that covers it.
+	var kept []mention
+	for _, m := range out {
+		inside := false
+		for _, f := range found {
+			if f.span.Start <= m.span.Start && m.span.End <= f.span.End && f.span != m.span {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			kept = append(kept, m)
+		}
+	}
+	for _, f := range found {
+		dup := false
+		for _, m := range kept {
+			if m.span == f.span || (m.kind != mPlace && m.span.Start <= f.span.Start && f.span.End <= m.span.End) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			kept = append(kept, f)
+		}
+	}
+	sortMentions(kept)
+	return kept
+}
+
+func sortMentions(ms []mention) {
+	for i := 1; i < len(ms); i++ {
+		for j := i; j > 0 && ms[j].span.Start < ms[j-1].span.Start; j-- {
+			ms[j], ms[j-1] = ms[j-1], ms[j]
+		}
+	}
+}
+
+// outermost drops mentions whose span lies inside another's.
+func outermost(ms []mention) []mention {
+	var out []mention
+	for i, m := range ms {
+		inner := false
+		for k, o := range ms {
+			if k != i && o.span.Start <= m.span.Start && m.span.End <= o.span.End &&
+				(o.span != m.span || k < i) {
+				inner = true
+				break
+			}
+		}
+		if !inner {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func skipParen(s []rune, i, end int) int {
+	if i < end && s[i] == '(' {
+		for j := i + 1; j < end && j-i < 12; j++ {
+			if s[j] == ')' {
+				return j + 1
+			}
+		}
+	}
+	return i
+}
+
+// headEndingAt returns the longest head noun that ends at s[j-1].
+func (gz *Gazetteer) headEndingAt(s []rune, j int) (head, bool) {
+	for _, h := range gz.heads {
+		if _, ok := endsWith(s, j, h.text); ok {
+			// a head must end a word: 中心城市 ends 城市-headed names, 中心 must not
+			// be read inside 中心城市.
+			if j < len(s) {
+				for _, h2 := range gz.heads {
+					if len(h2.text) > len(h.text) && hasString(s, j-len([]rune(h.text)), h2.text) {
+						return head{}, false
+					}
+				}
+			}
+			return h, true
+		}
+	}
+	return head{}, false
+}
+
+// headEndingAtAny reports whether some head noun ends within the next few
+// runes after j, so that a head at j is part of a longer name.
+func (gz *Gazetteer) headEndingAtAny(s []rune, j, end int) (head, bool) {
+	for k := j + 1; k <= end && k-j <= 12; k++ {
+		if isBreak(s[k-1]) {
+			break
+		}
+		if h, ok := gz.headEndingAt(s, k); ok && gz.endsName(s, k, end) {
+			return h, true
+		}
+	}
+	return head{}, false
+}
+
+func (gz *Gazetteer) bodyEndingAt(s []rune, j int) (string, bool) {
+	for _, e := range gz.bodyEnds {
+		if _, ok := endsWith(s, j, e); ok {
+			return e, true
+		}
+	}
+	return "", false
+}
+
+// isBreak reports whether r ends a name when scanning left.
+func isBreak(r rune) bool {
+	switch r {
+	case '、', ',', '，', ';', '；', ':', '：', '。', '!', '?', '！', '？', '等', '《', '》', ' ':
+		return true
+	}
+	return unicode.IsSpace(r)
+}
+
+// maxName bounds a name's length in runes before its head.
+const maxName = 24
+
+// leftEdge scans left from hs (where a head starts) to the start of the
+// name: it stops at punctuation, 等, and at a governing verb or preposition
+// once the name has two characters before its head.
+func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
+	b := hs
+	for b > from && hs-b < maxName {
+		r := s[b-1]
+		if isBreak(r) || strings.ContainsRune(extra, r) {
+			break
+		}
+		if v := gz.verbEndingAt(s, b, from); v > 0 {
+			if !gz.verbInName(s, b, v, from) && (hs-b >= 2 || !nounVerbs[string(s[b-v:b])]) {
+				break
+			}
+			b -= v
+			continue
+		}
+		b--
+	}
+	// a name does not start with a particle or a dangling bracket
+	for b < hs && strings.ContainsRune("的了和与及并)", s[b]) {
+		b++
+	}
+	return b
+}
+
+// nounVerbs are verbs that may stand inside a name right before its head.
+var nounVerbs = map[string]bool{"建设": true, "开发": true, "更新": true, "改造": true, "治理": true, "提升": true,
+	"优化": true, "打通": true, "保护": true, "发展": true}
+
+// verbInName reports whether the verb s[b-v:b] is a noun inside a name
+// (城市建设行动, 工程建设项目, 断头路打通行动): one of a few verbs, preceded by
+// more name text rather than by another verb, a break or a head noun.
+func (gz *Gazetteer) verbInName(s []rune, b, v, from int) bool {
+	if !nounVerbs[string(s[b-v:b])] {
+		return false
+	}
+	k := b - v
+	if k <= from || isBreak(s[k-1]) || gz.verbEndingAt(s, k, from) > 0 {
+		return false
+	}
+	_, isHead := gz.headEndingAt(s, k)
+	return !isHead
+}
+
+// endsName reports whether a name may end before s[j]: at the end of the
+// clause, a punctuation mark, a conjunction, a bracket, or a verb or stage
+// cue that follows the name (成资临空经济产业带建设, 环线铁路前期工作).
+func (gz *Gazetteer) endsName(s []rune, j, end int) bool {
+	if j >= end || isBreak(s[j]) || strings.ContainsRune("和与及并(的”", s[j]) {
+		return true
+	}
+	for _, c := range gz.stages {
+		if hasString(s[:end], j, c.cue) {
+			return true
+		}
+	}
+	for n := gz.maxVerb; n >= 1; n-- {
+		if j+n <= end && gz.verbs[string(s[j:j+n])] {
+			return true
+		}
+	}
+	return false
+}
+
+// verbEndingAt returns the length of the longest cue verb ending at s[b-1].
+func (gz *Gazetteer) verbEndingAt(s []rune, b, from int) int {
+	for n := gz.maxVerb; n >= 1; n-- {
+		if b-n < from {
+			continue
+		}
+		if gz.verbs[string(s[b-n:b])] {
+			return n
+		}
+	}
+	return 0
+}
+
+// initiativeAt reads the initiative name whose head ends at j.
+func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool) {
+	s := d.Text
+	hs := j - len([]rune(h.text))
+	end := j
+	// words that still belong to the name: 一期工程, 扩容, and a bracketed (成都)
+	for {
+		moved := false
+		for _, suf := range gz.suffixes {
+			if hasString(s[:c.End], end, suf) {
+				end += len([]rune(suf))
+				moved = true
+				break
+			}
+		}
+		if !moved {
+			break
+		}
+	}
+	if !gz.endsName(s, end, c.End) {
+		// a head inside a longer word (中心城市主干, 社区发展治理) is no head;
+		// a longer name with another head may still end further on
+		if _, ok := gz.headEndingAtAny(s, end, c.End); !ok {
+			return mention{}, false
+		}
+	}
+	b := gz.leftEdge(s, c.Start, hs, "")
+	if b >= hs && hs > c.Start && !isBreak(s[hs-1]) {
+		return mention{}, false // a head in the middle of a word we cannot read
+	}
+	m := mention{kind: mInitiative, span: Span{b, end}, name: string(s[b:end]), head: h.text, category: h.category}
+	m.generic = gz.isGeneric(string(s[b:hs]))
+	m.places = gz.placesInName(s[b:end], d.Place)
+	return m, true
+}
+
+// bodyAt reads the body name whose ending ends at j.
+func (gz *Gazetteer) bodyAt(d *Doc, c Span, j int, ending string) (mention, bool) {
+	s := d.Text
+	hs := j - len([]rune(ending))
+	b := gz.leftEdge(s, c.Start, hs, "与和及同")
+	if hs-b < 1 || (hs-b < 2 && s[b] != '市' && s[b] != '省' && s[b] != '区' && s[b] != '县') {
+		return mention{}, false
+	}
+	name := string(s[b:j])
+	// 市交通运输局 in Chengdu's report is 成都市交通运输局
+	if d.Place != nil && (s[b] == '市' || s[b] == '省') && !d.Place.isRegion() {
+		name = d.Place.Name + string(s[b+1:j])
+		if s[b] == '省' && d.Place.Parent != nil {
+			name = d.Place.Parent.Name + string(s[b+1:j])
+		}
+	}
+	return mention{kind: mBody, span: Span{b, j}, name: name, head: ending}, true
+}
+
+// isGeneric reports whether the words before a head are only common
+// modifiers, so the phrase names a class (重大项目, 城市商圈), not a thing.
+func (gz *Gazetteer) isGeneric(prefix string) bool {
+	for prefix != "" {
+		cut := false
+		for _, w := range genericWords {
+			if strings.HasPrefix(prefix, w) {
+				prefix = prefix[len(w):]
+				cut = true
+				break
+			}
+		}
+		if !cut {
+			return false
+		}
+	}
+	return true
+}
+
+// genericWords are modifiers that do not make a name.
+var genericWords = []string{"标志性", "重大", "重点", "一批", "新型", "相关", "各类", "城市", "特色", "区域", "重要",
+	"国家级", "省级", "市级", "综合", "新", "大型", "现代", "交叉研究", "研究", "领域", "服务", "合作",
+	"这些", "各", "有关", "其他", "等", "该", "本", "全"}
+
+// placesInName returns the places a name refers to: full place names
+// anywhere in it, and an abbreviation compound at its start (成资 is 成都 and
+// 资阳, 天眉乐 is 天府新区, 眉山 and 乐山).
+func (gz *Gazetteer) placesInName(name []rune, ctx *Place) []*Place {
+	var out []*Place
+	add := func(p *Place) {
+		for _, q := range out {
+			if q == p {
+				return
+			}
+		}
+		out = append(out, p)
+	}
+	ps, n := gz.compoundAt(name, 0, ctx)
+	for _, p := range ps {
+		add(p)
+	}
+	for i := n; i < len(name); i++ {
+		if e, ok := gz.names.longest(name, i); ok {
+			if e.kind == namePlace {
+				add(bestPlace(e.place, ctx))
+			}
+			i += len(e.text) - 1
+		}
+	}
+	return out
+}
+
+// compoundAt decodes the place names or abbreviation compound at name[i]:
+// a full gazetteer place name wins; otherwise a run of two or more
+// one-character abbreviations (or one strong abbreviation such as 渝).
+// It returns the places and the runes consumed.
+func (gz *Gazetteer) compoundAt(name []rune, i int, ctx *Place) ([]*Place, int) {
+	if i >= len(name) {
+		return nil, 0
+	}
+	if e, ok := gz.names.longest(name, i); ok && e.kind == namePlace {
+		return []*Place{bestPlace(e.place, ctx)}, len(e.text)
+	}
+	j := i
+	for j < len(name) {
+		if _, ok := gz.abbrevs[name[j]]; !ok {
+			break
+		}
+		// stop before a full place name: 成渝地区 after 成 in 成成渝地区 is unlikely,
+		// but 蓉北 should not swallow 北.
+		if j > i {
+			if e, ok := gz.names.longest(name, j); ok && e.kind == namePlace {
+				break
+			}
+		}
+		j++
+	}
+	run := name[i:j]
+	if len(run) == 1 && !gz.abbrevs[run[0]].strong {
+		return nil, 0
+	}
+	if len(run) == 0 || blockedRuns[string(run)] {
+		return nil, 0
+	}
+	// a two-character run that is a county's short name (开江, 南江) is that county
+	if len(run) == 2 {
+		for _, p := range gz.Places {
+			if p.Level == graph.LevelCounty && p.Short == string(run) {
+				return []*Place{p}, 2
+			}
+		}
+	}
+	return gz.decodeRun(run, ctx), len(run)
+}
+
+// blockedRuns are runs of abbreviation characters that are ordinary words.
+var blockedRuns = map[string]bool{"西南": true, "达成": true, "成达": false, "开成": true, "内成": true}
+
+// decodeRun picks a place for each abbreviation character, preferring
+// candidates at the level and in the province of the unambiguous parts.
+func (gz *Gazetteer) decodeRun(run []rune, ctx *Place) []*Place {
+	var sure []*Place
+	for _, r := range run {
+		if a := gz.abbrevs[r]; len(a.targets) == 1 {
+			sure = append(sure, a.targets[0])
+		}
+	}
+	if ctx != nil {
+		sure = append(sure, ctx)
+	}
+	var out []*Place
+	for _, r := range run {
+		a := gz.abbrevs[r]
+		best, bestScore := a.targets[0], -1
+		for rank, t := range a.targets {
+			score := -rank
+			for _, o := range sure {
+				if o == t {
+					continue
+				}
+				if (o.Level == graph.LevelProvince) == (t.Level == graph.LevelProvince) {
+					score += 2
+				}
+				if prov(o) != nil && prov(o) == prov(t) {
+					score++
+				}
+			}
+			if score > bestScore {
+				best, bestScore = t, score
+			}
+		}
+		out = append(out, best)
+	}
+	return out
+}
+
+// prov returns the province a place lies in.
+func prov(p *Place) *Place {
+	for x := p; x != nil; x = x.Parent {
+		if x.Level == graph.LevelProvince {
+			return x
+		}
+	}
+	return nil
+}

@@ -1,0 +1,450 @@
+package loaders
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/longbridgeapp/opencc"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+const seedPath = "../seeds/chengdu-2022-work-report-part1.txt"
+
+// The inputs in testdata/normalize/*.in are written by
+// testdata/normalize/mkinputs.py with Python's codecs.
+var normalizeCases = map[string]string{ // case name -> detected encoding
+	"utf8-plain":         "utf-8",
+	"utf8-bom":           "utf-8-bom",
+	"utf8-invalid-bytes": "utf-8",
+	"utf16le-bom":        "utf-16le",
+	"utf16be-bom":        "utf-16be",
+	"utf16le-nobom":      "utf-16le",
+	"utf16be-nobom":      "utf-16be",
+	"gbk":                "gb18030",
+	"gb18030":            "gb18030",
+	"traditional":        "utf-8",
+	"traditional-mixed":  "utf-8",
+	"fullwidth":          "utf-8",
+	"noisy-web":          "utf-8",
+	"crlf":               "utf-8",
+}
+
+func TestNormalize(t *testing.T) {
+	ins, err := filepath.Glob(filepath.Join("testdata", "normalize", "*.in"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ins) != len(normalizeCases) {
+		t.Errorf("found %d .in files, want %d (run mkinputs.py?)", len(ins), len(normalizeCases))
+	}
+	for _, in := range ins {
+		name := strings.TrimSuffix(filepath.Base(in), ".in")
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, enc, err := Normalize(in, raw)
+			if err != nil {
+				t.Fatalf("Normalize: %v", err)
+			}
+			if want, ok := normalizeCases[name]; !ok {
+				t.Errorf("no expected encoding for case %s", name)
+			} else if enc != want {
+				t.Errorf("encoding = %q, want %q", enc, want)
+			}
+			golden(t, "normalize", name, []byte(got))
+			// Normalising normalised text changes nothing, except where
+			// decoded entities spell out tags or entities again (&lt;b&gt;,
+			// &amp;lt;), as noisy-web has on purpose.
+			if name == "noisy-web" {
+				return
+			}
+			again, enc2, err := Normalize(in, []byte(got))
+			if err != nil || again != got || enc2 != "utf-8" {
+				t.Errorf("second Normalize changed the text: err=%v enc=%q\n%s", err, enc2, firstDiff([]byte(got), []byte(again)))
+			}
+		})
+	}
+}
+
+// TestNormalizeGoEncoders cross-checks the Python-made inputs with text
+// encoded by Go's own encoders.
+func TestNormalizeGoEncoders(t *testing.T) {
+	const para = "（一）坚持勇担使命，聚焦重大战略。全面落实《成渝地区双城经济圈建设规划纲要》。\r\n"
+	const want = "(一)坚持勇担使命,聚焦重大战略。全面落实《成渝地区双城经济圈建设规划纲要》。\n"
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(para)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gb18030, err := simplifiedchinese.GB18030.NewEncoder().String(para + "𠮷\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, raw, enc, want string
+	}{
+		{"gbk", gbk, "gb18030", want},
+		{"gb18030", gb18030, "gb18030", want + "𠮷\n"},
+		{"utf8", para, "utf-8", want},
+	} {
+		got, enc, err := Normalize(tc.name, []byte(tc.raw))
+		if err != nil || got != tc.want || enc != tc.enc {
+			t.Errorf("%s: got %q, %q, %v; want %q, %q", tc.name, got, enc, err, tc.want, tc.enc)
+		}
+	}
+}
+
+// The seed is simplified, already NFKC and has no stray spaces: Normalize
+// must return it unchanged apart from the final newline.
+func TestNormalizeSeedUnchanged(t *testing.T) {
+	seed, err := os.ReadFile(seedPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, enc, err := Normalize(seedPath, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if enc != "utf-8" {
+		t.Errorf("encoding = %q, want utf-8", enc)
+	}
+	want := strings.TrimRight(string(seed), "\n") + "\n"
+	if got != want {
+		t.Errorf("seed changed:\n%s", firstDiff([]byte(want), []byte(got)))
+	}
+	// OpenCC itself leaves the seed alone too, so even if the cheap
+	// traditional-script test fired it would do no harm.
+	cc, err := opencc.New("t2s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conv, err := cc.Convert(string(seed)); err != nil || conv != string(seed) {
+		t.Errorf("opencc t2s changes the seed (err %v)", err)
+	}
+	// And the cheap test does not fire: no Han character outside GB2312.
+	if toSimplifiedCandidate(string(seed)) {
+		t.Errorf("seed has Han characters outside GB2312")
+	}
+}
+
+func toSimplifiedCandidate(s string) bool {
+	gb := gb2312Table()
+	for _, r := range s {
+		if r >= 0x3400 && isHan(r) && !gb.has(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestToSimplified(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"加快建設成資市域(郊)鐵路，啟動建設成德、成眉市域(郊)鐵路\n", "加快建设成资市域(郊)铁路，启动建设成德、成眉市域(郊)铁路\n"},
+		{"发展\n", "发展\n"},
+		{"发展，髮型，發展\n", "发展，发型，发展\n"},
+		{"旋转乾坤，於梨华著\n", "旋转乾坤，於梨华著\n"}, // 乾 and 於 are GB2312: line not traditional
+		{"张堃\n", "张堃\n"},               // rare simplified character, OpenCC leaves it
+		{"於是乾淨\n", "于是干净\n"},           // 淨 is traditional-only: whole line converted
+		{"简体行\n後來\n", "简体行\n后来\n"},
+		{"", ""},
+	} {
+		if got := toSimplified(tc.in); got != tc.want {
+			t.Errorf("toSimplified(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestStripHTML(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"a<br>b<br/>c<BR />d", "a\nb\nc\nd"},
+		{"<p>one</p><p>two</p>", "one\ntwo\n"},
+		{"line<br>\r\nnext", "line\nnext"},
+		{"&amp;lt;", "&lt;"}, // one pass only
+		{"&lt;br&gt;", "<br>"},
+		{"&#20013;&#x56FD;&#X56fd;", "中国国"},
+		{"&#0; &#xD800; &#99999999; &#; &#x;", "&#0; &#xD800; &#99999999; &#; &#x;"},
+		{"a&copy=1&b", "a&copy=1&b"},
+		{"&NBSP;", "\u00A0"},
+		{"x < y and y > z", "x < y and y > z"},
+		{"<script>alert(1)</script>", "<script>alert(1)</script>"},
+		{"<!-- c -->x<!-- unterminated", "x<!-- unterminated"},
+		{"<td>1</td><td>2</td>", "1 2 "},
+		{"《纲要》<span class=\"x\">文本</span>", "《纲要》文本"},
+		{"<", "<"}, {"&", "&"}, {"</", "</"}, {"<a", "<a"},
+	} {
+		if got := stripHTML(tc.in); got != tc.want {
+			t.Errorf("stripHTML(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestCleanText(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"成 都", "成都\n"},
+		{"成\u3000都 市", "成都市\n"},
+		{"GDP 增长 6%", "GDP 增长 6%\n"},
+		{"“ 双城记 ” 建设", "“双城记”建设\n"},
+		{"a \t b", "a b\n"},
+		{"a\r\nb\rc\n", "a\nb\nc\n"},
+		{"a\n\n\n\nb", "a\n\nb\n"},
+		{"a\n\nb", "a\n\nb\n"},
+		{"\n\n a \n\n", "a\n"},
+		{"成\u200b \u200e都", "成都\n"},
+		{"a\u202eb\u2066c\u2069\u00ad\ufeffd", "abcd\n"},
+		{"x\x01y\x7f\u0085z", "xy\nz\n"},
+		{"   \t\u3000\n\u200b", ""},
+	} {
+		if got := cleanText(tc.in); got != tc.want {
+			t.Errorf("cleanText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestNFKC(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"，（）：；！？１２３ＡＢＣ", ",():;!?123ABC"},
+		{"。、“”‘’《》【】—·", "。、“”‘’《》【】—·"},
+		{"①2022年……②", "①2022年……②"},
+		{"１００㎡，２km²", "100㎡,2km²"},
+		{"㈠⑴⒈", "(一)(1)1."},
+		{"\u3000\u00a0", "  "},
+	} {
+		if got := nfkc(tc.in); got != tc.want {
+			t.Errorf("nfkc(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestNormalizeRefusals(t *testing.T) {
+	oversized := bytes.Repeat([]byte("a"), MaxInputBytes+1)
+	// Big5 for 成都市人民政府關於印發國際門戶樞紐城市建設規劃的通知; read as GBK it
+	// is mostly kana, Greek, Cyrillic and box drawing.
+	big5 := []byte("\xa6\xa8\xb3\xa3\xa5\xab\xa4\x48\xa5\xc1\xac\x46\xa9\xb2\xc3\xf6\xa9\xf3\xa6\x4c\xb5\x6f\xb0\xea\xbb\xda\xaa\xf9\xa4\xe1\xbc\xcf\xaf\xc3\xab\xb0\xa5\xab\xab\xd8\xb3\x5d\xb3\x57\xb9\xba\xaa\xba\xb3\x71\xaa\xbe\r\n")
+	for _, tc := range []struct {
+		name string
+		raw  []byte
+		want string // substring of Reason
+	}{
+		{"empty", nil, "empty document"},
+		{"whitespace", []byte(" \t\r\n\u3000\u00a0\n"), "empty document"},
+		{"bom-only", []byte{0xEF, 0xBB, 0xBF}, "empty document"},
+		{"utf16-bom-only", []byte{0xFF, 0xFE}, "empty document"},
+		{"zero-width-only", []byte("\u200b\u200e\ufeff \n"), "empty document"},
+		{"tags-only", []byte("<p></p><br>&nbsp;"), "empty document"},
+		{"nul-bytes", []byte("abc\x00\x00\x00\x00def\x00\x01\x02\x03"), "binary data, not text: contains NUL bytes"},
+		{"nul-in-utf8", []byte("成都市人民政府\x00工作报告"), "NUL"},
+		{"png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "binary data, not text: PNG image"},
+		{"pdf", []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"), "binary data, not text: this is a PDF file; convert it to text first"},
+		{"zip", []byte("PK\x03\x04\x14\x00\x06\x00"), "binary data, not text: ZIP archive"},
+		{"jpeg", []byte("\xff\xd8\xff\xe0\x00\x10JFIF"), "binary data, not text: JPEG image"},
+		{"controls", []byte("ab\x01\x02\x03\x04cd\x1b\x1b"), "binary data, not text: 6 of 10 characters are control characters"},
+		{"utf16-controls", []byte("\xff\xfea\x00\x01\x00\x02\x00"), "binary data, not text"},
+		{"utf32", []byte("\xff\xfe\x00\x00a\x00\x00\x00"), "not valid UTF-8, UTF-16 or GB18030 text: looks like UTF-32"},
+		{"undecodable", bytes.Repeat([]byte{0xFF, 'A'}, 100), "not valid UTF-8, UTF-16 or GB18030 text"},
+		{"big5", big5, "not valid UTF-8, UTF-16 or GB18030 text"},
+		{"oversized", oversized, "document is 20971521 bytes, over the 20 MiB limit"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file := "seeds/" + tc.name + ".txt"
+			text, enc, err := Normalize(file, tc.raw)
+			if err == nil {
+				t.Fatalf("no error; got %q (%s)", text, enc)
+			}
+			var ie *InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("error %T %v is not *InputError", err, err)
+			}
+			if ie.File != file {
+				t.Errorf("File = %q, want %q", ie.File, file)
+			}
+			if !strings.Contains(ie.Reason, tc.want) {
+				t.Errorf("Reason = %q, want it to contain %q", ie.Reason, tc.want)
+			}
+			if err.Error() != file+": "+ie.Reason {
+				t.Errorf("Error() = %q", err.Error())
+			}
+			if text != "" || enc != "" {
+				t.Errorf("got text %q, encoding %q with an error", text, enc)
+			}
+		})
+	}
+}
+
+func TestInputErrorNoFile(t *testing.T) {
+	if got := (&InputError{Reason: "empty document"}).Error(); got != "empty document" {
+		t.Errorf("Error() = %q", got)
+	}
+}
+
+func TestNormalizeAtLimit(t *testing.T) {
+	raw := bytes.Repeat([]byte("成都 "), MaxInputBytes/7)
+	raw = append(raw, bytes.Repeat([]byte("a"), MaxInputBytes-len(raw))...)
+	if len(raw) != MaxInputBytes {
+		t.Fatalf("len %d", len(raw))
+	}
+	if _, _, err := Normalize("limit.txt", raw); err != nil {
+		t.Errorf("document of exactly MaxInputBytes refused: %v", err)
+	}
+}
+
+// checkNormalized checks the invariants of every successful Normalize result.
+func checkNormalized(t *testing.T, out, enc string) {
+	t.Helper()
+	switch enc {
+	case "utf-8", "utf-8-bom", "utf-16le", "utf-16be", "gb18030":
+	default:
+		t.Errorf("unknown encoding %q", enc)
+	}
+	if out == "" {
+		t.Fatal("no error but empty output")
+	}
+	if !utf8.ValidString(out) {
+		t.Fatalf("output is not valid UTF-8: %q", out)
+	}
+	if strings.ContainsAny(out, "\r\x00\t") {
+		t.Fatalf("output has \\r, \\t or NUL: %q", out)
+	}
+	if !strings.HasSuffix(out, "\n") || strings.HasPrefix(out, "\n") || strings.Contains(out, "\n\n\n") {
+		t.Fatalf("bad blank lines: %q", out)
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		if strings.HasPrefix(line, " ") || strings.HasSuffix(line, " ") || strings.Contains(line, "  ") {
+			t.Fatalf("bad spaces in line %q", line)
+		}
+	}
+	for _, r := range out {
+		if r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r)) {
+			t.Fatalf("output has control or format character %U: %q", r, out)
+		}
+	}
+}
+
+func FuzzNormalize(f *testing.F) {
+	f.Add([]byte("成都市2022年政府工作报告\n"))
+	f.Add([]byte("\xef\xbb\xbf（一）坚持勇担使命，聚焦重大战略。\r\n"))
+	f.Add([]byte("\xff\xfe\x10bZ\x8fN\x00\x0a\x00"))              // UTF-16LE BOM
+	f.Add([]byte("\xfe\xffb\x10\x8fZ\x00a"))                      // UTF-16BE BOM
+	f.Add([]byte("a\x00b\x00\xd0\x63\x00"))                       // UTF-16LE, no BOM
+	f.Add([]byte("\xb3\xc9\xb6\xbc\xca\xd0\xa3\xac\xa1\xa3\r\n")) // GBK 成都市，。
+	f.Add([]byte("\x95\x34\xb2\x35\x81\x30\x85\x33"))             // GB18030 four-byte
+	f.Add([]byte("加快建設成資市域(郊)鐵路，啟動建設"))
+	f.Add([]byte("<p>成 都&nbsp;市</p><br>&#20013;&ldquo;\u200b\u202e&amp;lt;<!-- x -->"))
+	f.Add([]byte("２０２２年，ＡＢＣ①……㎡\u3000\u3000"))
+	f.Add([]byte("%PDF-1.4"))
+	f.Add([]byte("\x89PNG\r\n\x1a\n"))
+	f.Add([]byte("\x00\x00\x00\x00"))
+	f.Add([]byte("\xd8\x00\xdc\x00\xff"))
+	f.Add([]byte("mostly ascii \xff\xfe\xe6\x88 text"))
+	f.Add([]byte(" \t\r\n"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		out, enc, err := Normalize("fuzz.txt", raw)
+		out2, enc2, err2 := Normalize("fuzz.txt", raw)
+		if out != out2 || enc != enc2 || (err == nil) != (err2 == nil) || (err != nil && err.Error() != err2.Error()) {
+			t.Fatalf("not deterministic")
+		}
+		if err != nil {
+			var ie *InputError
+			if !errors.As(err, &ie) || ie.File != "fuzz.txt" || ie.Reason == "" {
+				t.Fatalf("bad error %T %v", err, err)
+			}
+			if out != "" || enc != "" {
+				t.Fatalf("output with error")
+			}
+			return
+		}
+		checkNormalized(t, out, enc)
+	})
+}
+
+func seedText(tb testing.TB) []byte {
+	seed, err := os.ReadFile(seedPath)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return seed
+}
+
+// repeatTo repeats text, separated by blank lines, to about n bytes.
+func repeatTo(text []byte, n int) []byte {
+	var b bytes.Buffer
+	for b.Len() < n {
+		b.Write(text)
+		b.WriteString("\n\n")
+	}
+	return b.Bytes()
+}
+
+func benchNormalize(b *testing.B, raw []byte) {
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := Normalize("bench.txt", raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkNormalize: the simplified seed repeated to about 1 MB.
+func BenchmarkNormalize(b *testing.B) {
+	benchNormalize(b, repeatTo(seedText(b), 1<<20))
+}
+
+func BenchmarkNormalizeSeed(b *testing.B) {
+	benchNormalize(b, seedText(b))
+}
+
+// BenchmarkNormalizeGBK: the seed encoded as GBK, about 1 MB.
+func BenchmarkNormalizeGBK(b *testing.B) {
+	raw, err := simplifiedchinese.GBK.NewEncoder().Bytes(repeatTo(seedText(b), 1<<20))
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchNormalize(b, raw)
+}
+
+// BenchmarkNormalizeTraditional: the seed in traditional script, about 1 MB,
+// so that every line goes through OpenCC t2s.
+func BenchmarkNormalizeTraditional(b *testing.B) {
+	s2t, err := opencc.New("s2t")
+	if err != nil {
+		b.Fatal(err)
+	}
+	trad, err := s2t.Convert(string(seedText(b)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchNormalize(b, repeatTo([]byte(trad), 1<<20))
+}
+
+// BenchmarkOpenCCInit is the one-off cost of building the t2s converter.
+func BenchmarkOpenCCInit(b *testing.B) {
+	for b.Loop() {
+		if _, err := opencc.New("t2s"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkOpenCCConvertSeed is what running t2s on the simplified seed
+// would cost, which the cheap test avoids.
+func BenchmarkOpenCCConvertSeed(b *testing.B) {
+	cc, err := opencc.New("t2s")
+	if err != nil {
+		b.Fatal(err)
+	}
+	seed := string(seedText(b))
+	b.SetBytes(int64(len(seed)))
+	for b.Loop() {
+		if _, err := cc.Convert(seed); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

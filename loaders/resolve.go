@@ -1,0 +1,260 @@
+package loaders
+
+import (
+	"strings"
+
+	"github.com/policygraph/policygraph/graph"
+)
+
+// expand resolves coordination and ellipsis in one clause's mentions:
+//
+//	交子公园、蓉北、西博城等城市商圈  -> 交子公园商圈, 蓉北商圈, 西博城商圈
+//	成南、成乐、成绵等高速公路扩容    -> 成南高速公路扩容, 成乐..., 成绵...
+//	成德、成眉市域(郊)铁路           -> 成德市域(郊)铁路, 成眉市域(郊)铁路
+//
+// and numbers groups of conjoined initiatives so they share a stage.
+func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []mention {
+	s := d.Text
+	var out []mention
+	for _, m := range ms {
+		if m.kind != mInitiative {
+			out = append(out, m)
+			continue
+		}
+		*nextGroup++
+		group := *nextGroup
+		// X、Y、Z等<class>: the class names what the items are.
+		if m.span.Start > c.Start && s[m.span.Start-1] == '等' {
+			items := gz.listItems(s, c.Start, m.span.Start-1)
+			headText := m.head + m.name[strings.Index(m.name, m.head)+len(m.head):]
+			for _, it := range items {
+				if hasInitiativeAt(out, it) {
+					markGroup(out, it, group)
+					continue
+				}
+				item := string(s[it.Start:it.End])
+				if strings.TrimSpace(item) == "" {
+					continue
+				}
+				places, n := gz.compoundAt(s[it.Start:it.End], 0, d.Place)
+				var name string
+				if n == it.End-it.Start && len(places) > 0 {
+					name = item + m.name // 成南 + 高速公路扩容
+				} else {
+					name = item + headText // 交子公园 + 商圈
+				}
+				nm := mention{kind: mInitiative, span: it, name: name, head: m.head, category: m.category, group: group}
+				nm.places = gz.placesInName([]rune(name), d.Place)
+				out = dropMentionsIn(out, it)
+				out = append(out, nm)
+			}
+			m.group = group
+			m.generic = true
+			out = append(out, m)
+			continue
+		}
+		// X、Y<head> where X is only a place compound: X shares Y's words after
+		// Y's own place compound.
+		m.group = group
+		if !m.generic {
+			if ps, n := gz.compoundAt([]rune(m.name), 0, d.Place); n > 0 && len(ps) > 0 {
+				rest := string([]rune(m.name)[n:])
+				at := m.span.Start
+				for at > c.Start && s[at-1] == '、' {
+					it := gz.itemBefore(s, c.Start, at-1)
+					if it.Start >= it.End || hasInitiativeAt(out, it) {
+						break
+					}
+					ips, in := gz.compoundAt(s[it.Start:it.End], 0, d.Place)
+					if in != it.End-it.Start || len(ips) == 0 {
+						break
+					}
+					name := string(s[it.Start:it.End]) + rest
+					nm := mention{kind: mInitiative, span: it, name: name, head: m.head, category: m.category, group: group}
+					nm.places = gz.placesInName([]rune(name), d.Place)
+					out = dropMentionsIn(out, it)
+					out = append(out, nm)
+					at = it.Start
+				}
+			}
+		}
+		out = append(out, m)
+	}
+	sortMentions(out)
+	// Initiatives joined only by 、 (or 和, 及, 与) share a group, hence a stage.
+	var prev *mention
+	for i := range out {
+		m := &out[i]
+		if m.kind != mInitiative {
+			continue
+		}
+		if prev != nil && m.span.Start-prev.span.End == 1 && strings.ContainsRune("、和及与", s[prev.span.End]) {
+			regroup(out, m.group, prev.group)
+		}
+		prev = m
+	}
+	return out
+}
+
+func regroup(ms []mention, from, to int) {
+	for i := range ms {
+		if ms[i].group == from {
+			ms[i].group = to
+		}
+	}
+}
+
+// listItems returns the items of a 、-separated list ending at end (the 等).
+func (gz *Gazetteer) listItems(s []rune, from, end int) []Span {
+	var items []Span
+	at := end
+	for {
+		it := gz.itemBefore(s, from, at)
+		if it.Start >= it.End {
+			break
+		}
+		items = append(splitQuoted(s, it), items...)
+		if it.Start > from && s[it.Start-1] == '、' {
+			at = it.Start - 1
+			continue
+		}
+		break
+	}
+	return items
+}
+
+// itemBefore returns the list item that ends at end: back to a 、, a
+// punctuation mark or a governing verb.
+func (gz *Gazetteer) itemBefore(s []rune, from, end int) Span {
+	b := end
+	for b > from && end-b < maxName {
+		r := s[b-1]
+		if isBreak(r) {
+			break
+		}
+		if v := gz.verbEndingAt(s, b, from); v > 0 {
+			if !gz.verbInName(s, b, v, from) {
+				break
+			}
+			b -= v
+			continue
+		}
+		b--
+	}
+	return Span{b, end}
+}
+
+// splitQuoted splits an item made of several quoted names (“蓉易办”“蓉易享”)
+// into one item per name.
+func splitQuoted(s []rune, it Span) []Span {
+	var out []Span
+	start := -1
+	for i := it.Start; i < it.End; i++ {
+		switch s[i] {
+		case '“':
+			start = i
+		case '”':
+			if start >= 0 {
+				out = append(out, Span{start, i + 1})
+				start = -1
+			}
+		}
+	}
+	if len(out) < 2 || out[0].Start != it.Start || out[len(out)-1].End != it.End {
+		return []Span{it}
+	}
+	return out
+}
+
+func hasInitiativeAt(ms []mention, it Span) bool {
+	for _, m := range ms {
+		if m.kind == mInitiative && m.span.End == it.End {
+			return true
+		}
+	}
+	return false
+}
+
+func markGroup(ms []mention, it Span, group int) {
+	for i := range ms {
+		if ms[i].kind == mInitiative && ms[i].span.End == it.End {
+			regroup(ms, ms[i].group, group)
+		}
+	}
+}
+
+// dropMentionsIn removes mentions inside it (places found in a list item
+// become part of the expanded initiative).
+func dropMentionsIn(ms []mention, it Span) []mention {
+	out := ms[:0]
+	for _, m := range ms {
+		if it.Start <= m.span.Start && m.span.End <= it.End {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// stageOf returns the stage of each group of initiatives in a clause and the
+// cue that gave it: a cue right after the group's last name (前期工作,
+// 开工建设) wins over the nearest cue before its first name (加快建设).
+func (gz *Gazetteer) stageOf(d *Doc, c Span, ms []mention) map[int]stageHit {
+	s := d.Text
+	first := map[int]int{}
+	last := map[int]int{}
+	for _, m := range ms {
+		if m.kind != mInitiative {
+			continue
+		}
+		if v, ok := first[m.group]; !ok || m.span.Start < v {
+			first[m.group] = m.span.Start
+		}
+		if m.span.End > last[m.group] {
+			last[m.group] = m.span.End
+		}
+	}
+	out := map[int]stageHit{}
+	for g, start := range first {
+		if h, ok := gz.cueAfter(s, last[g], c.End); ok {
+			out[g] = h
+			continue
+		}
+		if h, ok := gz.cueBefore(s, c.Start, start); ok {
+			out[g] = h
+		}
+	}
+	return out
+}
+
+type stageHit struct {
+	stage graph.Stage
+	cue   string
+}
+
+func (gz *Gazetteer) cueAfter(s []rune, at, end int) (stageHit, bool) {
+	if at < end && s[at] == '的' {
+		at++
+	}
+	for _, c := range gz.stages {
+		if c.after && hasString(s[:end], at, c.cue) {
+			return stageHit{c.stage, c.cue}, true
+		}
+	}
+	return stageHit{}, false
+}
+
+// cueBefore finds the cue nearest before at; the longest wins at one position.
+func (gz *Gazetteer) cueBefore(s []rune, from, at int) (stageHit, bool) {
+	for j := at; j > from; j-- {
+		for _, c := range gz.stages {
+			if c.after {
+				continue
+			}
+			if _, ok := endsWith(s[:j], j, c.cue); ok && j-len([]rune(c.cue)) >= from {
+				return stageHit{c.stage, c.cue}, true
+			}
+		}
+	}
+	return stageHit{}, false
+}

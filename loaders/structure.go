@@ -1,0 +1,341 @@
+package loaders
+
+import (
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/policygraph/policygraph/graph"
+)
+
+// Meta is what the command line may say about a document; empty fields are
+// taken from the text or the file name.
+type Meta struct {
+	Title  string
+	Year   int
+	Issuer string
+	Place  string // any name form of the place the document governs
+}
+
+// Doc is a document's structure: its metadata, sections, paragraphs,
+// sentences and clauses, with rune offsets into the normalised text.
+type Doc struct {
+	Text       []rune
+	Title      string
+	Year       int
+	Issuer     string
+	Place      *Place
+	Sections   []graph.Section
+	Paragraphs []Paragraph
+}
+
+// Paragraph is one line of text.
+type Paragraph struct {
+	Index     int
+	Section   int    // index into Doc.Sections of the innermost section, -1 before the first
+	Lead      string // lead phrase, such as 合力谱写"双城记"
+	Start     int
+	End       int
+	Sentences []Sentence
+}
+
+// Sentence is a run of text ending in 。！？ or the end of the paragraph.
+type Sentence struct {
+	Index   int // in the document
+	Start   int
+	End     int
+	Clauses []Span // split at ，；：
+}
+
+// Span is a half-open range of runes of Doc.Text.
+type Span struct{ Start, End int }
+
+var (
+	// Section markers at the start of a paragraph.
+	reSectionParen   = regexp.MustCompile(`^\(([一二三四五六七八九十]+)\)`)
+	reSectionDun     = regexp.MustCompile(`^([一二三四五六七八九十]+)、`)
+	reSectionChapter = regexp.MustCompile(`^(第[一二三四五六七八九十百]+[章节篇])\s*`)
+	reYear           = regexp.MustCompile(`(19[5-9]\d|20\d\d)`)
+	titleWords       = []string{"报告", "规划", "纲要", "方案", "意见", "通知", "计划", "决定", "办法"}
+)
+
+// Structure splits normalised text into sections, paragraphs, sentences and
+// clauses, and finds the title, year, issuer and place from meta, the text's
+// first line and the file name, in that order.
+func Structure(gz *Gazetteer, file, text string, meta Meta) *Doc {
+	d := &Doc{Text: []rune(text)}
+	sentence := 0
+	section := -1
+	para := 0
+	var level1 = -1 // index of the current top-level section
+	start := 0
+	for start <= len(d.Text) {
+		end := start
+		for end < len(d.Text) && d.Text[end] != '\n' {
+			end++
+		}
+		lineStart, lineEnd := trimSpan(d.Text, start, end)
+		if lineStart < lineEnd {
+			line := string(d.Text[lineStart:lineEnd])
+			if para == 0 && d.Title == "" && looksLikeTitle(line) {
+				d.Title = line
+			} else {
+				p := Paragraph{Index: para, Start: lineStart, End: lineEnd}
+				if num, rest, kind := sectionMarker(line); kind != 0 {
+					heading := firstSentence(rest)
+					s := graph.Section{Number: num, Heading: heading, Index: len(d.Sections), Parent: -1}
+					if kind == 2 && level1 >= 0 { // (一) inside 一、 or 第一章
+						s.Parent = level1
+					}
+					d.Sections = append(d.Sections, s)
+					section = s.Index
+					if kind == 1 {
+						level1 = s.Index
+					}
+				} else if lead := firstSentence(line); isLead(lead, line) {
+					p.Lead = strings.TrimRight(lead, "。.!！")
+					parent := section
+					d.Sections = append(d.Sections, graph.Section{Number: "", Heading: "", Lead: p.Lead,
+						Index: len(d.Sections), Parent: parent})
+					section = len(d.Sections) - 1
+				}
+				p.Section = section
+				p.Sentences = splitSentences(d.Text, lineStart, lineEnd, &sentence)
+				d.Paragraphs = append(d.Paragraphs, p)
+				// a lead phrase opens a group of one paragraph: the next paragraph
+				// returns to the enclosing numbered section.
+				if p.Lead != "" {
+					section = d.Sections[section].Parent
+				}
+			}
+			para++
+		}
+		start = end + 1
+	}
+	d.meta(gz, file, meta)
+	return d
+}
+
+func trimSpan(s []rune, i, j int) (int, int) {
+	for i < j && unicode.IsSpace(s[i]) {
+		i++
+	}
+	for j > i && unicode.IsSpace(s[j-1]) {
+		j--
+	}
+	return i, j
+}
+
+func looksLikeTitle(line string) bool {
+	if utf8.RuneCountInString(line) > 60 || strings.ContainsAny(line, "。，,；;") {
+		return false
+	}
+	for _, w := range titleWords {
+		if strings.Contains(line, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// sectionMarker returns the section number at the start of line, the rest of
+// the line, and the marker's level: 1 for 一、 and 第一章, 2 for (一).
+func sectionMarker(line string) (num, rest string, level int) {
+	if m := reSectionParen.FindStringSubmatch(line); m != nil {
+		return "(" + m[1] + ")", line[len(m[0]):], 2
+	}
+	if m := reSectionDun.FindStringSubmatch(line); m != nil {
+		return m[1] + "、", line[len(m[0]):], 1
+	}
+	if m := reSectionChapter.FindStringSubmatch(line); m != nil {
+		return m[1], line[len(m[0]):], 1
+	}
+	return "", line, 0
+}
+
+func firstSentence(s string) string {
+	if i := strings.IndexAny(s, "。!?！？"); i >= 0 {
+		_, n := utf8.DecodeRuneInString(s[i:])
+		return s[:i+n]
+	}
+	return s
+}
+
+// isLead reports whether the first sentence of a paragraph is a lead phrase:
+// short, with no comma, and followed by more text.
+func isLead(first, line string) bool {
+	n := utf8.RuneCountInString(first)
+	return n >= 3 && n <= 20 && len(first) < len(line) && !strings.ContainsAny(first, ",，;；:：")
+}
+
+// splitSentences splits text[start:end] into sentences and clauses.
+func splitSentences(text []rune, start, end int, counter *int) []Sentence {
+	var out []Sentence
+	s := start
+	depth := 0
+	for i := start; i < end; i++ {
+		switch text[i] {
+		case '(', '《', '“', '【':
+			depth++
+		case ')', '》', '”', '】':
+			if depth > 0 {
+				depth--
+			}
+		case '。', '!', '?', '！', '？':
+			if depth == 0 {
+				out = append(out, newSentence(text, s, i+1, counter))
+				s = i + 1
+			}
+		}
+	}
+	if s0, e0 := trimSpan(text, s, end); s0 < e0 {
+		out = append(out, newSentence(text, s0, e0, counter))
+	}
+	return out
+}
+
+func newSentence(text []rune, start, end int, counter *int) Sentence {
+	st := Sentence{Index: *counter, Start: start, End: end}
+	*counter++
+	c := start
+	depth := 0
+	for i := start; i < end; i++ {
+		switch text[i] {
+		case '(', '《', '“', '【':
+			depth++
+		case ')', '》', '”', '】':
+			if depth > 0 {
+				depth--
+			}
+		case ',', '，', ';', '；', ':', '：', '。', '!', '?', '！', '？':
+			if depth == 0 {
+				if c < i {
+					st.Clauses = append(st.Clauses, Span{c, i})
+				}
+				c = i + 1
+			}
+		}
+	}
+	if c < end {
+		st.Clauses = append(st.Clauses, Span{c, end})
+	}
+	return st
+}
+
+// meta fills the document's title, year, issuer and place.
+func (d *Doc) meta(gz *Gazetteer, file string, m Meta) {
+	if m.Title != "" {
+		d.Title = m.Title
+	}
+	d.Year = m.Year
+	base := filepath.Base(file)
+	if d.Year == 0 {
+		for _, s := range []string{d.Title, base} {
+			if y := reYear.FindString(s); y != "" {
+				d.Year, _ = strconv.Atoi(y)
+				break
+			}
+		}
+	}
+	if m.Place != "" {
+		d.Place = gz.Lookup(m.Place)
+	}
+	if d.Place == nil && d.Title != "" {
+		d.Place = gz.firstPlaceIn(d.Title)
+	}
+	if d.Place == nil {
+		d.Place = gz.placeInFileName(base)
+	}
+	d.Issuer = m.Issuer
+	if d.Issuer == "" && d.Place != nil && d.Place.Level != graph.LevelRegion {
+		d.Issuer = d.Place.Name + "人民政府"
+	}
+}
+
+// Lookup returns the place for any name form: 成都, 成都市, Chengdu, chengdu, 蓉.
+func (gz *Gazetteer) Lookup(name string) *Place {
+	name = strings.TrimSpace(name)
+	if ps := gz.byName[name]; len(ps) > 0 {
+		return bestPlace(ps, nil)
+	}
+	low := strings.ToLower(name)
+	var found []*Place
+	for _, p := range gz.Places {
+		if strings.EqualFold(p.English, name) || strings.ToLower(p.Pinyin) == low {
+			found = append(found, p)
+		}
+	}
+	if len(found) > 0 {
+		return bestPlace(found, nil)
+	}
+	if r, n := utf8.DecodeRuneInString(name); n == len(name) {
+		if a, ok := gz.abbrevs[r]; ok && a.strong {
+			return a.targets[0]
+		}
+	}
+	return nil
+}
+
+func (gz *Gazetteer) firstPlaceIn(s string) *Place {
+	rs := []rune(s)
+	for i := range rs {
+		if e, ok := gz.names.longest(rs, i); ok && e.kind == namePlace {
+			return bestPlace(e.place, nil)
+		}
+	}
+	return nil
+}
+
+// placeInFileName finds a place named in a file name, in Chinese or pinyin:
+// 资阳市2023年政府工作报告.txt, chengdu-2022-work-report.txt.
+func (gz *Gazetteer) placeInFileName(base string) *Place {
+	if p := gz.firstPlaceIn(base); p != nil {
+		return p
+	}
+	for _, tok := range strings.FieldsFunc(strings.ToLower(base), func(r rune) bool {
+		return !unicode.IsLetter(r)
+	}) {
+		if len(tok) < 3 {
+			continue
+		}
+		var found []*Place
+		for _, p := range gz.Places {
+			if p.Level != graph.LevelCounty && (strings.ToLower(p.Pinyin) == tok || strings.ToLower(p.English) == tok) {
+				found = append(found, p)
+			}
+		}
+		if len(found) > 0 {
+			return bestPlace(found, nil)
+		}
+	}
+	return nil
+}
+
+// SectionLabel returns how evidence names the section of paragraph p:
+// the numbered section and the lead phrase, e.g. (一) 合力谱写“双城记”.
+func (d *Doc) SectionLabel(p *Paragraph) string {
+	var parts []string
+	for i := p.Section; i >= 0; i = d.Sections[i].Parent {
+		s := d.Sections[i]
+		label := s.Lead
+		if s.Number != "" {
+			label = s.Number
+			if label2 := shortHeading(s.Heading); label2 != "" && s.Lead == "" && len(parts) == 0 {
+				label += " " + label2
+			}
+		}
+		parts = append([]string{label}, parts...)
+	}
+	return strings.Join(parts, " ")
+}
+
+// shortHeading returns a heading up to its first comma.
+func shortHeading(h string) string {
+	if i := strings.IndexAny(h, ",，"); i > 0 {
+		return h[:i]
+	}
+	return strings.TrimRight(h, "。")
+}
