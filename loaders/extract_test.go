@@ -12,8 +12,6 @@ import (
 	"github.com/policygraph/policygraph/graph"
 )
 
-
-
 func gazetteer(t testing.TB) *Gazetteer {
 	t.Helper()
 	gz, err := DefaultGazetteer()

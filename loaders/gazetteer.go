@@ -94,6 +94,7 @@ type abbrev struct {
 
 type head struct {
 	text     string
+	runes    []rune
 	category graph.Category
 }
 
@@ -120,6 +121,8 @@ type Gazetteer struct {
 	bodies     map[string]*Named // known bodies by surface form
 	bodyEnds   []string          // body-name endings, longest first
 	heads      []head            // longest first
+	headsBy    map[rune][]head   // by last rune, longest first
+	bodyBy     map[rune][][]rune // body-name endings by last rune, longest first
 	suffixes   []string          // words that may follow a head inside a name
 	verbs      map[string]bool   // words that end a name when scanning left
 	maxVerb    int
@@ -177,6 +180,16 @@ func NewGazetteer() (*Gazetteer, error) {
 		}
 	}
 	g.names = g.buildMatcher()
+	g.headsBy = map[rune][]head{}
+	for _, h := range g.heads {
+		last := h.runes[len(h.runes)-1]
+		g.headsBy[last] = append(g.headsBy[last], h)
+	}
+	g.bodyBy = map[rune][][]rune{}
+	for _, e := range g.bodyEnds {
+		r := []rune(e)
+		g.bodyBy[r[len(r)-1]] = append(g.bodyBy[r[len(r)-1]], r)
+	}
 	return g, nil
 }
 
@@ -370,7 +383,7 @@ func (g *Gazetteer) readBodies(_ string, rows []seeds.Row) error {
 
 func (g *Gazetteer) readHeads(_ string, rows []seeds.Row) error {
 	for _, r := range rows[1:] {
-		g.heads = append(g.heads, head{text: r.Get(0), category: graph.Category(r.Get(1))})
+		g.heads = append(g.heads, head{text: r.Get(0), runes: []rune(r.Get(0)), category: graph.Category(r.Get(1))})
 	}
 	sort.SliceStable(g.heads, func(i, j int) bool {
 		return utf8.RuneCountInString(g.heads[i].text) > utf8.RuneCountInString(g.heads[j].text)

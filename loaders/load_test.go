@@ -132,7 +132,6 @@ func TestSeedTargets(t *testing.T) {
 	}
 }
 
-
 func TestEveryFactHasEvidence(t *testing.T) {
 	st := loadSeed(t)
 	x := st.Index()

@@ -171,19 +171,24 @@ func skipParen(s []rune, i, end int) int {
 
 // headEndingAt returns the longest head noun that ends at s[j-1].
 func (gz *Gazetteer) headEndingAt(s []rune, j int) (head, bool) {
-	for _, h := range gz.heads {
-		if _, ok := endsWith(s, j, h.text); ok {
-			// a head must end a word: 中心城市 ends 城市-headed names, 中心 must not
-			// be read inside 中心城市.
-			if j < len(s) {
-				for _, h2 := range gz.heads {
-					if len(h2.text) > len(h.text) && hasString(s, j-len([]rune(h.text)), h2.text) {
-						return head{}, false
-					}
+	if j <= 0 || j > len(s) {
+		return head{}, false
+	}
+	for _, h := range gz.headsBy[s[j-1]] {
+		if !hasRunes(s, j-len(h.runes), h.runes) {
+			continue
+		}
+		// a head must end a word: 中心 is no head inside 中心城市, whose own
+		// head ends further on.
+		if j < len(s) {
+			hs := j - len(h.runes)
+			for _, h2 := range gz.headsBy[s[min(hs+len(h.runes), len(s)-1)]] {
+				if len(h2.runes) > len(h.runes) && hasRunes(s, hs, h2.runes) {
+					return head{}, false
 				}
 			}
-			return h, true
 		}
+		return h, true
 	}
 	return head{}, false
 }
@@ -203,9 +208,12 @@ func (gz *Gazetteer) headEndingAtAny(s []rune, j, end int) (head, bool) {
 }
 
 func (gz *Gazetteer) bodyEndingAt(s []rune, j int) (string, bool) {
-	for _, e := range gz.bodyEnds {
-		if _, ok := endsWith(s, j, e); ok {
-			return e, true
+	if j <= 0 || j > len(s) {
+		return "", false
+	}
+	for _, e := range gz.bodyBy[s[j-1]] {
+		if hasRunes(s, j-len(e), e) {
+			return string(e), true
 		}
 	}
 	return "", false

@@ -141,7 +141,8 @@ func binaryFormat(raw []byte) string {
 // name, or a refusal reason.
 //
 // Heuristics:
-//   - UTF-32 BOMs are refused; UTF-8 and UTF-16 BOMs are trusted.
+//   - UTF-32 BOMs are refused; UTF-8 and UTF-16 BOMs are trusted (UTF-16
+//     with more than 1% unpaired surrogates is refused).
 //   - Without a BOM, NUL bytes never occur in UTF-8 or GB18030 text, so they
 //     mean UTF-16 or binary. Both byte orders are decoded and scored (see
 //     textStats.problems); the better one (ties go to little-endian) is
@@ -170,10 +171,17 @@ func decode(raw []byte) (text, enc, reason string) {
 			return string(rest), encUTF8BOM, ""
 		}
 		return decodeUTF8OrGB18030(rest, encUTF8BOM)
-	case bytes.HasPrefix(raw, []byte{0xFF, 0xFE}):
-		return decodeUTF16(raw[2:], false), encUTF16LE, ""
-	case bytes.HasPrefix(raw, []byte{0xFE, 0xFF}):
-		return decodeUTF16(raw[2:], true), encUTF16BE, ""
+	case bytes.HasPrefix(raw, []byte{0xFF, 0xFE}), bytes.HasPrefix(raw, []byte{0xFE, 0xFF}):
+		bigEndian := raw[0] == 0xFE
+		text := decodeUTF16(raw[2:], bigEndian)
+		if st := statsOf(text); st.invalid*100 > st.runes {
+			return "", "", fmt.Sprintf("%s (UTF-16 byte order mark, but %d of %d characters are unpaired surrogates)",
+				reasonUndecodable, st.invalid, st.runes)
+		}
+		if bigEndian {
+			return text, encUTF16BE, ""
+		}
+		return text, encUTF16LE, ""
 	case bytes.IndexByte(raw, 0) >= 0:
 		le, be := decodeUTF16(raw, false), decodeUTF16(raw, true)
 		sle, sbe := statsOf(le), statsOf(be)

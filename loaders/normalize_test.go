@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"unicode"
 	"unicode/utf8"
@@ -246,6 +247,7 @@ func TestNormalizeRefusals(t *testing.T) {
 		{"jpeg", []byte("\xff\xd8\xff\xe0\x00\x10JFIF"), "binary data, not text: JPEG image"},
 		{"controls", []byte("ab\x01\x02\x03\x04cd\x1b\x1b"), "binary data, not text: 6 of 10 characters are control characters"},
 		{"utf16-controls", []byte("\xff\xfea\x00\x01\x00\x02\x00"), "binary data, not text"},
+		{"utf16-surrogates", []byte("\xff\xfe\x00\xd8\x00\xd8a\x00"), "unpaired surrogates"},
 		{"utf32", []byte("\xff\xfe\x00\x00a\x00\x00\x00"), "not valid UTF-8, UTF-16 or GB18030 text: looks like UTF-32"},
 		{"undecodable", bytes.Repeat([]byte{0xFF, 'A'}, 100), "not valid UTF-8, UTF-16 or GB18030 text"},
 		{"big5", big5, "not valid UTF-8, UTF-16 or GB18030 text"},
@@ -275,6 +277,30 @@ func TestNormalizeRefusals(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestNormalizeConcurrent(t *testing.T) {
+	inputs := [][]byte{
+		[]byte("加快建設成資市域(郊)鐵路，啟動建設成德、成眉市域(郊)鐵路\n"),
+		[]byte("\xb3\xc9\xb6\xbc\xca\xd0\xa3\xac\xa1\xa3\r\n"),
+		seedText(t),
+	}
+	want := make([]string, len(inputs))
+	for i, in := range inputs {
+		want[i], _, _ = Normalize("x", in)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 20 {
+				k := (g + i) % len(inputs)
+				if got, _, err := Normalize("x", inputs[k]); err != nil || got != want[k] {
+					t.Errorf("input %d: got %q, %v", k, got, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func TestInputErrorNoFile(t *testing.T) {
