@@ -1,0 +1,454 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/kv"
+	"github.com/cayleygraph/cayley/graph/memstore"
+	"github.com/cayleygraph/cayley/graph/refs"
+	"github.com/cayleygraph/quad"
+	hkv "github.com/hidal-go/hidalgo/kv"
+	hbolt "github.com/hidal-go/hidalgo/kv/bbolt"
+	bolt "go.etcd.io/bbolt"
+)
+
+// DefaultPath is the bbolt file Open uses for an empty DSN.
+const DefaultPath = "./policygraph.db"
+
+// lockTimeout is how long Open waits for another process to release a bbolt file.
+const lockTimeout = 2 * time.Second
+
+// backend is one kind of Cayley quad store behind a Store.
+type backend interface {
+	quadStore() cgraph.QuadStore
+	// apply removes del and adds add in one transaction. Both are exact:
+	// every quad in del is stored, none in add is.
+	apply(ctx context.Context, del, add []quad.Quad) error
+	close() error
+}
+
+// openBackend picks the backend for dsn. A new backend is a new case here.
+func openBackend(ctx context.Context, dsn string) (backend, error) {
+	switch {
+	case dsn == "memory":
+		return &memBackend{qs: memstore.New()}, nil
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return nil, errors.New("the PostgreSQL backend is not available yet: use \"memory\" or a bbolt file path")
+	case strings.Contains(dsn, "://"):
+		return nil, fmt.Errorf("unknown store scheme in %q: use \"memory\" or a bbolt file path", dsn)
+	case dsn == "":
+		dsn = DefaultPath
+	}
+	return openBolt(ctx, dsn)
+}
+
+// ---- memory ----
+
+// memBackend is Cayley's memstore. It has no locking and no rollback: the
+// Store serialises writes against reads, and apply checks every delta before
+// it changes anything.
+type memBackend struct {
+	qs *memstore.QuadStore
+}
+
+func (b *memBackend) quadStore() cgraph.QuadStore { return b.qs }
+func (b *memBackend) close() error                { return b.qs.Close() }
+
+func (b *memBackend) apply(ctx context.Context, del, add []quad.Quad) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ds := make([]cgraph.Delta, 0, len(del)+len(add))
+	ds = appendDeltas(ds, del, cgraph.Delete)
+	ds = appendDeltas(ds, add, cgraph.Add)
+	// Strict options: memstore checks every delta before applying any.
+	return b.qs.ApplyDeltas(ds, cgraph.IgnoreOpts{})
+}
+
+func appendDeltas(ds []cgraph.Delta, qs []quad.Quad, a cgraph.Procedure) []cgraph.Delta {
+	for _, q := range qs {
+		ds = append(ds, cgraph.Delta{Quad: q, Action: a})
+	}
+	return ds
+}
+
+// ---- bbolt ----
+
+// boltBackend is Cayley's kv store over a bbolt file that we open ourselves,
+// with a lock timeout.
+//
+// Cayley's kv ApplyDeltas resolves node reference counts per call and loses
+// the directions of added quads whose values end the call with a negative
+// net count (a replace that removes more quads with a value than it adds):
+// the added quads are stored with those directions empty. So apply runs the
+// deletions and the additions as two ApplyDeltas calls that share one bbolt
+// write transaction (see sharedKV): still one commit, whole or not at all.
+type boltBackend struct {
+	path string
+	db   *sharedKV
+	opts cgraph.Options
+	qs   cgraph.QuadStore
+}
+
+func openBolt(ctx context.Context, path string) (*boltBackend, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("create directory for %s: %w", path, err)
+		}
+	}
+	raw, err := hbolt.Open(path, &bolt.Options{Timeout: lockTimeout})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("open %s: store is in use by another process (or another Store in this one); waited %v for its lock: %w", path, lockTimeout, err)
+	} else if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	b := &boltBackend{path: path, db: &sharedKV{KV: raw}, opts: cgraph.Options{kv.OptNoBloom: true}}
+	if err := kv.Init(b.db, b.opts); err != nil && !errors.Is(err, cgraph.ErrDatabaseExists) {
+		raw.Close()
+		return nil, fmt.Errorf("initialise %s: %w", path, err)
+	}
+	if b.qs, err = kv.New(b.db, b.opts); err != nil {
+		raw.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return b, nil
+}
+
+func (b *boltBackend) quadStore() cgraph.QuadStore { return b.qs }
+func (b *boltBackend) close() error                { return b.qs.Close() }
+
+func (b *boltBackend) apply(ctx context.Context, del, add []quad.Quad) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tx, err := b.db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		b.db.end()
+		if err != nil {
+			tx.Close() // roll back
+			// The quad store caches node IDs it resolved or created in
+			// the rolled back transaction: start afresh.
+			if qs, err2 := kv.New(b.db, b.opts); err2 == nil {
+				b.qs = qs
+			}
+		}
+	}()
+	if len(del) > 0 {
+		if err := b.qs.ApplyDeltas(appendDeltas(nil, del, cgraph.Delete), cgraph.IgnoreOpts{}); err != nil {
+			return err
+		}
+	}
+	if len(add) > 0 {
+		if err := b.qs.ApplyDeltas(appendDeltas(nil, add, cgraph.Add), cgraph.IgnoreOpts{}); err != nil {
+			return err
+		}
+	}
+	return tx.Commit(ctx)
+}
+
+// sharedKV lets several Cayley ApplyDeltas calls run in one bbolt write
+// transaction: between begin and end, a request for a write transaction gets
+// the open one, whose Commit and Close do nothing. Read transactions go to
+// bbolt as usual. Only the Store's single writer calls begin/end.
+type sharedKV struct {
+	hkv.KV
+	mu sync.Mutex
+	tx hkv.Tx
+}
+
+func (k *sharedKV) begin(ctx context.Context) (hkv.Tx, error) {
+	tx, err := k.KV.Tx(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	k.mu.Lock()
+	k.tx = tx
+	k.mu.Unlock()
+	return tx, nil
+}
+
+func (k *sharedKV) end() {
+	k.mu.Lock()
+	k.tx = nil
+	k.mu.Unlock()
+}
+
+func (k *sharedKV) Tx(ctx context.Context, rw bool) (hkv.Tx, error) {
+	if rw {
+		k.mu.Lock()
+		tx := k.tx
+		k.mu.Unlock()
+		if tx != nil {
+			return nestedTx{tx}, nil
+		}
+	}
+	return k.KV.Tx(ctx, rw)
+}
+
+func (k *sharedKV) View(ctx context.Context, fn func(tx hkv.Tx) error) error {
+	return hkv.View(ctx, k, fn)
+}
+
+func (k *sharedKV) Update(ctx context.Context, fn func(tx hkv.Tx) error) error {
+	return hkv.Update(ctx, k, fn)
+}
+
+type nestedTx struct{ hkv.Tx }
+
+func (nestedTx) Commit(context.Context) error { return nil }
+func (nestedTx) Close() error                 { return nil }
+
+// ---- reading ----
+
+// reader reads quads from a Cayley quad store in batches. Each batched call
+// is one read round trip, counted in n when n is not nil.
+type reader struct {
+	qs cgraph.QuadStore
+	n  *atomic.Int64
+}
+
+func (r reader) count() {
+	if r.n != nil {
+		r.n.Add(1)
+	}
+}
+
+// grouped maps a node to the quads found for it.
+type grouped map[quad.Value][]quad.Quad
+
+// bySubject returns the quads whose subject is one of vals.
+func (r reader) bySubject(ctx context.Context, vals []quad.Value) (grouped, error) {
+	return r.lookup(ctx, quad.Subject, vals, nil)
+}
+
+// inLinks returns, for each of vals, the quads with it as object and pred as predicate.
+func (r reader) inLinks(ctx context.Context, vals []quad.Value, pred quad.IRI) (grouped, error) {
+	return r.lookup(ctx, quad.Object, vals, pred)
+}
+
+func (r reader) lookup(ctx context.Context, dir quad.Direction, vals []quad.Value, pred quad.Value) (grouped, error) {
+	out := make(grouped, len(vals))
+	vals = uniqueValues(vals)
+	if len(vals) == 0 {
+		return out, nil
+	}
+	r.count()
+	lookup := vals
+	if pred != nil {
+		lookup = append(lookup, pred)
+	}
+	nodes, err := r.refsOf(ctx, lookup)
+	if err != nil {
+		return nil, err
+	}
+	var predKey any
+	if pred != nil {
+		p := nodes[len(nodes)-1]
+		if isNilRef(p) {
+			return out, nil // the predicate is not in the store
+		}
+		predKey = p.Key()
+	}
+	var links []cgraph.Ref
+	for _, n := range nodes[:len(vals)] {
+		if isNilRef(n) {
+			continue
+		}
+		it := r.qs.QuadIterator(dir, n).Iterate()
+		for it.Next(ctx) {
+			l := it.Result()
+			if predKey != nil {
+				p, err := r.qs.QuadDirection(l, quad.Predicate)
+				if err != nil || isNilRef(p) || p.Key() != predKey {
+					continue
+				}
+			}
+			links = append(links, l)
+		}
+		err := it.Err()
+		it.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil { // a cancelled iterator stops without an error
+		return nil, err
+	}
+	quads, err := r.resolve(ctx, links, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range quads {
+		k := q.Get(dir)
+		out[k] = append(out[k], q)
+	}
+	return out, nil
+}
+
+// refsOf returns the node references of vals, nil (or 0) for values not in
+// the store. (Cayley's refs.RefsOf fails on a missing value unless the store
+// resolves in batches.)
+func (r reader) refsOf(ctx context.Context, vals []quad.Value) ([]cgraph.Ref, error) {
+	if bn, ok := r.qs.(refs.BatchNamer); ok {
+		return bn.RefsOf(ctx, vals)
+	}
+	out := make([]cgraph.Ref, len(vals))
+	for i, v := range vals {
+		n, err := r.qs.ValueOf(v)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// resolve turns quad references into quads, resolving each node value once.
+// cache may carry values over between calls.
+func (r reader) resolve(ctx context.Context, links []cgraph.Ref, cache map[any]quad.Value) ([]quad.Quad, error) {
+	if cache == nil {
+		cache = make(map[any]quad.Value)
+	}
+	dirRefs := make([]cgraph.Ref, 4*len(links))
+	var missing []cgraph.Ref
+	var missingKeys []any
+	pending := make(map[any]bool)
+	for i, l := range links {
+		for j, d := range quad.Directions {
+			n, err := r.qs.QuadDirection(l, d)
+			if err != nil {
+				return nil, err
+			}
+			if isNilRef(n) {
+				continue
+			}
+			dirRefs[4*i+j] = n
+			k := n.Key()
+			if _, ok := cache[k]; ok || pending[k] {
+				continue
+			}
+			pending[k] = true
+			missing = append(missing, n)
+			missingKeys = append(missingKeys, k)
+		}
+	}
+	if len(missing) > 0 {
+		vals, err := cgraph.ValuesOf(ctx, r.qs, missing)
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range vals {
+			cache[missingKeys[i]] = v
+		}
+	}
+	out := make([]quad.Quad, 0, len(links))
+	for i := range links {
+		var q quad.Quad
+		for j, d := range quad.Directions {
+			if n := dirRefs[4*i+j]; n != nil {
+				q.Set(d, cache[n.Key()])
+			}
+		}
+		if q.Subject == nil || q.Predicate == nil || q.Object == nil {
+			continue // deleted under us; cannot happen while the Store's lock is held
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+// all calls fn with every quad of the store whose predicate is one of preds,
+// in batches. Other quads are skipped before their values are read.
+func (r reader) all(ctx context.Context, preds []quad.Value, fn func([]quad.Quad) error) error {
+	const batch = 20000
+	cache := make(map[any]quad.Value)
+	predRefs, err := r.refsOf(ctx, preds)
+	if err != nil {
+		return err
+	}
+	want := make(map[any]bool, len(preds))
+	for _, p := range predRefs {
+		if !isNilRef(p) {
+			want[p.Key()] = true
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	it := r.qs.QuadsAllIterator().Iterate()
+	defer it.Close()
+	links := make([]cgraph.Ref, 0, batch)
+	flush := func() error {
+		qs, err := r.resolve(ctx, links, cache)
+		if err != nil {
+			return err
+		}
+		links = links[:0]
+		return fn(qs)
+	}
+	for it.Next(ctx) {
+		l := it.Result()
+		if p, err := r.qs.QuadDirection(l, quad.Predicate); err != nil {
+			return err
+		} else if isNilRef(p) || !want[p.Key()] {
+			continue
+		}
+		links = append(links, l)
+		if len(links) == batch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return flush()
+}
+
+func isNilRef(r cgraph.Ref) bool {
+	if r == nil {
+		return true
+	}
+	if v, ok := r.(kv.Int64Value); ok && v == 0 {
+		return true
+	}
+	return false
+}
+
+func uniqueValues(vals []quad.Value) []quad.Value {
+	seen := make(map[quad.Value]bool, len(vals))
+	out := make([]quad.Value, 0, len(vals))
+	for _, v := range vals {
+		if v == nil || seen[v] {
+			continue
+		}
+		seen[v] = true
+		out = append(out, v)
+	}
+	return out
+}
+
+// quadCount returns the number of quads in the store.
+func quadCount(ctx context.Context, qs cgraph.QuadStore) (int64, error) {
+	st, err := qs.Stats(ctx, true)
+	if err != nil {
+		return 0, err
+	}
+	return st.Quads.Value, nil
+}

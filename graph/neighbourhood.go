@@ -1,0 +1,213 @@
+package graph
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+)
+
+// Direction says which edges of a node a walk follows.
+type Direction string
+
+// The directions.
+const (
+	DirectionOut  Direction = "OUT"
+	DirectionIn   Direction = "IN"
+	DirectionBoth Direction = "BOTH"
+)
+
+// ctxEvery is how many node expansions a walk makes between checks of its
+// context.
+const ctxEvery = 256
+
+// Step is an edge seen from one of its ends: Edge.Node is the other end, and
+// Out tells whether the edge is stored from this end (this -> Node) or to it
+// (Node -> this).
+type Step struct {
+	Edge
+	Out bool
+}
+
+// From returns the stored From of the step's edge, given the node it was
+// taken from.
+func (s Step) From(at NodeRef) NodeRef {
+	if s.Out {
+		return at
+	}
+	return s.Node
+}
+
+// To returns the stored To of the step's edge, given the node it was taken
+// from.
+func (s Step) To(at NodeRef) NodeRef {
+	if s.Out {
+		return s.Node
+	}
+	return at
+}
+
+// Steps returns the edges of n in direction dir (Out edges first), only of
+// the relations in rels when rels is not empty.
+func (x *Index) Steps(n NodeRef, dir Direction, rels []Relation) []Step {
+	var out []Step
+	keep := relationSet(rels)
+	if dir != DirectionIn {
+		for _, e := range x.Out(n) {
+			if keep(e.Rel) {
+				out = append(out, Step{e, true})
+			}
+		}
+	}
+	if dir != DirectionOut {
+		for _, e := range x.In(n) {
+			if keep(e.Rel) {
+				out = append(out, Step{e, false})
+			}
+		}
+	}
+	return out
+}
+
+// relationSet returns a test for membership of rels; an empty rels admits
+// every relation.
+func relationSet(rels []Relation) func(RelCode) bool {
+	if len(rels) == 0 {
+		return func(RelCode) bool { return true }
+	}
+	var set [32]bool
+	for _, r := range rels {
+		if c := relCode(r); int(c) < len(set) {
+			set[c] = true
+		}
+	}
+	return func(c RelCode) bool { return int(c) < len(set) && set[c] }
+}
+
+// Neighbours returns the distinct nodes one edge away from n in direction
+// dir, only along rels when given, sorted by ID. Nodes that are gone are
+// left out.
+func (x *Index) Neighbours(n NodeRef, dir Direction, rels []Relation) []NodeRef {
+	seen := make(map[NodeRef]bool)
+	var out []NodeRef
+	for _, s := range x.Steps(n, dir, rels) {
+		if !seen[s.Node] && x.Node(s.Node).Kind != "" {
+			seen[s.Node] = true
+			out = append(out, s.Node)
+		}
+	}
+	x.SortByID(out)
+	return out
+}
+
+// SortByID sorts nodes by their IDs.
+func (x *Index) SortByID(nodes []NodeRef) {
+	ids := make(map[NodeRef]string, len(nodes))
+	for _, n := range nodes {
+		ids[n] = x.Node(n).ID
+	}
+	slices.SortFunc(nodes, func(a, b NodeRef) int { return strings.Compare(ids[a], ids[b]) })
+}
+
+// Subgraph is a part of the graph shaped for Cytoscape.js or D3: nodes and
+// the edges among them.
+type Subgraph struct {
+	Nodes     []SubgraphNode
+	Edges     []SubgraphEdge
+	Truncated bool // a bound cut the walk short
+}
+
+// SubgraphNode is one node of a Subgraph.
+type SubgraphNode struct {
+	ID    string
+	Label string
+	Kind  Kind
+	Depth int // hops from the centre
+}
+
+// SubgraphEdge is one edge of a Subgraph: one From-Relation-To, however many
+// facts state it. ID is the ID of the first of those facts.
+type SubgraphEdge struct {
+	ID       string
+	Source   string
+	Target   string
+	Relation Relation
+}
+
+// Neighbourhood returns the nodes within hops edges of centre, walking edges
+// both ways (only along rels when given), nearest first and by ID within a
+// distance, at most limit of them; and every edge among those nodes along
+// rels. Truncated is set when limit left nodes out. It checks ctx as it goes.
+func Neighbourhood(ctx context.Context, x *Index, centre NodeRef, hops int, rels []Relation, limit int) (*Subgraph, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sg := &Subgraph{}
+	if x.Node(centre).Kind == "" || limit <= 0 {
+		return sg, nil
+	}
+	depth := map[NodeRef]int{centre: 0}
+	order := []NodeRef{centre}
+	frontier := []NodeRef{centre}
+	expanded := 0
+walk:
+	for d := 1; d <= hops && len(frontier) > 0; d++ {
+		var next []NodeRef
+		for _, n := range frontier {
+			if expanded++; expanded%ctxEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			for _, s := range x.Steps(n, DirectionBoth, rels) {
+				if _, ok := depth[s.Node]; ok || x.Node(s.Node).Kind == "" {
+					continue
+				}
+				depth[s.Node] = d
+				next = append(next, s.Node)
+			}
+		}
+		x.SortByID(next)
+		for i, n := range next {
+			if len(order) == limit {
+				sg.Truncated = true
+				for _, m := range next[i:] {
+					delete(depth, m)
+				}
+				break walk
+			}
+			order = append(order, n)
+		}
+		frontier = next
+	}
+	for _, n := range order {
+		info := x.Node(n)
+		sg.Nodes = append(sg.Nodes, SubgraphNode{ID: info.ID, Label: info.Name, Kind: info.Kind, Depth: depth[n]})
+	}
+	type key struct {
+		from, to NodeRef
+		rel      RelCode
+	}
+	keep := relationSet(rels)
+	at := make(map[key]int)
+	for _, n := range order {
+		for _, e := range x.Out(n) {
+			if _, in := depth[e.Node]; !in || !keep(e.Rel) {
+				continue
+			}
+			k, id := key{n, e.Node, e.Rel}, x.FactID(e)
+			if i, ok := at[k]; ok {
+				if id < sg.Edges[i].ID {
+					sg.Edges[i].ID = id
+				}
+				continue
+			}
+			at[k] = len(sg.Edges)
+			sg.Edges = append(sg.Edges, SubgraphEdge{ID: id, Source: x.Node(n).ID, Target: x.Node(e.Node).ID, Relation: e.Relation()})
+		}
+	}
+	slices.SortFunc(sg.Edges, func(a, b SubgraphEdge) int {
+		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.Target, b.Target), strings.Compare(string(a.Relation), string(b.Relation)))
+	})
+	return sg, nil
+}

@@ -1,0 +1,811 @@
+package graph
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/cayleygraph/quad"
+)
+
+// The quad layout. Every quad a document writes carries the document ID as
+// its label (a quad.String). Nodes are full IRIs built from stable keys:
+//
+//	<document/k> pg:kind "DOCUMENT"; pg:title, pg:year, pg:issuer, pg:place <place/..>,
+//	             pg:source, pg:hash, pg:encoding, pg:chars; pg:section <section/k/i>;
+//	             pg:has <node> for every other node the document wrote quads for
+//	<section/k/i> pg:number, pg:heading, pg:lead, pg:index, pg:parent
+//	<entity>     pg:kind, pg:name, pg:alias*, pg:category, pg:level, pg:code, pg:pinyin,
+//	             pg:english, pg:parent <place>, pg:member <place>*, pg:type, pg:metric,
+//	             pg:value, pg:unit, pg:comparator, pg:year
+//	<entity>     <pg:rel/RELATION> <entity>   (one direct edge per stated From-Relation-To)
+//	<fact/h>     pg:from, pg:to, pg:relation "REL", pg:via, pg:inferred, pg:rule,
+//	             pg:evidence <sentence/k/p/s>, pg:start, pg:end
+//	<mention/h>  pg:entity, pg:stage, pg:cue, pg:year, pg:evidence, pg:start, pg:end
+//	<sentence/k/p/s> pg:document <document/..>, pg:section, pg:paragraph, pg:sentence, pg:text
+//
+// Zero values are not written. A document's quads are found without a label
+// scan: its node lists every subject it wrote (pg:has), and each subject's
+// quads are read through the [S,P] index and filtered by label.
+var (
+	pKind       = quad.IRI("pg:kind")
+	pName       = quad.IRI("pg:name")
+	pAlias      = quad.IRI("pg:alias")
+	pCategory   = quad.IRI("pg:category")
+	pLevel      = quad.IRI("pg:level")
+	pCode       = quad.IRI("pg:code")
+	pPinyin     = quad.IRI("pg:pinyin")
+	pEnglish    = quad.IRI("pg:english")
+	pParent     = quad.IRI("pg:parent")
+	pMember     = quad.IRI("pg:member")
+	pType       = quad.IRI("pg:type")
+	pMetric     = quad.IRI("pg:metric")
+	pValue      = quad.IRI("pg:value")
+	pUnit       = quad.IRI("pg:unit")
+	pComparator = quad.IRI("pg:comparator")
+	pYear       = quad.IRI("pg:year")
+
+	pTitle    = quad.IRI("pg:title")
+	pIssuer   = quad.IRI("pg:issuer")
+	pPlace    = quad.IRI("pg:place")
+	pSource   = quad.IRI("pg:source")
+	pHash     = quad.IRI("pg:hash")
+	pEncoding = quad.IRI("pg:encoding")
+	pChars    = quad.IRI("pg:chars")
+	pSection  = quad.IRI("pg:section")
+	pHas      = quad.IRI("pg:has")
+
+	pNumber  = quad.IRI("pg:number")
+	pHeading = quad.IRI("pg:heading")
+	pLead    = quad.IRI("pg:lead")
+	pIndex   = quad.IRI("pg:index")
+
+	pFrom     = quad.IRI("pg:from")
+	pTo       = quad.IRI("pg:to")
+	pRelation = quad.IRI("pg:relation")
+	pVia      = quad.IRI("pg:via")
+	pInferred = quad.IRI("pg:inferred")
+	pRule     = quad.IRI("pg:rule")
+	pEvidence = quad.IRI("pg:evidence")
+	pStart    = quad.IRI("pg:start")
+	pEnd      = quad.IRI("pg:end")
+
+	pEntity = quad.IRI("pg:entity")
+	pStage  = quad.IRI("pg:stage")
+	pCue    = quad.IRI("pg:cue")
+
+	pDocument  = quad.IRI("pg:document")
+	pParagraph = quad.IRI("pg:paragraph")
+	pSentence  = quad.IRI("pg:sentence")
+	pText      = quad.IRI("pg:text")
+)
+
+// RelationPredicate returns the IRI of the direct edge predicate written for
+// every fact of relation r, e.g. "pg:rel/LOCATED_IN". Walks through Cayley's
+// own path API follow these.
+func RelationPredicate(r Relation) string { return "pg:rel/" + string(r) }
+
+const (
+	factPrefix    = "fact/"
+	mentionPrefix = "mention/"
+)
+
+// hashID returns prefix followed by 16 hex digits of the SHA-256 of parts.
+func hashID(prefix string, parts ...string) string {
+	return prefix + fmt.Sprintf("%016x", hash64(parts...))
+}
+
+func hash64(parts ...string) uint64 {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	var sum [sha256.Size]byte
+	return binary.BigEndian.Uint64(h.Sum(sum[:0]))
+}
+
+// parseHashID returns the 64-bit hash of an ID made by hashID.
+func parseHashID(prefix, id string) (uint64, bool) {
+	h, ok := strings.CutPrefix(id, prefix)
+	if !ok || len(h) != 16 {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(h, 16, 64)
+	return n, err == nil
+}
+
+func factID(doc string, f *Fact) string {
+	return hashID(factPrefix, doc, f.From, string(f.Relation), f.To, f.Via,
+		strconv.Itoa(f.Evidence.Start), strconv.Itoa(f.Evidence.End))
+}
+
+func mentionID(doc string, m *Mention) string {
+	return hashID(mentionPrefix, doc, m.Entity, string(m.Stage), m.Cue,
+		strconv.Itoa(m.Evidence.Start), strconv.Itoa(m.Evidence.End))
+}
+
+// docKey is the part of a document ID after "document/", used in the IDs of
+// the nodes that belong to it.
+func docKey(id string) string {
+	if k, ok := strings.CutPrefix(id, "document/"); ok {
+		return k
+	}
+	return id
+}
+
+func sectionIRI(doc string, index int) quad.IRI {
+	return quad.IRI("section/" + docKey(doc) + "/" + strconv.Itoa(index))
+}
+
+// encoded is a DocumentGraph turned into quads.
+type encoded struct {
+	doc      string
+	label    quad.String
+	quads    []quad.Quad
+	facts    []factEdge // the facts, with their IDs
+	external []extRef   // IDs referred to that the graph does not list: must be stored already
+}
+
+// extRef is a reference from a document graph to an entity it does not list.
+type extRef struct {
+	id, what string // what refers to it, for error messages
+}
+
+// factEdge is what the index needs to know of a fact.
+type factEdge struct {
+	id            string
+	from, to, via string
+	relation      Relation
+	hash          uint64
+}
+
+// encode validates g on its own and returns its quads. References to IDs the
+// graph does not list are returned in external for the caller to check.
+func encode(g *DocumentGraph) (*encoded, error) {
+	if g == nil {
+		return nil, fmt.Errorf("nil document graph")
+	}
+	d := &g.Document
+	if d.ID == "" {
+		return nil, fmt.Errorf("document has no ID")
+	}
+	if d.Hash == "" {
+		return nil, fmt.Errorf("document %s has no hash", d.ID)
+	}
+	e := &encoded{doc: d.ID, label: quad.String(d.ID)}
+	seen := make(map[quad.Quad]struct{})
+	subjects := make(map[quad.IRI]struct{})
+	var order []quad.IRI // subjects in first-written order, for pg:has
+	add := func(s quad.IRI, p quad.IRI, o quad.Value) {
+		q := quad.Quad{Subject: s, Predicate: p, Object: o, Label: e.label}
+		if _, ok := seen[q]; ok {
+			return
+		}
+		seen[q] = struct{}{}
+		e.quads = append(e.quads, q)
+		if _, ok := subjects[s]; !ok {
+			subjects[s] = struct{}{}
+			order = append(order, s)
+		}
+	}
+	str := func(s, p quad.IRI, v string) {
+		if v != "" {
+			add(s, p, quad.String(v))
+		}
+	}
+	num := func(s, p quad.IRI, v int) {
+		if v != 0 {
+			add(s, p, quad.Int(v))
+		}
+	}
+
+	// The document node.
+	dn := quad.IRI(d.ID)
+	add(dn, pKind, quad.String(KindDocument))
+	str(dn, pTitle, d.Title)
+	num(dn, pYear, d.Year)
+	str(dn, pIssuer, d.Issuer)
+	if d.Place != "" {
+		add(dn, pPlace, quad.IRI(d.Place))
+	}
+	str(dn, pSource, d.Source)
+	str(dn, pHash, d.Hash)
+	str(dn, pEncoding, d.Encoding)
+	num(dn, pChars, d.Chars)
+	sectionSeen := make(map[int]bool)
+	for _, s := range d.Sections {
+		if sectionSeen[s.Index] {
+			return nil, fmt.Errorf("document %s: section index %d used twice", d.ID, s.Index)
+		}
+		sectionSeen[s.Index] = true
+		sn := sectionIRI(d.ID, s.Index)
+		add(dn, pSection, sn)
+		str(sn, pNumber, s.Number)
+		str(sn, pHeading, s.Heading)
+		str(sn, pLead, s.Lead)
+		add(sn, pIndex, quad.Int(s.Index))
+		add(sn, pParent, quad.Int(s.Parent))
+	}
+
+	// Entities.
+	// Documents listed as entities are not written from the list: this
+	// document is written from g.Document, others must be stored already.
+	listed := make(map[string]Kind, len(g.Entities)+1)
+	listed[d.ID] = KindDocument
+	var ents []*Entity
+	var otherDocs []string
+	for i := range g.Entities {
+		en := &g.Entities[i]
+		if en.ID == "" {
+			return nil, fmt.Errorf("document %s: entity %d (%q) has no ID", d.ID, i, en.Name)
+		}
+		k := en.Kind
+		if k == "" {
+			k = KindOf(en.ID)
+		}
+		if !knownKind(k) {
+			return nil, fmt.Errorf("document %s: entity %s has unknown kind %q", d.ID, en.ID, en.Kind)
+		}
+		if k == KindDocument {
+			if en.ID != d.ID {
+				otherDocs = append(otherDocs, en.ID)
+			}
+			continue
+		}
+		if _, dup := listed[en.ID]; dup {
+			return nil, fmt.Errorf("document %s: entity %s listed twice", d.ID, en.ID)
+		}
+		listed[en.ID] = k
+		ents = append(ents, en)
+	}
+	var external []extRef
+	externalSeen := make(map[string]bool)
+	ref := func(what, id string) {
+		if _, ok := listed[id]; ok || externalSeen[id] {
+			return
+		}
+		externalSeen[id] = true
+		external = append(external, extRef{id: id, what: what})
+	}
+	for _, id := range otherDocs {
+		ref("the entity list", id)
+	}
+	for _, en := range ents {
+		s := quad.IRI(en.ID)
+		add(s, pKind, quad.String(listed[en.ID]))
+		str(s, pName, en.Name)
+		for _, a := range en.Aliases {
+			if a != en.Name {
+				str(s, pAlias, a)
+			}
+		}
+		str(s, pCategory, string(en.Category))
+		str(s, pLevel, string(en.Level))
+		str(s, pCode, en.Code)
+		str(s, pPinyin, en.Pinyin)
+		str(s, pEnglish, en.English)
+		if en.Parent != "" {
+			ref("parent of "+en.ID, en.Parent)
+			add(s, pParent, quad.IRI(en.Parent))
+		}
+		for _, m := range en.Members {
+			if m == "" {
+				return nil, fmt.Errorf("document %s: entity %s has an empty member", d.ID, en.ID)
+			}
+			ref("member of "+en.ID, m)
+			add(s, pMember, quad.IRI(m))
+		}
+		str(s, pType, en.Type)
+		str(s, pMetric, en.Metric)
+		if en.Value != 0 || listed[en.ID] == KindTarget {
+			add(s, pValue, quad.Float(en.Value))
+		}
+		str(s, pUnit, en.Unit)
+		str(s, pComparator, en.Comparator)
+		num(s, pYear, en.Year)
+	}
+
+	// Evidence sentences: one node per (paragraph, sentence) of this
+	// document, shared by the facts and mentions that cite it.
+	type sentKey struct{ p, s int }
+	sentences := make(map[sentKey]Evidence)
+	sentenceNode := func(ev *Evidence) (quad.IRI, bool) {
+		if ev.Document == "" && ev.Section == "" && ev.Text == "" && ev.Paragraph == 0 && ev.Sentence == 0 {
+			return "", false
+		}
+		base := "sentence/" + docKey(d.ID) + "/" + strconv.Itoa(ev.Paragraph) + "/" + strconv.Itoa(ev.Sentence)
+		k := sentKey{ev.Paragraph, ev.Sentence}
+		n := quad.IRI(base)
+		if prev, ok := sentences[k]; ok && !sameSentence(&prev, ev) {
+			// Two different sentences under one number: keep them apart.
+			n = quad.IRI(base + "~" + fmt.Sprintf("%08x", uint32(hash64(ev.Document, ev.Section, ev.Text))))
+		} else if !ok {
+			sentences[k] = *ev
+		}
+		if ev.Document != "" {
+			add(n, pDocument, quad.IRI(ev.Document))
+		}
+		str(n, pSection, ev.Section)
+		num(n, pParagraph, ev.Paragraph)
+		num(n, pSentence, ev.Sentence)
+		str(n, pText, ev.Text)
+		return n, true
+	}
+	evidence := func(s quad.IRI, ev *Evidence) {
+		if n, ok := sentenceNode(ev); ok {
+			add(s, pEvidence, n)
+		}
+		num(s, pStart, ev.Start)
+		num(s, pEnd, ev.End)
+	}
+
+	// Facts.
+	factSeen := make(map[string]bool)
+	for i := range g.Facts {
+		f := &g.Facts[i]
+		if f.From == "" || f.To == "" {
+			return nil, fmt.Errorf("document %s: fact %d (%s) has an empty end", d.ID, i, f.Relation)
+		}
+		if relCode(f.Relation) == 0 {
+			return nil, fmt.Errorf("document %s: fact %d has unknown relation %q", d.ID, i, f.Relation)
+		}
+		what := fmt.Sprintf("fact %d (%s %s %s)", i, f.From, f.Relation, f.To)
+		ref(what, f.From)
+		ref(what, f.To)
+		if f.Via != "" {
+			ref(what+" via", f.Via)
+		}
+		id := factID(d.ID, f)
+		if factSeen[id] {
+			continue // the same fact stated twice at the same place
+		}
+		factSeen[id] = true
+		h, _ := parseHashID(factPrefix, id)
+		e.facts = append(e.facts, factEdge{id: id, from: f.From, to: f.To, via: f.Via, relation: f.Relation, hash: h})
+		s := quad.IRI(id)
+		add(s, pFrom, quad.IRI(f.From))
+		add(s, pTo, quad.IRI(f.To))
+		add(s, pRelation, quad.String(f.Relation))
+		if f.Via != "" {
+			add(s, pVia, quad.IRI(f.Via))
+		}
+		if f.Inferred {
+			add(s, pInferred, quad.Bool(true))
+		}
+		str(s, pRule, f.Rule)
+		evidence(s, &f.Evidence)
+		add(quad.IRI(f.From), quad.IRI(RelationPredicate(f.Relation)), quad.IRI(f.To))
+	}
+
+	// Mentions.
+	for i := range g.Mentions {
+		m := &g.Mentions[i]
+		if m.Entity == "" {
+			return nil, fmt.Errorf("document %s: mention %d has no entity", d.ID, i)
+		}
+		if m.Stage != "" && StageRank(m.Stage) == 0 {
+			return nil, fmt.Errorf("document %s: mention of %s has unknown stage %q", d.ID, m.Entity, m.Stage)
+		}
+		ref(fmt.Sprintf("mention %d", i), m.Entity)
+		s := quad.IRI(mentionID(d.ID, m))
+		add(s, pEntity, quad.IRI(m.Entity))
+		str(s, pStage, string(m.Stage))
+		str(s, pCue, m.Cue)
+		num(s, pYear, m.Year)
+		evidence(s, &m.Evidence)
+	}
+
+	// Entities referred to but not listed keep at least their kind under
+	// this label, so they live as long as this document does.
+	for _, r := range external {
+		if k := KindOf(r.id); k != "" && k != KindDocument {
+			add(quad.IRI(r.id), pKind, quad.String(k))
+		}
+	}
+	e.external = external
+
+	// pg:has lists every subject but the document itself.
+	for _, s := range order {
+		if s != dn {
+			add(dn, pHas, s)
+		}
+	}
+	return e, nil
+}
+
+func sameSentence(a, b *Evidence) bool {
+	return a.Document == b.Document && a.Section == b.Section && a.Text == b.Text
+}
+
+func knownKind(k Kind) bool {
+	for _, x := range Kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// ---- decoding ----
+
+// byLabel splits the quads of one subject by label, labels sorted.
+func byLabel(qs []quad.Quad) (labels []string, groups map[string][]quad.Quad) {
+	groups = make(map[string][]quad.Quad)
+	for _, q := range qs {
+		l := labelOf(q)
+		if _, ok := groups[l]; !ok {
+			labels = append(labels, l)
+		}
+		groups[l] = append(groups[l], q)
+	}
+	sort.Strings(labels)
+	return labels, groups
+}
+
+func labelOf(q quad.Quad) string {
+	if s, ok := q.Label.(quad.String); ok {
+		return string(s)
+	}
+	if q.Label == nil {
+		return ""
+	}
+	return quad.ToString(q.Label)
+}
+
+func valString(v quad.Value) string {
+	switch v := v.(type) {
+	case quad.String:
+		return string(v)
+	case quad.IRI:
+		return string(v)
+	case nil:
+		return ""
+	}
+	return quad.ToString(v)
+}
+
+func valInt(v quad.Value) int {
+	switch v := v.(type) {
+	case quad.Int:
+		return int(v)
+	case quad.Float:
+		return int(v)
+	}
+	n, _ := strconv.Atoi(valString(v))
+	return n
+}
+
+func valFloat(v quad.Value) float64 {
+	switch v := v.(type) {
+	case quad.Float:
+		return float64(v)
+	case quad.Int:
+		return float64(v)
+	}
+	f, _ := strconv.ParseFloat(valString(v), 64)
+	return f
+}
+
+func valBool(v quad.Value) bool {
+	if b, ok := v.(quad.Bool); ok {
+		return bool(b)
+	}
+	return valString(v) == "true"
+}
+
+// mergeEntity builds the entity id from the quads that have it as subject,
+// merging documents in label order: aliases and members are unioned (and
+// sorted), the first non-empty value wins for scalars. It returns nil if no
+// label gives the entity a kind, and the labels that do.
+func mergeEntity(id string, qs []quad.Quad) (*Entity, []string) {
+	labels, groups := byLabel(qs)
+	e := &Entity{ID: id}
+	var docs []string
+	aliases := make(map[string]bool)
+	members := make(map[string]bool)
+	setS := func(dst *string, v quad.Value) {
+		if *dst == "" {
+			*dst = valString(v)
+		}
+	}
+	hasValue := false
+	for _, l := range labels {
+		listed := false
+		for _, q := range groups[l] {
+			p, _ := q.Predicate.(quad.IRI)
+			switch p {
+			case pKind:
+				listed = true
+				if e.Kind == "" {
+					e.Kind = Kind(valString(q.Object))
+				}
+			case pName:
+				setS(&e.Name, q.Object)
+			case pTitle:
+				if l == id && e.Name == "" { // a document's name is its title
+					e.Name = valString(q.Object)
+				}
+			case pAlias:
+				aliases[valString(q.Object)] = true
+			case pCategory:
+				setS((*string)(&e.Category), q.Object)
+			case pLevel:
+				setS((*string)(&e.Level), q.Object)
+			case pCode:
+				setS(&e.Code, q.Object)
+			case pPinyin:
+				setS(&e.Pinyin, q.Object)
+			case pEnglish:
+				setS(&e.English, q.Object)
+			case pParent:
+				if _, ok := q.Object.(quad.IRI); ok {
+					setS(&e.Parent, q.Object)
+				}
+			case pMember:
+				members[valString(q.Object)] = true
+			case pType:
+				setS(&e.Type, q.Object)
+			case pMetric:
+				setS(&e.Metric, q.Object)
+			case pValue:
+				if !hasValue {
+					e.Value, hasValue = valFloat(q.Object), true
+				}
+			case pUnit:
+				setS(&e.Unit, q.Object)
+			case pComparator:
+				setS(&e.Comparator, q.Object)
+			case pYear:
+				if e.Year == 0 {
+					e.Year = valInt(q.Object)
+				}
+			}
+		}
+		if listed {
+			docs = append(docs, l)
+		}
+	}
+	if e.Kind == "" {
+		return nil, nil
+	}
+	e.Kind = canonKind(e.Kind)
+	e.Category = Category(intern(string(e.Category)))
+	e.Level = PlaceLevel(intern(string(e.Level)))
+	delete(aliases, e.Name)
+	e.Aliases = sortedKeys(aliases)
+	e.Members = sortedKeys(members)
+	if e.Kind == KindDocument {
+		docs = nil
+	}
+	return e, docs
+}
+
+func sortedKeys(m map[string]bool) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// interned holds the enumerated strings so that values decoded from the
+// store share their bytes.
+var interned = func() map[string]string {
+	m := make(map[string]string)
+	for _, k := range Kinds {
+		m[string(k)] = string(k)
+	}
+	for _, s := range Stages {
+		m[string(s)] = string(s)
+	}
+	for _, r := range Relations {
+		m[string(r)] = string(r)
+	}
+	for _, c := range []Category{CategoryRail, CategoryRoad, CategoryAviation, CategoryWater, CategoryCorridor,
+		CategoryIndustrialBelt, CategoryZone, CategoryCentre, CategoryPlatform, CategoryAction, CategoryEvent,
+		CategoryReform, CategoryPilot, CategoryFacility, CategoryDistrict, CategoryOther} {
+		m[string(c)] = string(c)
+	}
+	for _, l := range []PlaceLevel{LevelCountry, LevelProvince, LevelPrefecture, LevelCounty, LevelNewArea, LevelRegion} {
+		m[string(l)] = string(l)
+	}
+	return m
+}()
+
+func intern(s string) string {
+	if c, ok := interned[s]; ok {
+		return c
+	}
+	return s
+}
+
+func canonKind(k Kind) Kind { return Kind(intern(string(k))) }
+
+// mentionRec is what stage computation needs of a mention.
+type mentionRec struct {
+	doc   string
+	year  int
+	stage Stage
+}
+
+// latestStage returns the stage of the latest mention: greatest year, then
+// greatest document ID, then greatest StageRank. Mentions without a stage
+// are ignored.
+func latestStage(ms []mentionRec) Stage {
+	var best *mentionRec
+	for i := range ms {
+		m := &ms[i]
+		if m.stage == "" {
+			continue
+		}
+		if best == nil || m.year > best.year ||
+			m.year == best.year && (m.doc > best.doc ||
+				m.doc == best.doc && StageRank(m.stage) > StageRank(best.stage)) {
+			best = m
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	return Stage(intern(string(best.stage)))
+}
+
+// decodeFact reads a fact node's quads. The evidence sentence is returned as
+// an IRI for the caller to resolve.
+func decodeFact(id string, qs []quad.Quad) (*Fact, quad.IRI, string) {
+	f := &Fact{ID: id}
+	var sent quad.IRI
+	var doc string
+	ok := false
+	for _, q := range qs {
+		p, _ := q.Predicate.(quad.IRI)
+		switch p {
+		case pFrom:
+			f.From, ok = valString(q.Object), true
+		case pTo:
+			f.To = valString(q.Object)
+		case pRelation:
+			f.Relation = Relation(intern(valString(q.Object)))
+		case pVia:
+			f.Via = valString(q.Object)
+		case pInferred:
+			f.Inferred = valBool(q.Object)
+		case pRule:
+			f.Rule = valString(q.Object)
+		case pEvidence:
+			sent, _ = q.Object.(quad.IRI)
+		case pStart:
+			f.Evidence.Start = valInt(q.Object)
+		case pEnd:
+			f.Evidence.End = valInt(q.Object)
+		default:
+			continue
+		}
+		doc = labelOf(q)
+	}
+	if !ok {
+		return nil, "", ""
+	}
+	return f, sent, doc
+}
+
+// decodeMention reads a mention node's quads.
+func decodeMention(qs []quad.Quad) (*Mention, quad.IRI, string) {
+	m := &Mention{}
+	var sent quad.IRI
+	var doc string
+	for _, q := range qs {
+		p, _ := q.Predicate.(quad.IRI)
+		switch p {
+		case pEntity:
+			m.Entity = valString(q.Object)
+		case pStage:
+			m.Stage = Stage(intern(valString(q.Object)))
+		case pCue:
+			m.Cue = valString(q.Object)
+		case pYear:
+			m.Year = valInt(q.Object)
+		case pEvidence:
+			sent, _ = q.Object.(quad.IRI)
+		case pStart:
+			m.Evidence.Start = valInt(q.Object)
+		case pEnd:
+			m.Evidence.End = valInt(q.Object)
+		default:
+			continue
+		}
+		doc = labelOf(q)
+	}
+	if m.Entity == "" {
+		return nil, "", ""
+	}
+	return m, sent, doc
+}
+
+// fillSentence copies a sentence node's fields into ev.
+func fillSentence(ev *Evidence, qs []quad.Quad) {
+	for _, q := range qs {
+		p, _ := q.Predicate.(quad.IRI)
+		switch p {
+		case pDocument:
+			ev.Document = valString(q.Object)
+		case pSection:
+			ev.Section = valString(q.Object)
+		case pParagraph:
+			ev.Paragraph = valInt(q.Object)
+		case pSentence:
+			ev.Sentence = valInt(q.Object)
+		case pText:
+			ev.Text = valString(q.Object)
+		}
+	}
+}
+
+// decodeDocument reads a document node's own quads (those under its label).
+// It returns nil if they do not make a document; sections are the IRIs of
+// its section nodes.
+func decodeDocument(id string, qs []quad.Quad) (*Document, []quad.Value) {
+	d := &Document{ID: id}
+	var sections []quad.Value
+	found := false
+	for _, q := range qs {
+		if labelOf(q) != id {
+			continue
+		}
+		p, _ := q.Predicate.(quad.IRI)
+		switch p {
+		case pKind:
+			found = valString(q.Object) == string(KindDocument)
+		case pTitle:
+			d.Title = valString(q.Object)
+		case pYear:
+			d.Year = valInt(q.Object)
+		case pIssuer:
+			d.Issuer = valString(q.Object)
+		case pPlace:
+			d.Place = valString(q.Object)
+		case pSource:
+			d.Source = valString(q.Object)
+		case pHash:
+			d.Hash = valString(q.Object)
+		case pEncoding:
+			d.Encoding = valString(q.Object)
+		case pChars:
+			d.Chars = valInt(q.Object)
+		case pSection:
+			sections = append(sections, q.Object)
+		}
+	}
+	if !found {
+		return nil, nil
+	}
+	return d, sections
+}
+
+func decodeSection(qs []quad.Quad) Section {
+	var s Section
+	for _, q := range qs {
+		p, _ := q.Predicate.(quad.IRI)
+		switch p {
+		case pNumber:
+			s.Number = valString(q.Object)
+		case pHeading:
+			s.Heading = valString(q.Object)
+		case pLead:
+			s.Lead = valString(q.Object)
+		case pIndex:
+			s.Index = valInt(q.Object)
+		case pParent:
+			s.Parent = valInt(q.Object)
+		}
+	}
+	return s
+}

@@ -1,0 +1,676 @@
+package graph
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/cayleygraph/quad"
+)
+
+// ErrNotFound is returned (wrapped) when a document asked for is not stored.
+var ErrNotFound = errors.New("not found")
+
+// ErrClosed is returned (wrapped) by calls on a closed Store.
+var ErrClosed = errors.New("store is closed")
+
+// Store keeps the knowledge graph in Cayley, one transaction per document,
+// and keeps an in-memory Index in step with it.
+//
+// Locking: writes (WriteDocument, RemoveDocument, RebuildIndex) are
+// serialised by one mutex; a write reads what it replaces without blocking
+// readers, then commits under the write side of a RWMutex whose read side
+// every read call holds for its whole duration. So a read never overlaps a
+// commit: it sees each document whole, before or after, on every backend
+// (memstore has no locking of its own; on bbolt a read of several round
+// trips would otherwise straddle a commit). The Index has its own lock and is
+// updated right after the commit, before the write returns.
+type Store struct {
+	be    backend
+	index *Index
+	reads atomic.Int64
+
+	writeMu sync.Mutex   // serialises writers
+	mu      sync.RWMutex // readers vs commits; guards closed
+	closed  bool
+}
+
+// WriteResult tells what WriteDocument did.
+type WriteResult struct {
+	Unchanged    bool // the document was stored with the same hash: nothing changed
+	Replaced     bool // another version of the document was stored and has been replaced
+	QuadsAdded   int
+	QuadsRemoved int
+}
+
+// Stats counts what the Store holds.
+type Stats struct {
+	Documents int
+	Nodes     map[Kind]int     // live nodes by kind, documents included
+	Facts     map[Relation]int // facts by relation
+	Quads     int64
+}
+
+// Open opens (creating if needed) the store named by dsn: "memory" for an
+// in-memory Cayley memstore, anything else a file path for the embedded bbolt
+// backend ("" means DefaultPath; the file is the bbolt file itself). A bbolt
+// file another process (or another Store) has open makes Open fail after two
+// seconds with an error saying the store is in use. PostgreSQL DSNs
+// ("postgres://...") are recognised but not supported yet.
+//
+// Open builds the Index with one scan of the store.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	be, err := openBackend(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	s := &Store{be: be}
+	s.index, err = buildIndex(ctx, reader{qs: be.quadStore()})
+	if err != nil {
+		be.close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return s, nil
+}
+
+// Close closes the store. It waits for running calls to finish.
+func (s *Store) Close() error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	if err := s.be.close(); err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	return nil
+}
+
+// Index returns the live adjacency index. It stays valid, and current, for
+// the life of the Store.
+func (s *Store) Index() *Index { return s.index }
+
+// Reads returns the number of read round trips made to Cayley by read calls
+// (Entities, Facts, Mentions, Document, Documents) since Open. A batched
+// look-up of many nodes is one round trip.
+func (s *Store) Reads() int64 { return s.reads.Load() }
+
+// rlock takes the read lock for a read call.
+func (s *Store) rlock() (reader, error) {
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return reader{}, ErrClosed
+	}
+	return reader{qs: s.be.quadStore(), n: &s.reads}, nil
+}
+
+// ---- writing ----
+
+// WriteDocument writes one document's graph in a single Cayley transaction:
+// whole or not at all. If a document with the same ID is stored with the same
+// Hash, nothing changes (Unchanged). If one is stored with another hash, its
+// quads are replaced in the same transaction (Replaced): quads both versions
+// have are left alone, the others removed or added.
+//
+// The graph is checked first: every Fact.From, To and Via, Mention.Entity,
+// Entity.Parent and member must be listed in g.Entities, be the document
+// itself, or be stored already; relations, kinds and stages must be known.
+// A graph that fails writes nothing.
+func (s *Store) WriteDocument(ctx context.Context, g *DocumentGraph) (WriteResult, error) {
+	enc, err := encode(g)
+	if err != nil {
+		return WriteResult{}, fmt.Errorf("write document: %w", err)
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if err := s.checkOpen(); err != nil {
+		return WriteResult{}, fmt.Errorf("write document %s: %w", enc.doc, err)
+	}
+	var missing []string
+	for _, r := range enc.external {
+		if _, ok := s.index.Lookup(r.id); !ok {
+			missing = append(missing, r.id+" (in "+r.what+")")
+		}
+	}
+	if len(missing) > 0 {
+		return WriteResult{}, fmt.Errorf("write document %s: refers to entities neither listed nor stored: %s",
+			enc.doc, strings.Join(missing, ", "))
+	}
+
+	old, err := readDoc(ctx, reader{qs: s.be.quadStore()}, enc.doc, g.Document.Hash)
+	if err != nil {
+		return WriteResult{}, fmt.Errorf("write document %s: read stored version: %w", enc.doc, err)
+	}
+	if old.exists && old.hash == g.Document.Hash {
+		return WriteResult{Unchanged: true}, nil
+	}
+	newSet := make(map[quad.Quad]struct{}, len(enc.quads))
+	for _, q := range enc.quads {
+		newSet[q] = struct{}{}
+	}
+	oldSet := make(map[quad.Quad]struct{}, len(old.quads))
+	var del, add []quad.Quad
+	for _, q := range old.quads {
+		oldSet[q] = struct{}{}
+		if _, ok := newSet[q]; !ok {
+			del = append(del, q)
+		}
+	}
+	for _, q := range enc.quads {
+		if _, ok := oldSet[q]; !ok {
+			add = append(add, q)
+		}
+	}
+	if err := s.commit(ctx, del, add); err != nil {
+		return WriteResult{}, fmt.Errorf("write document %s: %w", enc.doc, err)
+	}
+	res := WriteResult{Replaced: old.exists, QuadsAdded: len(add), QuadsRemoved: len(del)}
+	if err := s.refresh(ctx, old, enc); err != nil {
+		return res, fmt.Errorf("write document %s: committed, but %w", enc.doc, err)
+	}
+	return res, nil
+}
+
+// RemoveDocument removes every quad the document wrote, in one transaction.
+// Entities no other document lists disappear with it. It returns ErrNotFound
+// if no such document is stored.
+func (s *Store) RemoveDocument(ctx context.Context, id string) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if err := s.checkOpen(); err != nil {
+		return fmt.Errorf("remove document %s: %w", id, err)
+	}
+	old, err := readDoc(ctx, reader{qs: s.be.quadStore()}, id, "")
+	if err != nil {
+		return fmt.Errorf("remove document %s: %w", id, err)
+	}
+	if !old.exists {
+		return fmt.Errorf("remove document %s: %w", id, ErrNotFound)
+	}
+	if err := s.commit(ctx, old.quads, nil); err != nil {
+		return fmt.Errorf("remove document %s: %w", id, err)
+	}
+	if err := s.refresh(ctx, old, nil); err != nil {
+		return fmt.Errorf("remove document %s: committed, but %w", id, err)
+	}
+	return nil
+}
+
+// RebuildIndex rebuilds the Index from a scan of the store. Open does this;
+// it is needed only if an index update after a commit failed.
+func (s *Store) RebuildIndex(ctx context.Context) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if err := s.checkOpen(); err != nil {
+		return fmt.Errorf("rebuild index: %w", err)
+	}
+	x, err := buildIndex(ctx, reader{qs: s.be.quadStore()})
+	if err != nil {
+		return err
+	}
+	s.index.replaceWith(x)
+	return nil
+}
+
+func (s *Store) checkOpen() error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	return nil
+}
+
+func (s *Store) commit(ctx context.Context, del, add []quad.Quad) error {
+	if len(del) == 0 && len(add) == 0 {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.be.apply(ctx, del, add); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// storedDoc is a document's quads as stored.
+type storedDoc struct {
+	id     string
+	exists bool
+	hash   string
+	quads  []quad.Quad // every quad under the document's label
+}
+
+// readDoc reads the quads a document wrote, without a label scan: the
+// document node's own quads, then those of every node it lists with pg:has,
+// kept if they carry its label. If the stored hash equals skipHash, it stops
+// after the first look-up.
+func readDoc(ctx context.Context, r reader, id, skipHash string) (*storedDoc, error) {
+	d := &storedDoc{id: id}
+	dn := quad.IRI(id)
+	g, err := r.bySubject(ctx, []quad.Value{dn})
+	if err != nil {
+		return nil, err
+	}
+	var listed []quad.Value
+	for _, q := range g[dn] {
+		if labelOf(q) != id {
+			continue
+		}
+		d.quads = append(d.quads, q)
+		switch q.Predicate {
+		case pKind:
+			d.exists = d.exists || valString(q.Object) == string(KindDocument)
+		case pHash:
+			d.hash = valString(q.Object)
+		case pHas:
+			listed = append(listed, q.Object)
+		}
+	}
+	if !d.exists {
+		d.quads = nil
+		return d, nil
+	}
+	if skipHash != "" && d.hash == skipHash {
+		return d, nil
+	}
+	g, err = r.bySubject(ctx, listed)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range listed {
+		for _, q := range g[v] {
+			if labelOf(q) == id {
+				d.quads = append(d.quads, q)
+			}
+		}
+	}
+	return d, nil
+}
+
+// refresh updates the index after a committed change of one document from
+// old (which may not exist) to enc (nil for a removal). It re-reads the
+// merged state of every entity either version lists.
+func (s *Store) refresh(ctx context.Context, old *storedDoc, enc *encoded) error {
+	ctx = context.WithoutCancel(ctx) // the store has changed: the index must follow
+	ch := &indexChange{}
+	touched := []string{old.id}
+	seen := map[string]bool{old.id: true}
+	touch := func(v quad.Value) {
+		id := valString(v)
+		if !seen[id] {
+			seen[id] = true
+			touched = append(touched, id)
+		}
+	}
+	oldFacts := make(map[string]factEdge)
+	factQuads := make(map[quad.Value][]quad.Quad)
+	for _, q := range old.quads {
+		switch q.Predicate {
+		case pKind:
+			touch(q.Subject)
+		case pFrom, pTo, pRelation, pVia:
+			factQuads[q.Subject] = append(factQuads[q.Subject], q)
+		}
+	}
+	for sub, qs := range factQuads {
+		id := valString(sub)
+		if f, _, _ := decodeFact(id, qs); f != nil {
+			h, _ := parseHashID(factPrefix, id)
+			oldFacts[id] = factEdge{id: id, from: f.From, to: f.To, via: f.Via, relation: f.Relation, hash: h}
+		}
+	}
+	newFacts := make(map[string]bool)
+	if enc != nil {
+		for _, q := range enc.quads {
+			if q.Predicate == pKind {
+				touch(q.Subject)
+			}
+		}
+		for _, f := range enc.facts {
+			newFacts[f.id] = true
+			if _, ok := oldFacts[f.id]; !ok {
+				ch.addFacts = append(ch.addFacts, f)
+			}
+		}
+	}
+	for id, f := range oldFacts {
+		if !newFacts[id] {
+			ch.delFacts = append(ch.delFacts, f)
+		}
+	}
+	// Only the stages of initiatives either version mentions can change.
+	mentioned := make(map[string]bool)
+	for _, q := range old.quads {
+		if q.Predicate == pEntity {
+			mentioned[valString(q.Object)] = true
+		}
+	}
+	if enc != nil {
+		for _, q := range enc.quads {
+			if q.Predicate == pEntity {
+				mentioned[valString(q.Object)] = true
+			}
+		}
+	}
+	known := func(id string) (Stage, bool) {
+		if mentioned[id] {
+			return "", false
+		}
+		if n, ok := s.index.Lookup(id); ok {
+			return s.index.Node(n).Stage, true
+		}
+		return "", true // new, and no mention anywhere
+	}
+	ents, docs, err := loadEntities(ctx, reader{qs: s.be.quadStore()}, touched, known)
+	if err != nil {
+		return fmt.Errorf("update index: %w", err)
+	}
+	for i, id := range touched {
+		ch.nodes = append(ch.nodes, nodeUpdate{id: id, entity: ents[i], docs: docs[i]})
+	}
+	s.index.apply(ch)
+	return nil
+}
+
+// ---- reading ----
+
+// Entities returns the entities with these IDs, in the same order, nil where
+// absent, with one batched read (plus two for the stages of initiatives).
+// Attributes stated by several documents are merged in order of document ID:
+// aliases and members are unioned and sorted, the first non-empty value wins
+// for the others. Initiative.Stage is the latest stage: that of the mention
+// from the document with the greatest year, ties broken by document ID then
+// StageRank. Documents are entities too: Kind DOCUMENT, Name their title.
+func (s *Store) Entities(ctx context.Context, ids []string) ([]*Entity, error) {
+	r, err := s.rlock()
+	if err != nil {
+		return nil, fmt.Errorf("entities: %w", err)
+	}
+	defer s.mu.RUnlock()
+	ents, _, err := loadEntities(ctx, r, ids, nil)
+	if err != nil {
+		return nil, fmt.Errorf("entities: %w", err)
+	}
+	return ents, nil
+}
+
+// loadEntities reads and merges entities, and returns with each the
+// documents that list it. The stages of initiatives are read from their
+// mentions unless known says it knows them.
+func loadEntities(ctx context.Context, r reader, ids []string, known func(id string) (Stage, bool)) ([]*Entity, [][]string, error) {
+	vals := iris(ids)
+	g, err := r.bySubject(ctx, vals)
+	if err != nil {
+		return nil, nil, err
+	}
+	ents := make([]*Entity, len(ids))
+	docs := make([][]string, len(ids))
+	var initiatives []quad.Value
+	needStage := make([]bool, len(ids))
+	for i, id := range ids {
+		ents[i], docs[i] = mergeEntity(id, g[vals[i]])
+		if ents[i] == nil || ents[i].Kind != KindInitiative {
+			continue
+		}
+		if known != nil {
+			if st, ok := known(id); ok {
+				ents[i].Stage = st
+				continue
+			}
+		}
+		initiatives = append(initiatives, vals[i])
+		needStage[i] = true
+	}
+	if len(initiatives) == 0 {
+		return ents, docs, nil
+	}
+	ms, err := mentionsOf(ctx, r, initiatives)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, e := range ents {
+		if !needStage[i] {
+			continue
+		}
+		var recs []mentionRec
+		for _, m := range ms[vals[i]] {
+			recs = append(recs, mentionRec{doc: m.doc, year: m.Year, stage: m.Stage})
+		}
+		e.Stage = latestStage(recs)
+	}
+	return ents, docs, nil
+}
+
+type docMention struct {
+	Mention
+	doc  string
+	sent quad.IRI
+}
+
+// mentionsOf reads the mentions of entities, without their evidence text.
+func mentionsOf(ctx context.Context, r reader, ents []quad.Value) (map[quad.Value][]docMention, error) {
+	links, err := r.inLinks(ctx, ents, pEntity)
+	if err != nil {
+		return nil, err
+	}
+	var nodes []quad.Value
+	for _, e := range ents {
+		for _, q := range links[e] {
+			nodes = append(nodes, q.Subject)
+		}
+	}
+	g, err := r.bySubject(ctx, nodes)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[quad.Value][]docMention, len(ents))
+	for _, n := range uniqueValues(nodes) {
+		m, sent, doc := decodeMention(g[n])
+		if m == nil {
+			continue
+		}
+		e := quad.IRI(m.Entity)
+		out[e] = append(out[e], docMention{Mention: *m, doc: doc, sent: sent})
+	}
+	return out, nil
+}
+
+// Facts returns the facts with these IDs, in the same order, nil where
+// absent, with their evidence: two batched reads.
+func (s *Store) Facts(ctx context.Context, ids []string) ([]*Fact, error) {
+	r, err := s.rlock()
+	if err != nil {
+		return nil, fmt.Errorf("facts: %w", err)
+	}
+	defer s.mu.RUnlock()
+	vals := iris(ids)
+	g, err := r.bySubject(ctx, vals)
+	if err != nil {
+		return nil, fmt.Errorf("facts: %w", err)
+	}
+	facts := make([]*Fact, len(ids))
+	sents := make([]quad.IRI, len(ids))
+	var sentVals []quad.Value
+	for i, id := range ids {
+		facts[i], sents[i], _ = decodeFact(id, g[vals[i]])
+		if facts[i] != nil && sents[i] != "" {
+			sentVals = append(sentVals, sents[i])
+		}
+	}
+	sg, err := r.bySubject(ctx, sentVals)
+	if err != nil {
+		return nil, fmt.Errorf("facts: %w", err)
+	}
+	for i, f := range facts {
+		if f != nil && sents[i] != "" {
+			fillSentence(&f.Evidence, sg[sents[i]])
+		}
+	}
+	return facts, nil
+}
+
+// Mentions returns the mentions of each entity, in the same order, each list
+// ordered by document year, then document ID, then position in the
+// document: three batched reads.
+func (s *Store) Mentions(ctx context.Context, entityIDs []string) ([][]Mention, error) {
+	r, err := s.rlock()
+	if err != nil {
+		return nil, fmt.Errorf("mentions: %w", err)
+	}
+	defer s.mu.RUnlock()
+	vals := iris(entityIDs)
+	ms, err := mentionsOf(ctx, r, vals)
+	if err != nil {
+		return nil, fmt.Errorf("mentions: %w", err)
+	}
+	var sentVals []quad.Value
+	for _, l := range ms {
+		for _, m := range l {
+			if m.sent != "" {
+				sentVals = append(sentVals, m.sent)
+			}
+		}
+	}
+	sg, err := r.bySubject(ctx, sentVals)
+	if err != nil {
+		return nil, fmt.Errorf("mentions: %w", err)
+	}
+	out := make([][]Mention, len(entityIDs))
+	for i, v := range vals {
+		l := ms[v]
+		slices.SortFunc(l, func(a, b docMention) int {
+			return cmp.Or(cmp.Compare(a.Year, b.Year), strings.Compare(a.doc, b.doc),
+				cmp.Compare(a.Evidence.Start, b.Evidence.Start), cmp.Compare(a.Evidence.End, b.Evidence.End),
+				cmp.Compare(StageRank(a.Stage), StageRank(b.Stage)), strings.Compare(a.Cue, b.Cue))
+		})
+		for _, m := range l {
+			mm := m.Mention
+			if m.sent != "" {
+				fillSentence(&mm.Evidence, sg[m.sent])
+			}
+			out[i] = append(out[i], mm)
+		}
+	}
+	return out, nil
+}
+
+// Document returns the document with this ID and its sections (two reads),
+// or ErrNotFound.
+func (s *Store) Document(ctx context.Context, id string) (*Document, error) {
+	r, err := s.rlock()
+	if err != nil {
+		return nil, fmt.Errorf("document %s: %w", id, err)
+	}
+	defer s.mu.RUnlock()
+	ds, err := loadDocuments(ctx, r, []string{id})
+	if err != nil {
+		return nil, fmt.Errorf("document %s: %w", id, err)
+	}
+	if ds[0] == nil {
+		return nil, fmt.Errorf("document %s: %w", id, ErrNotFound)
+	}
+	return ds[0], nil
+}
+
+// Documents returns every document, sorted by ID, with its sections (three reads).
+func (s *Store) Documents(ctx context.Context) ([]Document, error) {
+	r, err := s.rlock()
+	if err != nil {
+		return nil, fmt.Errorf("documents: %w", err)
+	}
+	defer s.mu.RUnlock()
+	kind := quad.String(KindDocument)
+	links, err := r.inLinks(ctx, []quad.Value{kind}, pKind)
+	if err != nil {
+		return nil, fmt.Errorf("documents: %w", err)
+	}
+	var ids []string
+	for _, q := range links[kind] {
+		if id := valString(q.Subject); labelOf(q) == id {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	ds, err := loadDocuments(ctx, r, ids)
+	if err != nil {
+		return nil, fmt.Errorf("documents: %w", err)
+	}
+	out := make([]Document, 0, len(ds))
+	for _, d := range ds {
+		if d != nil {
+			out = append(out, *d)
+		}
+	}
+	return out, nil
+}
+
+func loadDocuments(ctx context.Context, r reader, ids []string) ([]*Document, error) {
+	vals := iris(ids)
+	g, err := r.bySubject(ctx, vals)
+	if err != nil {
+		return nil, err
+	}
+	ds := make([]*Document, len(ids))
+	secs := make([][]quad.Value, len(ids))
+	var all []quad.Value
+	for i, id := range ids {
+		ds[i], secs[i] = decodeDocument(id, g[vals[i]])
+		all = append(all, secs[i]...)
+	}
+	sg, err := r.bySubject(ctx, all)
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range ds {
+		if d == nil {
+			continue
+		}
+		for _, sv := range secs[i] {
+			var own []quad.Quad
+			for _, q := range sg[sv] {
+				if labelOf(q) == d.ID {
+					own = append(own, q)
+				}
+			}
+			d.Sections = append(d.Sections, decodeSection(own))
+		}
+		slices.SortFunc(d.Sections, func(a, b Section) int { return cmp.Compare(a.Index, b.Index) })
+	}
+	return ds, nil
+}
+
+// Stats counts documents, live nodes by kind and facts by relation (from the
+// index) and quads (from Cayley).
+func (s *Store) Stats(ctx context.Context) (Stats, error) {
+	r, err := s.rlock()
+	if err != nil {
+		return Stats{}, fmt.Errorf("stats: %w", err)
+	}
+	defer s.mu.RUnlock()
+	n, err := quadCount(ctx, r.qs)
+	if err != nil {
+		return Stats{}, fmt.Errorf("stats: %w", err)
+	}
+	st := Stats{Nodes: s.index.nodesByKind(), Facts: s.index.factsByRelation(), Quads: n}
+	st.Documents = st.Nodes[KindDocument]
+	return st, nil
+}
+
+func iris(ids []string) []quad.Value {
+	vals := make([]quad.Value, len(ids))
+	for i, id := range ids {
+		vals[i] = quad.IRI(id)
+	}
+	return vals
+}

@@ -1,0 +1,190 @@
+package resolvers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/executor"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/schema"
+)
+
+// Options configure a Server.
+type Options struct {
+	Log           *slog.Logger // nil: slog.Default()
+	Introspection bool         // answer __schema and __type queries
+	Limits        Limits       // zero fields: DefaultLimits
+}
+
+// Server answers GraphQL requests over a Store, over HTTP (Handler) or in
+// process (Do). Both ways share one executable schema and one set of limits.
+type Server struct {
+	store      *graph.Store
+	log        *slog.Logger
+	limits     Limits
+	http       *handler.Server
+	exec       *executor.Executor
+	transports []graphql.Transport
+}
+
+// NewServer returns a Server over st.
+func NewServer(st *graph.Store, opts Options) *Server {
+	s := &Server{store: st, log: opts.Log, limits: opts.Limits.withDefaults()}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	es := schema.NewExecutableSchema(schema.Config{Resolvers: &Resolver{store: st}, Complexity: complexity()})
+
+	s.transports = []graphql.Transport{transport.GET{}, transport.POST{}}
+	s.http = handler.New(es)
+	for _, t := range s.transports {
+		s.http.AddTransport(t)
+	}
+	s.configure(s.http, opts.Introspection)
+	s.exec = executor.New(es)
+	s.configure(s.exec, opts.Introspection)
+	return s
+}
+
+// configurable is what handler.Server and executor.Executor have in common.
+type configurable interface {
+	Use(graphql.HandlerExtension)
+	AroundOperations(graphql.OperationMiddleware)
+	SetErrorPresenter(graphql.ErrorPresenterFunc)
+	SetRecoverFunc(graphql.RecoverFunc)
+	SetQueryCache(graphql.Cache[*ast.QueryDocument])
+	SetParserTokenLimit(int)
+}
+
+func (s *Server) configure(x configurable, introspection bool) {
+	cache := lru.New[*ast.QueryDocument](s.limits.QueryCache)
+	x.SetQueryCache(cache)
+	x.SetParserTokenLimit(s.limits.MaxTokens)
+	x.SetErrorPresenter(presentError(s.log))
+	x.SetRecoverFunc(recoverPanic(s.log))
+	x.Use(shapeLimit{maxTokens: s.limits.MaxTokens, maxDepth: s.limits.MaxDepth, maxFields: s.limits.MaxFields, cache: cache})
+	x.Use(extension.FixedComplexityLimit(s.limits.MaxComplexity))
+	if introspection {
+		x.Use(extension.Introspection{})
+	}
+	x.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(withBatch(ctx, s.store))
+	})
+}
+
+// Handler returns the HTTP routes: /graphql (GET and POST), /graphiql (the
+// GraphiQL page, whose scripts load from the jsDelivr CDN) and /healthz.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/graphql", s.serveGraphQL)
+	mux.Handle("GET /graphiql", playground.Handler("policygraph", "/graphql"))
+	mux.HandleFunc("GET /healthz", s.serveHealth)
+	return mux
+}
+
+func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
+	supported := false
+	for _, t := range s.transports {
+		if t.Supports(r) {
+			supported = true
+			break
+		}
+	}
+	if !supported {
+		writeError(w, http.StatusBadRequest, invalidf("send a GraphQL request as POST with Content-Type: application/json and a body {\"query\": ...}, or as GET /graphql?query=..."))
+		return
+	}
+	if r.Body != nil && r.Method == http.MethodPost {
+		max := s.limits.MaxBodyBytes
+		tooBig := limitf("request body is larger than %d bytes: send a smaller query, and pass large values as variables or split the request", max)
+		if r.ContentLength > max {
+			writeError(w, http.StatusRequestEntityTooLarge, tooBig)
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+		if err != nil {
+			writeError(w, http.StatusBadRequest, invalidf("could not read the request body: %v", err))
+			return
+		}
+		if int64(len(body)) > max {
+			writeError(w, http.StatusRequestEntityTooLarge, tooBig)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.limits.Timeout)
+	defer cancel()
+	s.http.ServeHTTP(w, r.WithContext(ctx))
+}
+
+func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	ix := s.store.Index()
+	json.NewEncoder(w).Encode(map[string]any{"status": "ok", "nodes": ix.Len(), "edges": ix.EdgeCount()})
+}
+
+// writeError answers a request refused before GraphQL execution, in the
+// shape of a GraphQL response.
+func writeError(w http.ResponseWriter, status int, e *Error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(graphql.Response{Errors: gqlerror.List{{
+		Message:    e.Message,
+		Extensions: map[string]any{"code": string(e.Code)},
+	}}})
+}
+
+// Request is one GraphQL request for Do.
+type Request struct {
+	Query         string         `json:"query"`
+	OperationName string         `json:"operationName,omitempty"`
+	Variables     map[string]any `json:"variables,omitempty"`
+}
+
+// Do runs one request in process, with the same schema, limits and error
+// codes as the HTTP handler (but no body size limit: there is no body).
+func (s *Server) Do(ctx context.Context, req Request) *graphql.Response {
+	ctx, cancel := context.WithTimeout(ctx, s.limits.Timeout)
+	defer cancel()
+	ctx = graphql.StartOperationTrace(ctx)
+	params := &graphql.RawParams{Query: req.Query, OperationName: req.OperationName, Variables: req.Variables}
+	params.ReadTime = graphql.TraceTiming{Start: graphql.Now(), End: graphql.Now()}
+	opCtx, errs := s.exec.CreateOperationContext(ctx, params)
+	if errs != nil {
+		return s.exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs)
+	}
+	var resp *graphql.Response
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				err := s.exec.PresentRecoveredError(ctx, p)
+				var gqlErr *gqlerror.Error
+				if !errors.As(err, &gqlErr) {
+					gqlErr = gqlerror.Errorf("%v", err)
+				}
+				resp = &graphql.Response{Errors: gqlerror.List{gqlErr}}
+			}
+		}()
+		handle, ctx := s.exec.DispatchOperation(ctx, opCtx)
+		resp = handle(ctx)
+	}()
+	if resp == nil {
+		resp = &graphql.Response{Errors: gqlerror.List{{Message: fmt.Sprintf("no response: %v", ctx.Err())}}}
+	}
+	return resp
+}

@@ -1,0 +1,233 @@
+package resolvers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+)
+
+// Limits bounds what one request may ask of the server. The zero value of a
+// field means its default; see DefaultLimits.
+type Limits struct {
+	MaxBodyBytes  int64         // request body size (default 1 MiB)
+	MaxTokens     int           // lexical tokens of a query (default 15 000)
+	MaxDepth      int           // nesting of fields, introspection excluded (default 12)
+	MaxFields     int           // field selections, each alias counted, fragments expanded (default 1 000)
+	MaxComplexity int           // gqlgen complexity, lists weighted by first (default 50 000)
+	Timeout       time.Duration // per request (default 10 s)
+	QueryCache    int           // parsed queries kept (default 1 000)
+}
+
+// DefaultLimits are the limits the server applies unless told otherwise.
+var DefaultLimits = Limits{
+	MaxBodyBytes:  1 << 20,
+	MaxTokens:     15000,
+	MaxDepth:      12,
+	MaxFields:     1000,
+	MaxComplexity: 50000,
+	Timeout:       10 * time.Second,
+	QueryCache:    1000,
+}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits
+	if l.MaxBodyBytes > 0 {
+		d.MaxBodyBytes = l.MaxBodyBytes
+	}
+	if l.MaxTokens > 0 {
+		d.MaxTokens = l.MaxTokens
+	}
+	if l.MaxDepth > 0 {
+		d.MaxDepth = l.MaxDepth
+	}
+	if l.MaxFields > 0 {
+		d.MaxFields = l.MaxFields
+	}
+	if l.MaxComplexity > 0 {
+		d.MaxComplexity = l.MaxComplexity
+	}
+	if l.Timeout > 0 {
+		d.Timeout = l.Timeout
+	}
+	if l.QueryCache > 0 {
+		d.QueryCache = l.QueryCache
+	}
+	return d
+}
+
+// The bounds on arguments, checked by the resolvers.
+const (
+	maxPage              = 500  // first of connections and lists
+	maxPathHops          = 6    // paths(maxHops)
+	maxPaths             = 50   // paths(first)
+	maxNeighbourhoodHops = 6    // neighbourhood(hops)
+	maxNeighbourhood     = 2000 // neighbourhood(first)
+)
+
+func init() {
+	// Requests refused by a limit or for bad input answer HTTP 422, like
+	// gqlgen's own parse and validation errors.
+	errcode.RegisterErrorType(string(CodeLimitExceeded), errcode.KindProtocol)
+}
+
+// shapeLimit is a gqlgen extension that refuses queries nested deeper than
+// MaxDepth or selecting more than MaxFields fields, before gqlgen validates
+// them (validation cost grows with the square of the fields).
+type shapeLimit struct {
+	maxTokens, maxDepth, maxFields int
+	cache                          graphql.Cache[*ast.QueryDocument]
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+} = shapeLimit{}
+
+func (shapeLimit) ExtensionName() string                         { return "ShapeLimit" }
+func (shapeLimit) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+func (s shapeLimit) MutateOperationParameters(ctx context.Context, raw *graphql.RawParams) *gqlerror.Error {
+	if s.cache != nil {
+		if _, ok := s.cache.Get(ctx, raw.Query); ok {
+			return nil // cached queries passed these checks before
+		}
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: raw.Query}, s.maxTokens)
+	if err != nil {
+		return nil // gqlgen parses again and reports the error
+	}
+	depth, fields := measure(doc)
+	if depth > s.maxDepth {
+		return limitError("query nests fields %d deep; the limit is %d: ask for fewer nested levels and follow the rest with node(id:)", depth, s.maxDepth)
+	}
+	if fields > s.maxFields {
+		return limitError("query selects more than %d fields (aliases and fragments counted); split it into several requests", s.maxFields)
+	}
+	return nil
+}
+
+func limitError(format string, args ...any) *gqlerror.Error {
+	err := gqlerror.Errorf(format, args...)
+	errcode.Set(err, string(CodeLimitExceeded))
+	return err
+}
+
+// measure returns the greatest nesting depth of fields in doc's operations
+// (introspection fields __schema and __type count as leaves: gqlparser
+// bounds their depth) and the number of field selections, with fragment
+// spreads expanded. The count saturates rather than overflow on fragments
+// that multiply.
+func measure(doc *ast.QueryDocument) (depth, fields int) {
+	m := measurer{frags: map[string]*ast.FragmentDefinition{}, memo: map[string][2]int{}, busy: map[string]bool{}}
+	for _, f := range doc.Fragments {
+		m.frags[f.Name] = f
+	}
+	for _, op := range doc.Operations {
+		d, n := m.set(op.SelectionSet)
+		depth = max(depth, d)
+		fields = satAdd(fields, n)
+	}
+	return depth, fields
+}
+
+type measurer struct {
+	frags map[string]*ast.FragmentDefinition
+	memo  map[string][2]int
+	busy  map[string]bool // fragments being measured: cycles are left to validation
+}
+
+func (m *measurer) set(ss ast.SelectionSet) (depth, fields int) {
+	for _, sel := range ss {
+		var d, n int
+		switch sel := sel.(type) {
+		case *ast.Field:
+			n = 1
+			if sel.Name != "__schema" && sel.Name != "__type" {
+				cd, cn := m.set(sel.SelectionSet)
+				d, n = 1+cd, satAdd(1, cn)
+			}
+		case *ast.InlineFragment:
+			d, n = m.set(sel.SelectionSet)
+		case *ast.FragmentSpread:
+			d, n = m.fragment(sel.Name)
+		}
+		depth = max(depth, d)
+		fields = satAdd(fields, n)
+	}
+	return depth, fields
+}
+
+func (m *measurer) fragment(name string) (int, int) {
+	if r, ok := m.memo[name]; ok {
+		return r[0], r[1]
+	}
+	f := m.frags[name]
+	if f == nil || m.busy[name] {
+		return 0, 0
+	}
+	m.busy[name] = true
+	d, n := m.set(f.SelectionSet)
+	delete(m.busy, name)
+	m.memo[name] = [2]int{d, n}
+	return d, n
+}
+
+func satAdd(a, b int) int {
+	const ceiling = 1 << 30
+	if a+b > ceiling {
+		return ceiling
+	}
+	return a + b
+}
+
+// pageSize checks a first argument against the page limit and returns it,
+// or def when first is nil.
+func pageSize(arg string, first *int, def, limit int) (int, error) {
+	if first == nil {
+		return def, nil
+	}
+	switch n := *first; {
+	case n < 0:
+		return 0, invalidf("%s must not be negative, got %d", arg, n)
+	case n > limit:
+		return 0, limitf("%s may be at most %d, got %d: page through the rest with after: pageInfo.endCursor, or narrow the question", arg, limit, n)
+	default:
+		return n, nil
+	}
+}
+
+// hopCount checks a hop argument (maxHops, hops) against its limit.
+func hopCount(arg string, hops *int, def, limit int) (int, error) {
+	if hops == nil {
+		return def, nil
+	}
+	switch n := *hops; {
+	case n < 1:
+		return 0, invalidf("%s must be at least 1, got %d", arg, n)
+	case n > limit:
+		return 0, limitf("%s may be at most %d, got %d: a path between two policy entities longer than that says little", arg, limit, n)
+	default:
+		return n, nil
+	}
+}
+
+// nonEmpty checks that a name argument says something.
+func nonEmpty(arg, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", invalidf("%s must not be empty: give a name (成都, Chengdu) or an ID (place/510100)", arg)
+	}
+	if len(s) > 200 {
+		return "", invalidf("%s is %d bytes long; names are shorter than 200 bytes", arg, len(s))
+	}
+	return s, nil
+}
+
+var _ = fmt.Sprintf
