@@ -229,37 +229,41 @@ func (r reader) count() {
 type grouped map[quad.Value][]quad.Quad
 
 // bySubject returns the quads whose subject is one of vals.
-func (r reader) bySubject(ctx context.Context, vals []quad.Value) (grouped, error) {
-	return r.lookup(ctx, quad.Subject, vals, nil)
+func (r reader) bySubject(ctx context.Context, vals []quad.Value, preds ...quad.Value) (grouped, error) {
+	return r.lookup(ctx, quad.Subject, vals, preds)
 }
 
 // inLinks returns, for each of vals, the quads with it as object and pred as predicate.
 func (r reader) inLinks(ctx context.Context, vals []quad.Value, pred quad.IRI) (grouped, error) {
-	return r.lookup(ctx, quad.Object, vals, pred)
+	return r.lookup(ctx, quad.Object, vals, []quad.Value{pred})
 }
 
-func (r reader) lookup(ctx context.Context, dir quad.Direction, vals []quad.Value, pred quad.Value) (grouped, error) {
+// lookup returns the quads with one of vals in direction dir, grouped by that
+// value. If preds are given, only quads with one of them as predicate are
+// read; the others are skipped before their values are resolved.
+func (r reader) lookup(ctx context.Context, dir quad.Direction, vals []quad.Value, preds []quad.Value) (grouped, error) {
 	out := make(grouped, len(vals))
 	vals = uniqueValues(vals)
 	if len(vals) == 0 {
 		return out, nil
 	}
 	r.count()
-	lookup := vals
-	if pred != nil {
-		lookup = append(lookup, pred)
-	}
+	lookup := append(vals[:len(vals):len(vals)], preds...)
 	nodes, err := r.refsOf(ctx, lookup)
 	if err != nil {
 		return nil, err
 	}
-	var predKey any
-	if pred != nil {
-		p := nodes[len(nodes)-1]
-		if isNilRef(p) {
-			return out, nil // the predicate is not in the store
+	var predKeys map[any]bool
+	if len(preds) > 0 {
+		predKeys = make(map[any]bool, len(preds))
+		for _, p := range nodes[len(vals):] {
+			if !isNilRef(p) {
+				predKeys[p.Key()] = true
+			}
 		}
-		predKey = p.Key()
+		if len(predKeys) == 0 {
+			return out, nil // none of the predicates is in the store
+		}
 	}
 	var links []cgraph.Ref
 	for _, n := range nodes[:len(vals)] {
@@ -269,9 +273,13 @@ func (r reader) lookup(ctx context.Context, dir quad.Direction, vals []quad.Valu
 		it := r.qs.QuadIterator(dir, n).Iterate()
 		for it.Next(ctx) {
 			l := it.Result()
-			if predKey != nil {
+			if predKeys != nil {
 				p, err := r.qs.QuadDirection(l, quad.Predicate)
-				if err != nil || isNilRef(p) || p.Key() != predKey {
+				if err != nil {
+					it.Close()
+					return nil, err
+				}
+				if isNilRef(p) || !predKeys[p.Key()] {
 					continue
 				}
 			}

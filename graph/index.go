@@ -97,7 +97,7 @@ type Index struct {
 	facts   []uint64             // fact number -> the hash in its ID
 	strs    []string             // code -> enumerated string (kind, category, level, stage); strs[0] = ""
 	codes   map[string]uint16
-	byRel   []int                // live facts by RelCode
+	byRel   []int // live facts by RelCode
 	live    int
 	edges   int
 	version uint64

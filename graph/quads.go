@@ -27,9 +27,12 @@ import (
 //	<mention/h>  pg:entity, pg:stage, pg:cue, pg:year, pg:evidence, pg:start, pg:end
 //	<sentence/k/p/s> pg:document <document/..>, pg:section, pg:paragraph, pg:sentence, pg:text
 //
-// Zero values are not written. A document's quads are found without a label
-// scan: its node lists every subject it wrote (pg:has), and each subject's
-// quads are read through the [S,P] index and filtered by label.
+// Zero values are not written; aliases and members are sets (read back
+// sorted). An entity a document refers to without listing it gets its
+// pg:kind under the document's label, so it lives as long as the document.
+// A document's quads are found without a label scan: its node lists every
+// subject it wrote (pg:has), and each subject's quads are read through the
+// [S,P] index and filtered by label.
 var (
 	pKind       = quad.IRI("pg:kind")
 	pName       = quad.IRI("pg:name")
@@ -82,6 +85,11 @@ var (
 	pSentence  = quad.IRI("pg:sentence")
 	pText      = quad.IRI("pg:text")
 )
+
+// entityPreds are the predicates of entity attributes (and a document's
+// title, its name as an entity).
+var entityPreds = []quad.Value{pKind, pName, pAlias, pCategory, pLevel, pCode, pPinyin, pEnglish, pParent,
+	pMember, pType, pMetric, pValue, pUnit, pComparator, pYear, pTitle}
 
 // RelationPredicate returns the IRI of the direct edge predicate written for
 // every fact of relation r, e.g. "pg:rel/LOCATED_IN". Walks through Cayley's

@@ -151,9 +151,10 @@ func (x *Index) nameKeysOf(n NodeRef) []string {
 
 // Search returns up to limit live nodes whose names match text, best first:
 // a name equal to text, then names that start with it, then names that
-// contain it, then names it contains, then names sharing most of its
-// characters; closer lengths first within each, then shorter names and IDs.
-// Only nodes of kinds are returned when kinds is not empty.
+// contain it, then names it contains; closer lengths first within each, then
+// shorter names and IDs. When no name matches so, it returns the names that
+// are close (a small edit away, or sharing most characters). Only nodes of
+// kinds are returned when kinds is not empty.
 func (x *Index) Search(text string, kinds []Kind, limit int) []NodeRef {
 	q := Key(text)
 	if q == "" || limit <= 0 {
@@ -161,10 +162,12 @@ func (x *Index) Search(text string, kinds []Kind, limit int) []NodeRef {
 	}
 	ql := utf8.RuneCountInString(q)
 	best := make(map[NodeRef]float64)
+	near := make(map[NodeRef]float64)
 	x.forEachName(func(key string, nodes []NodeRef) {
 		kl := utf8.RuneCountInString(key)
 		closeness := float64(min(ql, kl)) / float64(max(ql, kl))
 		var s float64
+		into := best
 		switch {
 		case key == q:
 			s = 100
@@ -176,16 +179,19 @@ func (x *Index) Search(text string, kinds []Kind, limit int) []NodeRef {
 			s = 40 + closeness
 		default:
 			if sim := similarity(q, key); sim >= 0.5 {
-				s = 20 * sim
+				s, into = sim, near
 			}
 		}
 		if s == 0 {
 			return
 		}
 		for _, n := range nodes {
-			best[n] = max(best[n], s)
+			into[n] = max(into[n], s)
 		}
 	})
+	if !slices.ContainsFunc(mapKeys(best), func(n NodeRef) bool { return len(kinds) == 0 || slices.Contains(kinds, x.Node(n).Kind) }) {
+		best = near
+	}
 	type cand struct {
 		n     NodeRef
 		info  NodeInfo
@@ -716,4 +722,12 @@ func (c *filterer) targets(f *TargetFilter) (Matcher, error) {
 		fs = append(fs, m)
 	}
 	return combine(fs.matcher(), f.And, f.Or, f.Not, c.targets)
+}
+
+func mapKeys[K comparable, V any](m map[K]V) []K {
+	out := make([]K, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

@@ -409,7 +409,7 @@ func (s *Store) Entities(ctx context.Context, ids []string) ([]*Entity, error) {
 // mentions unless known says it knows them.
 func loadEntities(ctx context.Context, r reader, ids []string, known func(id string) (Stage, bool)) ([]*Entity, [][]string, error) {
 	vals := iris(ids)
-	g, err := r.bySubject(ctx, vals)
+	g, err := r.bySubject(ctx, vals, entityPreds...)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -721,6 +721,23 @@ func testStore(t *testing.T, open func(t *testing.T) *graph.Store) {
 		}
 	})
 
+	t.Run("CancelledContext", func(t *testing.T) {
+		s := open(t)
+		mustWrite(t, s, graphB2())
+		before := stats(t, s)
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := s.Entities(cctx, []string{"place/511000"}); !errors.Is(err, context.Canceled) {
+			t.Errorf("Entities with a cancelled context: got %v, want context.Canceled", err)
+		}
+		if _, err := s.WriteDocument(cctx, graphA(1)); !errors.Is(err, context.Canceled) {
+			t.Errorf("WriteDocument with a cancelled context: got %v, want context.Canceled", err)
+		}
+		if after := stats(t, s); !reflect.DeepEqual(after, before) {
+			t.Errorf("Stats after a cancelled write: got %+v, want %+v", after, before)
+		}
+	})
+
 	t.Run("ClosedStore", func(t *testing.T) {
 		s := open(t)
 		if err := s.Close(); err != nil {
@@ -891,7 +908,7 @@ func BenchmarkWriteDocument(b *testing.B) {
 			quads, i := 0, 0
 			for b.Loop() {
 				b.StopTimer()
-				g := graph.SyntheticDocument(i, 200, 2000, 200) // a new document, ~200 facts
+				g := graph.SyntheticDocument(i, 200, 20000, 5000) // a new document, ~200 facts
 				b.StartTimer()
 				res, err := s.WriteDocument(ctx, g)
 				if err != nil {

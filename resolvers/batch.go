@@ -9,10 +9,11 @@ import (
 	"github.com/policygraph/policygraph/graph"
 )
 
-// batchWait is how long a loader waits for more keys before it reads. Sibling
-// fields of a list resolve concurrently and ask within microseconds of each
-// other; the wait only needs to cover that.
-const batchWait = 5 * time.Millisecond
+// batchWait is how long a loader waits for more keys before it reads. The
+// elements of a list resolve concurrently and ask within a millisecond of
+// each other; the wait covers that with room for a busy machine, and is paid
+// once per level of nesting.
+const batchWait = 10 * time.Millisecond
 
 // batch holds the per-request loaders that turn the look-ups of many
 // resolvers into one Store call per kind of look-up: a query that lists 50

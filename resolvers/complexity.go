@@ -14,7 +14,9 @@ func complexity() schema.ComplexityRoot {
 	var c schema.ComplexityRoot
 
 	evidence := func(child int, first *int) int { return 1 + times(child, first, 10) }
-	facts := func(child int, _ []graph.Relation, _ *graph.Direction, first *int) int { return 1 + times(child, first, 50) }
+	facts := func(child int, _ []graph.Relation, _ *graph.Direction, first *int) int {
+		return 1 + times(child, first, 50)
+	}
 	conn := func(child int, first *int, _ *string) int { return 1 + times(child, first, 50) }
 
 	c.Initiative.Evidence, c.Initiative.Facts = evidence, facts
@@ -28,11 +30,17 @@ func complexity() schema.ComplexityRoot {
 	c.Programme.Initiatives = conn
 	c.Body.Initiatives = func(child int, _ *graph.Relation, first *int, after *string) int { return conn(child, first, after) }
 
-	c.Query.Initiatives = func(child int, _ *graph.InitiativeFilter, first *int, after *string) int { return conn(child, first, after) }
+	c.Query.Initiatives = func(child int, _ *graph.InitiativeFilter, first *int, after *string) int {
+		return conn(child, first, after)
+	}
 	c.Query.Places = func(child int, _ *graph.PlaceFilter, first *int, after *string) int { return conn(child, first, after) }
 	c.Query.Bodies = func(child int, _ *graph.BodyFilter, first *int, after *string) int { return conn(child, first, after) }
-	c.Query.Programmes = func(child int, _ *graph.ProgrammeFilter, first *int, after *string) int { return conn(child, first, after) }
-	c.Query.Targets = func(child int, _ *graph.TargetFilter, first *int, after *string) int { return conn(child, first, after) }
+	c.Query.Programmes = func(child int, _ *graph.ProgrammeFilter, first *int, after *string) int {
+		return conn(child, first, after)
+	}
+	c.Query.Targets = func(child int, _ *graph.TargetFilter, first *int, after *string) int {
+		return conn(child, first, after)
+	}
 	c.Query.Search = func(child int, _ string, _ []graph.Kind, first *int) int { return 1 + times(child, first, 20) }
 	c.Query.Connect = func(child int, _, _ string, _ []graph.Kind, _ *bool) int { return 1 + 20*child }
 	c.Query.Connections = func(child int, _, _ string, _ []graph.Kind, _ *bool, first *int) int {

@@ -276,7 +276,8 @@ func (r *Resolver) factsByID(ctx context.Context, ids []string) ([]*graph.Fact, 
 	return slices.DeleteFunc(fs, func(f *graph.Fact) bool { return f == nil }), nil
 }
 
-// factsArgs checks the arguments of an Entity.facts field and returns them.
+// entityFacts answers an Entity.facts field: it checks the arguments and
+// returns the facts.
 func (r *Resolver) entityFacts(ctx context.Context, id string, rels []graph.Relation, dir *graph.Direction, first *int) ([]*graph.Fact, error) {
 	n, err := pageSize("first", first, 50, maxPage)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -71,6 +72,8 @@ func classify(err error) (Code, string, []string) {
 		return CodeTimeout, "the request ran out of time: ask for fewer results (first), fewer hops (maxHops, hops) or a narrower filter", nil
 	case errors.Is(err, context.Canceled):
 		return CodeTimeout, "the request was cancelled before it finished", nil
+	case strings.HasSuffix(err.Error(), "introspection disabled"): // gqlgen's own error
+		return CodeInvalidInput, "introspection is turned off on this server: ask for fields by name (see the schema in the project's schema/ directory)", nil
 	case errors.Is(err, graph.ErrNotFound):
 		return CodeNotFound, err.Error(), nil
 	case errors.As(err, &gqlErr) && gqlErr.Err == nil:
@@ -89,8 +92,10 @@ func classify(err error) (Code, string, []string) {
 			}
 			return CodeInvalidInput, gqlErr.Message, nil
 		}
-		if gqlErr.Rule != "" {
-			return CodeInvalidInput, gqlErr.Message, nil
+		if gqlErr.Rule != "" || len(gqlErr.Path) == 0 {
+			// A validation rule, or an error about the request as a whole
+			// (gqlgen's transports report unreadable requests so).
+			return CodeInvalidInput, truncate(gqlErr.Message, 300), nil
 		}
 	}
 	return CodeInternal, "internal error: the server could not answer this part of the request; the server log has the details", nil
@@ -131,4 +136,15 @@ func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
 		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return errors.New("internal error: panic") // classify makes it INTERNAL
 	}
+}
+
+// truncate cuts s to at most n bytes, on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

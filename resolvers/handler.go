@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -65,6 +64,7 @@ func NewServer(st *graph.Store, opts Options) *Server {
 type configurable interface {
 	Use(graphql.HandlerExtension)
 	AroundOperations(graphql.OperationMiddleware)
+	AroundRootFields(graphql.RootFieldMiddleware)
 	SetErrorPresenter(graphql.ErrorPresenterFunc)
 	SetRecoverFunc(graphql.RecoverFunc)
 	SetQueryCache(graphql.Cache[*ast.QueryDocument])
@@ -84,6 +84,14 @@ func (s *Server) configure(x configurable, introspection bool) {
 	}
 	x.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(withBatch(ctx, s.store))
+	})
+	// The time limit runs per root field, which resolves its whole subtree
+	// before it returns: a deadline on the operation's context would let
+	// gqlgen answer a late request with no response at all.
+	x.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+		ctx, cancel := context.WithTimeout(ctx, s.limits.Timeout)
+		defer cancel()
+		return next(ctx)
 	})
 }
 
@@ -110,26 +118,28 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Body != nil && r.Method == http.MethodPost {
-		max := s.limits.MaxBodyBytes
-		tooBig := limitf("request body is larger than %d bytes: send a smaller query, and pass large values as variables or split the request", max)
-		if r.ContentLength > max {
+		limit := s.limits.MaxBodyBytes
+		tooBig := limitf("request body is larger than %d bytes: send a smaller query with fewer variables, or split it into several requests", limit)
+		if r.ContentLength > limit {
 			writeError(w, http.StatusRequestEntityTooLarge, tooBig)
 			return
 		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+		body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 		if err != nil {
 			writeError(w, http.StatusBadRequest, invalidf("could not read the request body: %v", err))
 			return
 		}
-		if int64(len(body)) > max {
+		if int64(len(body)) > limit {
 			writeError(w, http.StatusRequestEntityTooLarge, tooBig)
+			return
+		}
+		if !json.Valid(body) {
+			writeError(w, http.StatusBadRequest, invalidf("the request body is not valid JSON: send {\"query\": \"...\", \"variables\": {...}}"))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.limits.Timeout)
-	defer cancel()
-	s.http.ServeHTTP(w, r.WithContext(ctx))
+	s.http.ServeHTTP(w, r)
 }
 
 func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
@@ -159,8 +169,6 @@ type Request struct {
 // Do runs one request in process, with the same schema, limits and error
 // codes as the HTTP handler (but no body size limit: there is no body).
 func (s *Server) Do(ctx context.Context, req Request) *graphql.Response {
-	ctx, cancel := context.WithTimeout(ctx, s.limits.Timeout)
-	defer cancel()
 	ctx = graphql.StartOperationTrace(ctx)
 	params := &graphql.RawParams{Query: req.Query, OperationName: req.OperationName, Variables: req.Variables}
 	params.ReadTime = graphql.TraceTiming{Start: graphql.Now(), End: graphql.Now()}
@@ -183,8 +191,8 @@ func (s *Server) Do(ctx context.Context, req Request) *graphql.Response {
 		handle, ctx := s.exec.DispatchOperation(ctx, opCtx)
 		resp = handle(ctx)
 	}()
-	if resp == nil {
-		resp = &graphql.Response{Errors: gqlerror.List{{Message: fmt.Sprintf("no response: %v", ctx.Err())}}}
+	if resp == nil { // gqlgen answers nothing once ctx is done
+		resp = &graphql.Response{Errors: gqlerror.List{presentError(s.log)(ctx, ctx.Err())}}
 	}
 	return resp
 }

@@ -2,7 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -90,7 +89,7 @@ var _ interface {
 	graphql.OperationParameterMutator
 } = shapeLimit{}
 
-func (shapeLimit) ExtensionName() string                         { return "ShapeLimit" }
+func (shapeLimit) ExtensionName() string                          { return "ShapeLimit" }
 func (shapeLimit) Validate(schema graphql.ExecutableSchema) error { return nil }
 
 func (s shapeLimit) MutateOperationParameters(ctx context.Context, raw *graphql.RawParams) *gqlerror.Error {
@@ -212,7 +211,7 @@ func hopCount(arg string, hops *int, def, limit int) (int, error) {
 	case n < 1:
 		return 0, invalidf("%s must be at least 1, got %d", arg, n)
 	case n > limit:
-		return 0, limitf("%s may be at most %d, got %d: a path between two policy entities longer than that says little", arg, limit, n)
+		return 0, limitf("%s may be at most %d, got %d: ask for fewer hops, and walk on from a node of the answer if you need to", arg, limit, n)
 	default:
 		return n, nil
 	}
@@ -229,5 +228,3 @@ func nonEmpty(arg, s string) (string, error) {
 	}
 	return s, nil
 }
-
-var _ = fmt.Sprintf

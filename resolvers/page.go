@@ -121,7 +121,7 @@ func (r *Resolver) initiativeConnection(ctx context.Context, p *page) (*schema.I
 	return c, nil
 }
 
-// initiatives returns the connection of the initiatives among cands that
+// initiativePage returns the connection of the initiatives among cands that
 // match, for a field of type InitiativeConnection.
 func (r *Resolver) initiativePage(ctx context.Context, cands []graph.NodeRef, match graph.Matcher, first *int, after *string) (*schema.InitiativeConnection, error) {
 	p, err := r.paginate(ctx, cands, match, first, after, "InitiativeConnection")

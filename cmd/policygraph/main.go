@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -78,7 +79,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		case errors.Is(err, flag.ErrHelp):
 			return 0
 		case errors.Is(err, errUsage):
-			fmt.Fprintf(stderr, "policygraph %s: %v\n", c.name, errors.Unwrap(err))
+			fmt.Fprintf(stderr, "policygraph %s: %s\n", c.name, strings.TrimPrefix(err.Error(), errUsage.Error()+": "))
 			return 2
 		default:
 			fmt.Fprintf(stderr, "policygraph: %v\n", err)
