@@ -1,17 +1,34 @@
 # policygraph: two commands do everything on a fresh machine.
-#   make run    build and serve the seeds on the embedded store at http://localhost:8080
-#   make test   the checks CI runs: gofmt, go vet, generated code up to date, go test -race
+#   make run    build the web page and serve the seeds on the embedded store at http://localhost:8080
+#   make test   install and start what the tests need, then the checks CI runs:
+#               gofmt, go generate leaves no diff, go vet, go test -race ./...
+#
+# Tests that need a server read its address from the environment and skip
+# without it; `make test` starts the servers and sets the variables:
+#   POLICYGRAPH_TEST_POSTGRES  a PostgreSQL DSN (set up by .ci/setup-postgres.sh)
+#   POLICYGRAPH_TEST_CHROMIUM  the Chromium binary for browser tests (.ci/setup-chromium.sh)
 
 DB   ?= ./policygraph.db
 ADDR ?= :8080
 
-.PHONY: run test build check-fmt check-generate bench
+export POLICYGRAPH_TEST_POSTGRES ?= postgres://policygraph:policygraph@127.0.0.1:5432/policygraph_test?sslmode=disable
+export POLICYGRAPH_TEST_CHROMIUM ?= /usr/bin/chromium
 
-run:
+.PHONY: run test build web deps check-fmt check-generate bench
+
+run: web
 	go run ./cmd/policygraph serve --db $(DB) --addr $(ADDR)
 
-build:
+build: web
 	go build -o policygraph ./cmd/policygraph
+
+# web builds the network explorer bundle when the web/ package exists.
+web:
+	@if [ -f web/package.json ]; then cd web && npm ci --no-audit --no-fund && npm run build; fi
+
+# deps installs and starts the servers the tests need (each script is idempotent).
+deps:
+	@for s in .ci/setup-*.sh; do if [ -f "$$s" ]; then echo "== $$s"; bash "$$s" || exit 1; fi; done
 
 check-fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
@@ -20,9 +37,9 @@ check-generate:
 	go generate ./...
 	@git diff --exit-code -- schema resolvers || (echo "go generate changed generated code: commit its output"; exit 1)
 
-test: check-fmt check-generate
+test: deps web check-fmt check-generate
 	go vet ./...
-	go test -race -count=1 ./...
+	go test -race -count=1 -timeout 30m ./...
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./graph ./loaders ./resolvers
