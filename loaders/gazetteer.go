@@ -130,6 +130,7 @@ type Gazetteer struct {
 	units      []string   // longest first
 	sectors    []sectorRule
 	names      *matcher // places, regions, programmes, known bodies
+	counties   *matcher // two-character county short names, read only inside initiative names
 }
 
 var (
@@ -180,6 +181,13 @@ func NewGazetteer() (*Gazetteer, error) {
 		}
 	}
 	g.names = g.buildMatcher()
+	g.counties = &matcher{byFirst: map[rune][]nameEntry{}}
+	for _, p := range g.Places {
+		if p.Level == graph.LevelCounty && utf8.RuneCountInString(p.Short) == 2 {
+			r := []rune(p.Short)
+			g.counties.byFirst[r[0]] = append(g.counties.byFirst[r[0]], nameEntry{text: r, kind: namePlace, place: []*Place{p}})
+		}
+	}
 	g.headsBy = map[rune][]head{}
 	for _, h := range g.heads {
 		last := h.runes[len(h.runes)-1]

@@ -339,6 +339,9 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	if b >= hs && hs > c.Start && !isBreak(s[hs-1]) {
 		return mention{}, false // a head in the middle of a word we cannot read
 	}
+	if e, ok := gz.names.longest(s[:end], b); ok && b+len(e.text) == end {
+		return mention{}, false // the whole name is a gazetteer name: 成都平原经济区 is a region
+	}
 	m := mention{kind: mInitiative, span: Span{b, end}, name: string(s[b:end]), head: h.text, category: h.category}
 	m.generic = gz.isGeneric(string(s[b:hs]))
 	m.places = gz.placesInName(s[b:end], d.Place)
@@ -411,6 +414,12 @@ func (gz *Gazetteer) placesInName(name []rune, ctx *Place) []*Place {
 				add(bestPlace(e.place, ctx))
 			}
 			i += len(e.text) - 1
+			continue
+		}
+		// inside a name, two-character county names are safe to read: 安岳柠檬产业园, 资阳至简阳
+		if e, ok := gz.counties.longest(name, i); ok {
+			add(bestPlace(e.place, ctx))
+			i += len(e.text) - 1
 		}
 	}
 	return out
@@ -429,7 +438,7 @@ func (gz *Gazetteer) compoundAt(name []rune, i int, ctx *Place) ([]*Place, int) 
 	}
 	j := i
 	for j < len(name) {
-		if _, ok := gz.abbrevs[name[j]]; !ok {
+		if _, ok := gz.abbrevs[name[j]]; !ok || gz.headStartsAt(name, j) {
 			break
 		}
 		// stop before a full place name: 成渝地区 after 成 in 成成渝地区 is unlikely,
@@ -457,6 +466,17 @@ func (gz *Gazetteer) compoundAt(name []rune, i int, ctx *Place) ([]*Place, int) 
 		}
 	}
 	return gz.decodeRun(run, ctx), len(run)
+}
+
+// headStartsAt reports whether a head noun starts at name[j]: 成资大道 is
+// 成资 + 大道, not 成, 资 and 大(足).
+func (gz *Gazetteer) headStartsAt(name []rune, j int) bool {
+	for _, h := range gz.heads {
+		if hasRunes(name, j, h.runes) {
+			return true
+		}
+	}
+	return false
 }
 
 // blockedRuns are runs of abbreviation characters that are ordinary words.
