@@ -88,9 +88,13 @@ type builder struct {
 	d        *Doc
 	g        *graph.DocumentGraph
 	entities map[string]*graph.Entity
-	facts    map[string]bool
+	facts    map[factKey]bool
 	issuer   string // body ID of the issuer
 	place    *Place
+
+	evSentence *Sentence // the sentence evText and evSection belong to
+	evText     string
+	evSection  string
 }
 
 func newBuilder(gz *Gazetteer, d *Doc, file, enc, text string) *builder {
@@ -105,7 +109,7 @@ func newBuilder(gz *Gazetteer, d *Doc, file, enc, text string) *builder {
 		doc.Title = base
 	}
 	b := &builder{gz: gz, d: d, g: &graph.DocumentGraph{Document: doc}, entities: map[string]*graph.Entity{},
-		facts: map[string]bool{}, place: d.Place}
+		facts: map[factKey]bool{}, place: d.Place}
 	if d.Place != nil {
 		b.g.Document.Place = b.addPlace(d.Place)
 		b.fact(doc.ID, d.Place.ID, graph.RelAbout, "", true, "document place", b.docEvidence())
@@ -123,9 +127,16 @@ func (b *builder) docEvidence() graph.Evidence {
 	return graph.Evidence{Document: b.g.Document.ID, Section: "", Text: b.g.Document.Title}
 }
 
+// evidence cites span sp of sentence st. The sentence's text and section
+// label are computed once per sentence: every fact of a sentence shares them.
 func (b *builder) evidence(p *Paragraph, st *Sentence, sp Span) graph.Evidence {
-	return graph.Evidence{Document: b.g.Document.ID, Section: b.d.SectionLabel(p), Paragraph: p.Index,
-		Sentence: st.Index, Start: sp.Start, End: sp.End, Text: string(b.d.Text[st.Start:st.End])}
+	if b.evSentence != st {
+		b.evSentence = st
+		b.evText = string(b.d.Text[st.Start:st.End])
+		b.evSection = b.d.SectionLabel(p)
+	}
+	return graph.Evidence{Document: b.g.Document.ID, Section: b.evSection, Paragraph: p.Index,
+		Sentence: st.Index, Start: sp.Start, End: sp.End, Text: b.evText}
 }
 
 func (b *builder) entity(e graph.Entity) *graph.Entity {
@@ -195,8 +206,16 @@ func (b *builder) addNamed(kind graph.Kind, m mention) string {
 	return id
 }
 
+// factKey tells one fact of a document from another.
+type factKey struct {
+	from, to        string
+	rel             graph.Relation
+	via             string
+	start, sentence int
+}
+
 func (b *builder) fact(from, to string, rel graph.Relation, via string, inferred bool, rule string, ev graph.Evidence) {
-	key := from + "|" + string(rel) + "|" + to + "|" + via + "|" + strconv.Itoa(ev.Start) + "|" + strconv.Itoa(ev.Sentence)
+	key := factKey{from, to, rel, via, ev.Start, ev.Sentence}
 	if from == to || b.facts[key] {
 		return
 	}

@@ -85,7 +85,7 @@ func EnsureGazetteer(ctx context.Context, st *graph.Store, gz *Gazetteer) error 
 func GazetteerGraph(gz *Gazetteer) *graph.DocumentGraph {
 	doc := graph.Document{ID: GazetteerID, Title: "policygraph gazetteer", Source: "seeds/gazetteer"}
 	b := &builder{gz: gz, d: &Doc{}, g: &graph.DocumentGraph{Document: doc}, entities: map[string]*graph.Entity{},
-		facts: map[string]bool{}}
+		facts: map[factKey]bool{}}
 	ids := make([]string, 0, len(gz.Places))
 	for id := range gz.Places {
 		ids = append(ids, id)
