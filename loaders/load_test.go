@@ -2,6 +2,7 @@ package loaders_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -169,5 +170,59 @@ func TestReloadUnchangedWritesNothing(t *testing.T) {
 	after, _ := st.Stats(context.Background())
 	if !rep.Unchanged || before.Quads != after.Quads {
 		t.Errorf("reload: unchanged=%v quads %d -> %d", rep.Unchanged, before.Quads, after.Quads)
+	}
+}
+
+func TestAssignmentsWinOverInferredRoles(t *testing.T) {
+	st := loadSeed(t)
+	gz, _ := loaders.DefaultGazetteer()
+	res, err := loaders.LoadAssignments(context.Background(), st, gz, "testdata/assignments.csv", "成都")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Unchanged || res.QuadsAdded == 0 {
+		t.Fatalf("assignments wrote nothing: %+v", res)
+	}
+	e := entity(t, st, "成资市域(郊)铁路")
+	x := st.Index()
+	n, _ := x.Lookup(e.ID)
+	var ids []string
+	for _, ed := range x.In(n) {
+		if ed.Relation().IsBodyRole() {
+			ids = append(ids, x.FactID(ed))
+		}
+	}
+	facts, err := st.Facts(context.Background(), ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, f := range facts {
+		if !f.Inferred {
+			got[string(f.Relation)+" "+x.Node(mustLookup(t, x, f.From)).Name] = true
+		}
+	}
+	for _, want := range []string{"LEADS 成都市交通运输局", "CO_BUILDS 成都市发展和改革委员会", "CO_BUILDS 资阳市交通运输局"} {
+		if !got[want] {
+			t.Errorf("missing stated role %s; got %v", want, got)
+		}
+	}
+}
+
+func mustLookup(t *testing.T, x *graph.Index, id string) graph.NodeRef {
+	t.Helper()
+	n, ok := x.Lookup(id)
+	if !ok {
+		t.Fatalf("no node %s", id)
+	}
+	return n
+}
+
+func TestAssignmentsRefuseEmptyTable(t *testing.T) {
+	gz, _ := loaders.DefaultGazetteer()
+	_, err := loaders.Assignments(gz, "empty.csv", []byte("任务,牵头单位\n"), nil)
+	var ie *loaders.InputError
+	if !errors.As(err, &ie) {
+		t.Fatalf("got %v, want an InputError", err)
 	}
 }

@@ -83,6 +83,10 @@ func (r *initiativeResolver) Bodies(ctx context.Context, obj *schema.Initiative)
 	slices.SortFunc(roles, func(a, b *role) int {
 		return cmp.Or(cmp.Compare(graph.CodeOf(a.rel), graph.CodeOf(b.rel)), strings.Compare(a.body, b.body))
 	})
+	// Roles from an imported assignment table win over inferred ones.
+	assigned := slices.ContainsFunc(facts, func(f *graph.Fact) bool {
+		return f != nil && !f.Inferred && strings.HasPrefix(f.Rule, assignmentRule)
+	})
 	var out []*schema.BodyRole
 	for _, ro := range roles {
 		i := slices.IndexFunc(bodies, func(b *schema.Body) bool { return b.ID == ro.body })
@@ -104,6 +108,8 @@ func (r *initiativeResolver) Bodies(ctx context.Context, obj *schema.Initiative)
 		}
 		if !br.Inferred {
 			br.Rule = nil
+		} else if assigned {
+			continue
 		}
 		br.Evidence = factEvidence(fs)
 		out = append(out, br)

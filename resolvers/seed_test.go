@@ -151,3 +151,44 @@ func TestSeedPathsAndNeighbourhood(t *testing.T) {
 		t.Errorf("neighbourhood of 资阳: %d nodes, %d edges", len(d.Neighbourhood.Nodes), len(d.Neighbourhood.Edges))
 	}
 }
+
+// TestSeedAssignmentsWin loads a task-assignment table over the seed: the
+// initiative's bodies then list the table's stated roles and no inferred one.
+func TestSeedAssignmentsWin(t *testing.T) {
+	e := seedEnv(t)
+	q := `{ search(text: "成资市域(郊)铁路", kinds: [INITIATIVE], first: 1) { ... on Initiative { bodies { body { name } role inferred rule } } } }`
+	type roles struct {
+		Search []struct {
+			Bodies []struct {
+				Body     struct{ Name string }
+				Role     string
+				Inferred bool
+				Rule     *string
+			}
+		}
+	}
+	var before roles
+	e.data(q, nil, &before)
+	if len(before.Search) != 1 || len(before.Search[0].Bodies) == 0 {
+		t.Fatalf("no inferred owners before the table: %+v", before)
+	}
+	gz, _ := loaders.DefaultGazetteer()
+	if _, err := loaders.LoadAssignments(context.Background(), e.st, gz, "../loaders/testdata/assignments.csv", "成都"); err != nil {
+		t.Fatal(err)
+	}
+	var after roles
+	e.data(q, nil, &after)
+	var got []string
+	for _, b := range after.Search[0].Bodies {
+		if b.Inferred {
+			t.Errorf("inferred role kept beside the table: %s %s (%v)", b.Role, b.Body.Name, b.Rule)
+		}
+		got = append(got, b.Role+" "+b.Body.Name)
+	}
+	want := []string{"LEADS 成都市交通运输局", "CO_BUILDS 成都市发展和改革委员会", "CO_BUILDS 资阳市交通运输局"}
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("missing %s; got %v", w, got)
+		}
+	}
+}
