@@ -242,7 +242,8 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 			break
 		}
 		if v := gz.verbEndingAt(s, b, from); v > 0 {
-			if !gz.verbInName(s, b, v, from) && (hs-b >= 2 || !nounVerbs[string(s[b-v:b])]) {
+			// 城市建设行动, 断头路打通行动: a few verbs are nouns right before a head
+			if hs-b >= 2 || !nounVerbs[string(s[b-v:b])] {
 				break
 			}
 			b -= v
