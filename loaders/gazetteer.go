@@ -506,6 +506,9 @@ func (g *Gazetteer) buildMatcher() *matcher {
 
 // longest returns the longest name starting at s[i], if any.
 func (m *matcher) longest(s []rune, i int) (nameEntry, bool) {
+	if i < 0 || i >= len(s) {
+		return nameEntry{}, false
+	}
 	for _, e := range m.byFirst[s[i]] {
 		if hasRunes(s, i, e.text) {
 			return e, true

@@ -244,6 +244,12 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 		if v := gz.verbEndingAt(s, b, from); v > 0 {
 			// 城市建设行动, 断头路打通行动: a few verbs are nouns right before a head
 			if hs-b >= 2 || !nounVerbs[string(s[b-v:b])] {
+				// 共建成渝…: the verb is 共建 and the name starts with 成渝, not 建成 + 渝
+				if gz.verbEndingAt(s, b-1, from) >= 2 {
+					if ps, n := gz.compoundAt(s[b-1:hs], 0, nil); len(ps) > 0 && n >= 2 {
+						b--
+					}
+				}
 				break
 			}
 			b -= v
@@ -318,6 +324,17 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	// words that still belong to the name: 一期工程, 扩容, and a bracketed (成都)
 	for {
 		moved := false
+		// 渝西高铁重庆段, 成资渝高速(资阳段): the section in one place
+		if e, ok := gz.names.longest(s[:c.End], end); ok && e.kind == namePlace && hasString(s[:c.End], end+len(e.text), "段") {
+			end += len(e.text) + 1
+			continue
+		}
+		if end < c.End && s[end] == '(' {
+			if k := skipParen(s, end, c.End); k > end && s[k-2] == '段' {
+				end = k
+				continue
+			}
+		}
 		for _, suf := range gz.suffixes {
 			if hasString(s[:c.End], end, suf) {
 				end += len([]rune(suf))

@@ -65,8 +65,9 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 					if it.Start >= it.End || hasInitiativeAt(out, it) {
 						break
 					}
+					// the item is a place compound, perhaps with a short qualifier: 成渝中线、渝昆、渝万高铁
 					ips, in := gz.compoundAt(s[it.Start:it.End], 0, d.Place)
-					if in != it.End-it.Start || len(ips) == 0 {
+					if len(ips) == 0 || it.End-it.Start-in > 2 {
 						break
 					}
 					name := string(s[it.Start:it.End]) + rest
