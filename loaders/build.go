@@ -270,6 +270,7 @@ func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraCon
 	var inits []string
 	var initMentions []*mention
 	var bodies []string
+	var bodyMentions []*mention
 	for i := range ms {
 		m := &ms[i]
 		ev := b.evidence(p, st, m.span)
@@ -294,6 +295,7 @@ func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraCon
 		case mBody:
 			id := b.addNamed(graph.KindBody, *m)
 			bodies = append(bodies, id)
+			bodyMentions = append(bodyMentions, m)
 			b.g.Mentions = append(b.g.Mentions, graph.Mention{Entity: id, Year: b.d.Year, Evidence: ev})
 		case mPlace:
 			b.addPlace(m.places[0])
@@ -301,7 +303,6 @@ func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraCon
 		}
 	}
 	sentEv := func(m *mention) graph.Evidence { return b.evidence(p, st, m.span) }
-	text := string(b.d.Text[st.Start:st.End])
 	// programmes stated in the sentence, else the paragraph's
 	for i := range ms {
 		if ms[i].kind != mProgramme {
@@ -318,15 +319,9 @@ func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraCon
 			b.fact(id, pid, graph.RelUnderProgramme, "", true, "paragraph context: "+pm.name, sentEv(initMentions[k]))
 		}
 	}
-	// bodies: a role cue says how; otherwise they coordinate
-	role := graph.RelCoordinates
-	switch {
-	case strings.Contains(text, "牵头"):
-		role = graph.RelLeads
-	case strings.Contains(text, "共建") || strings.Contains(text, "配合") || strings.Contains(text, "联合"):
-		role = graph.RelCoBuilds
-	}
-	for _, bid := range bodies {
+	// bodies: a role cue beside the body says how; otherwise they coordinate
+	for k, bid := range bodies {
+		role := b.roleOf(bodyMentions[k])
 		targets, inferred, rule := inits, false, ""
 		if len(targets) == 0 && len(pc.initiatives) > 0 {
 			targets, inferred, rule = pc.initiatives, true, "paragraph context: "+p.Lead
@@ -384,6 +379,33 @@ func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraCon
 	}
 }
 
+// roleOf reads a body's role from the words beside it: 由X牵头 and X负责
+// lead; 联合X, 会同X, X配合 build together; otherwise the body coordinates.
+func (b *builder) roleOf(m *mention) graph.Relation {
+	s := b.d.Text
+	after := string(s[m.span.End:min(m.span.End+4, len(s))])
+	for _, w := range []string{"牵头", "负责", "主导"} {
+		if strings.HasPrefix(after, w) {
+			return graph.RelLeads
+		}
+	}
+	if strings.HasPrefix(after, "配合") || strings.HasPrefix(after, "协同") {
+		return graph.RelCoBuilds
+	}
+	// look back over a list of bodies (联合德阳市、眉山市、资阳市人民政府)
+	j := m.span.Start
+	for j > 0 && j > m.span.Start-40 && !strings.ContainsRune("，,。；;", s[j-1]) {
+		j--
+	}
+	before := string(s[j:m.span.Start])
+	for _, w := range []string{"联合", "会同", "协同", "配合", "携手"} {
+		if strings.Contains(before, w) {
+			return graph.RelCoBuilds
+		}
+	}
+	return graph.RelCoordinates
+}
+
 // placesOf ties an initiative to the places its name gives; without any, to
 // the paragraph's region; and, as the document's default, to its place.
 func (b *builder) placesOf(id string, m *mention, ev graph.Evidence, pc *paraContext) {
@@ -401,7 +423,8 @@ func (b *builder) placesOf(id string, m *mention, ev graph.Evidence, pc *paraCon
 	if len(m.places) == 0 && pc.region != nil {
 		b.tie(id, pc.region, graph.RelLocatedIn, true, "paragraph context: "+pc.regionWhy, ev)
 	}
-	if b.place != nil {
+	// a region's plan (成都都市圈发展规划) ties to the region only what names no place
+	if b.place != nil && !(b.place.isRegion() && len(m.places) > 0) {
 		within := false
 		for _, pl := range m.places {
 			if pl.within(b.place) {

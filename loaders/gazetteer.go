@@ -511,6 +511,10 @@ func (m *matcher) longest(s []rune, i int) (nameEntry, bool) {
 	}
 	for _, e := range m.byFirst[s[i]] {
 		if hasRunes(s, i, e.text) {
+			// 资阳市域铁路 is 资阳 + 市域铁路, not 资阳市 + 域…
+			if k := i + len(e.text); k < len(s) && s[k] == '域' && strings.ContainsRune("市县区", e.text[len(e.text)-1]) {
+				continue
+			}
 			return e, true
 		}
 	}

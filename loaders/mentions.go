@@ -193,6 +193,25 @@ func (gz *Gazetteer) headEndingAt(s []rune, j int) (head, bool) {
 	return head{}, false
 }
 
+// lineCode returns the end of a line code such as S3线 or 18号线 at s[i],
+// or i when there is none.
+func lineCode(s []rune, i, end int) int {
+	k := i
+	for k < end && k-i < 6 && (s[k] < 0x80 && (unicode.IsLetter(s[k]) || unicode.IsDigit(s[k]))) {
+		k++
+	}
+	if k == i {
+		return i
+	}
+	if k < end && s[k] == '号' {
+		k++
+	}
+	if k < end && s[k] == '线' {
+		return k + 1
+	}
+	return i
+}
+
 // headEndingAtAny reports whether some head noun ends within the next few
 // runes after j, so that a head at j is part of a longer name.
 func (gz *Gazetteer) headEndingAtAny(s []rune, j, end int) (head, bool) {
@@ -335,6 +354,11 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 				continue
 			}
 		}
+		// a line's code: 市域铁路S3线, 轨道交通18号线
+		if k := lineCode(s, end, c.End); k > end {
+			end = k
+			continue
+		}
 		for _, suf := range gz.suffixes {
 			if hasString(s[:c.End], end, suf) {
 				end += len([]rune(suf))
@@ -452,7 +476,17 @@ func (gz *Gazetteer) compoundAt(name []rune, i int, ctx *Place) ([]*Place, int) 
 		return nil, 0
 	}
 	if e, ok := gz.names.longest(name, i); ok && e.kind == namePlace {
-		return []*Place{bestPlace(e.place, ctx)}, len(e.text)
+		ps, n := []*Place{bestPlace(e.place, ctx)}, len(e.text)
+		// 成都至资阳, 德阳到简阳: a link between two places
+		if k := i + n; k < len(name) && (name[k] == '至' || name[k] == '到') {
+			if e2, ok := gz.names.longest(name, k+1); ok && e2.kind == namePlace {
+				return append(ps, bestPlace(e2.place, ctx)), n + 1 + len(e2.text)
+			}
+			if e2, ok := gz.counties.longest(name, k+1); ok {
+				return append(ps, bestPlace(e2.place, ctx)), n + 1 + len(e2.text)
+			}
+		}
+		return ps, n
 	}
 	j := i
 	for j < len(name) {

@@ -17,6 +17,9 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 	s := d.Text
 	var out []mention
 	for _, m := range ms {
+		if m.kind == mBody {
+			out = append(out, gz.bodyList(d, c, m)...)
+		}
 		if m.kind != mInitiative {
 			out = append(out, m)
 			continue
@@ -93,6 +96,35 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 			regroup(out, m.group, prev.group)
 		}
 		prev = m
+	}
+	return out
+}
+
+// bodyList expands the bodies a body name shares its ending with:
+// 德阳市、眉山市、资阳市人民政府 is three people's governments.
+func (gz *Gazetteer) bodyList(d *Doc, c Span, m mention) []mention {
+	s := d.Text
+	name := []rune(m.name)
+	ps, n := gz.compoundAt(s[m.span.Start:m.span.End], 0, d.Place)
+	if len(ps) != 1 || n == 0 {
+		return nil
+	}
+	// the ending after the body's own place: 市人民政府 after 资阳
+	rest := string(s[m.span.Start+n : m.span.End])
+	if e, ok := gz.names.longest(s, m.span.Start); ok && e.kind == namePlace {
+		rest = string(name[len([]rune(string(s[m.span.Start:m.span.Start+len(e.text)]))):])
+	}
+	var out []mention
+	at := m.span.Start
+	for at > c.Start && s[at-1] == '、' {
+		it := gz.itemBefore(s, c.Start, at-1)
+		e, ok := gz.names.longest(s[:it.End], it.Start)
+		if !ok || e.kind != namePlace || it.Start+len(e.text) < it.End-1 {
+			break
+		}
+		p := bestPlace(e.place, d.Place)
+		out = append(out, mention{kind: mBody, span: it, name: p.Name + strings.TrimPrefix(rest, "市"), head: m.head})
+		at = it.Start
 	}
 	return out
 }
@@ -218,6 +250,15 @@ func (gz *Gazetteer) stageOf(d *Doc, c Span, ms []mention) map[int]stageHit {
 	out := map[int]stageHit{}
 	for g, start := range first {
 		if h, ok := gz.cueAfter(s, last[g], c.End); ok {
+			// a bare 建设 after the name leaves the stage to the verb before it,
+			// and 加快…建设 is construction under way
+			if h.cue == "建设" {
+				if strings.Contains(string(s[c.Start:start]), "加快") {
+					h = stageHit{graph.StageUnderConstruction, "加快…建设"}
+				} else if before, ok := gz.cueBefore(s, c.Start, start); ok {
+					h = before
+				}
+			}
 			out[g] = h
 			continue
 		}
