@@ -228,7 +228,10 @@ func (b *builder) fact(from, to string, rel graph.Relation, via string, inferred
 func (b *builder) initiativeID(m *mention) string {
 	name := strings.TrimSpace(m.name)
 	id := graph.EntityID(graph.KindInitiative, graph.Key(name))
-	b.entity(graph.Entity{ID: id, Kind: graph.KindInitiative, Name: name, Category: m.category})
+	e := b.entity(graph.Entity{ID: id, Kind: graph.KindInitiative, Name: name, Category: m.category})
+	if m.alias != "" {
+		addAlias(e, m.alias)
+	}
 	return id
 }
 

@@ -23,6 +23,7 @@ type mention struct {
 	kind     mentionKind
 	span     Span   // runes of Doc.Text that state it
 	name     string // the name, after coordination is expanded
+	alias    string // another form of the name, such as the text's own 成南高速公路扩容
 	head     string // initiative head noun or body ending
 	category graph.Category
 	places   []*Place // the places a place mention or an initiative's name refers to

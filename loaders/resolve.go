@@ -40,13 +40,14 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 					continue
 				}
 				places, n := gz.compoundAt(s[it.Start:it.End], 0, d.Place)
-				var name string
+				var name, alias string
 				if n == it.End-it.Start && len(places) > 0 {
-					name = item + m.name // 成南 + 高速公路扩容
+					// 成南 + 高速公路扩容 is the expressway 成南高速, being expanded
+					name, alias = item+gz.shortHead(m.name), item+m.name
 				} else {
 					name = item + headText // 交子公园 + 商圈
 				}
-				nm := mention{kind: mInitiative, span: it, name: name, head: m.head, category: m.category, group: group}
+				nm := mention{kind: mInitiative, span: it, name: name, alias: alias, head: m.head, category: m.category, group: group}
 				nm.places = gz.placesInName([]rune(name), d.Place)
 				out = dropMentionsIn(out, it)
 				out = append(out, nm)
@@ -127,6 +128,21 @@ func (gz *Gazetteer) bodyList(d *Doc, c Span, m mention) []mention {
 		at = it.Start
 	}
 	return out
+}
+
+// shortHead is the name a head phrase gives a place compound in prose: the
+// works words (扩容, 一期工程) dropped and 高速公路 said as 高速.
+func (gz *Gazetteer) shortHead(phrase string) string {
+	for _, suf := range gz.suffixes {
+		if strings.HasSuffix(phrase, suf) && len(phrase) > len(suf) {
+			phrase = strings.TrimSuffix(phrase, suf)
+			break
+		}
+	}
+	if strings.HasPrefix(phrase, "高速公路") {
+		phrase = "高速" + strings.TrimPrefix(phrase, "高速公路")
+	}
+	return phrase
 }
 
 func regroup(ms []mention, from, to int) {
