@@ -512,10 +512,8 @@ func (gz *Gazetteer) compoundAt(name []rune, i int, ctx *Place) ([]*Place, int) 
 	}
 	// a two-character run that is a county's short name (开江, 南江) is that county
 	if len(run) == 2 {
-		for _, p := range gz.Places {
-			if p.Level == graph.LevelCounty && p.Short == string(run) {
-				return []*Place{p}, 2
-			}
+		if e, ok := gz.counties.longest(run, 0); ok && len(e.text) == 2 {
+			return []*Place{e.place[0]}, 2
 		}
 	}
 	return gz.decodeRun(run, ctx), len(run)
