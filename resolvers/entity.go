@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"github.com/99designs/gqlgen/graphql"
 	"slices"
 
 	"github.com/policygraph/policygraph/graph"
@@ -22,7 +23,24 @@ func (r *Resolver) entities(ctx context.Context, ids []string) ([]*graph.Entity,
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	ents, err := r.batchOf(ctx).entities.LoadAll(ctx, ids)
+	b := r.batchOf(ctx)
+	var ents []*graph.Entity
+	var err error
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Object == "Query" {
+		// A top-level field runs once per request: its list is a batch
+		// already, so read it now rather than wait for more keys, and let
+		// the fields below find these entities in the loader's cache.
+		ents, err = r.store.Entities(ctx, ids)
+		if err == nil {
+			for i, e := range ents {
+				if e != nil {
+					b.entities.Prime(ids[i], e)
+				}
+			}
+		}
+	} else {
+		ents, err = b.entities.LoadAll(ctx, ids)
+	}
 	if err != nil {
 		return nil, err
 	}

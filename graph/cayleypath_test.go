@@ -1,0 +1,161 @@
+package graph_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/loaders"
+)
+
+// seedStore opens a store (dsn "memory" or "bolt") loaded with the seed report.
+func seedStore(tb testing.TB, backend string) *graph.Store {
+	tb.Helper()
+	ctx := context.Background()
+	dsn := backend
+	if backend == "bolt" {
+		dsn = filepath.Join(tb.TempDir(), "seed.db")
+	}
+	st, err := graph.Open(ctx, dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	gz, err := loaders.DefaultGazetteer()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	raw, err := os.ReadFile("../seeds/chengdu-2022-work-report-part1.txt")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := loaders.Load(ctx, st, gz, "chengdu-2022-work-report-part1.txt", raw, loaders.Meta{}); err != nil {
+		tb.Fatal(err)
+	}
+	return st
+}
+
+func placeID(tb testing.TB, st *graph.Store, name string) string {
+	tb.Helper()
+	x := st.Index()
+	ns, err := x.Find(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, n := range ns {
+		if x.Node(n).Kind == graph.KindPlace {
+			return x.Node(n).ID
+		}
+	}
+	tb.Fatalf("%s is not a place", name)
+	return ""
+}
+
+// TestCayleyAnswersAsIndex checks that the Cayley path API versions of
+// connect and paths, which the benchmarks compare with, give the answers of
+// the index walks on the seed, over both backends.
+func TestCayleyAnswersAsIndex(t *testing.T) {
+	ctx := context.Background()
+	for _, backend := range []string{"memory", "bolt"} {
+		t.Run(backend, func(t *testing.T) {
+			st := seedStore(t, backend)
+			x := st.Index()
+			a, b := placeID(t, st, "Chengdu"), placeID(t, st, "Ziyang")
+			an, _ := x.Lookup(a)
+			bn, _ := x.Lookup(b)
+			cs, err := graph.Connect(ctx, x, []graph.NodeRef{an}, []graph.NodeRef{bn}, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for _, c := range cs {
+				want = append(want, c.Initiative)
+			}
+			slices.Sort(want)
+			got, names, err := st.CayleyConnect(ctx, a, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("CayleyConnect = %v, want %v", got, want)
+			}
+			t.Logf("connect %s %s: %d initiatives", a, b, len(got))
+			if len(names) != len(got) || len(got) > 0 && names[0] == "" {
+				t.Errorf("CayleyConnect names = %q", names)
+			}
+			for _, q := range pathQuestions(t, st) {
+				fn, _ := x.Lookup(q[0])
+				tn, _ := x.Lookup(q[1])
+				wp, err := graph.ShortestPaths(ctx, x, fn, tn, 4, 5, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				gp, names, err := st.CayleyPaths(ctx, q[0], q[1], 4, 5, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(wp) > 0 {
+					t.Logf("paths %s -> %s: %d of length %d", q[0], q[1], len(wp), wp[0].Length())
+				}
+				if len(gp) != len(wp) {
+					t.Fatalf("paths %s -> %s: Cayley found %d, index %d", q[0], q[1], len(gp), len(wp))
+				}
+				for i := range gp {
+					if !slices.Equal(gp[i].Nodes, wp[i].Nodes) {
+						t.Errorf("paths %s -> %s [%d]: Cayley %v, index %v", q[0], q[1], i, gp[i].Nodes, wp[i].Nodes)
+					}
+					for j := range gp[i].Edges {
+						ge, we := gp[i].Edges[j], wp[i].Edges[j]
+						if ge.From != we.From || ge.To != we.To || ge.Relation != we.Relation {
+							t.Errorf("paths %s -> %s [%d] edge %d: Cayley %+v, index %+v", q[0], q[1], i, j, ge, we)
+						}
+					}
+					for _, n := range gp[i].Nodes {
+						if names[n] == "" {
+							t.Errorf("no name for %s", n)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// pathQuestions returns the pairs the path benchmarks ask about on the seed:
+// Chengdu to Ziyang, and Ziyang to the farthest node within 4 hops.
+func pathQuestions(tb testing.TB, st *graph.Store) [][2]string {
+	a, b := placeID(tb, st, "Chengdu"), placeID(tb, st, "Ziyang")
+	return [][2]string{{a, b}, {b, farthestNode(st.Index(), b, 4)}}
+}
+
+// farthestNode returns the ID of a node farthest from the node with ID from, at
+// most maxHops away, walking edges both ways (the greatest ID among ties).
+func farthestNode(x *graph.Index, from string, maxHops int) string {
+	n, _ := x.Lookup(from)
+	dist := map[graph.NodeRef]int{n: 0}
+	frontier := []graph.NodeRef{n}
+	last := frontier
+	for d := 1; d <= maxHops && len(frontier) > 0; d++ {
+		var next []graph.NodeRef
+		for _, m := range frontier {
+			for _, s := range x.Steps(m, graph.DirectionBoth, nil) {
+				if _, ok := dist[s.Node]; !ok && x.Node(s.Node).Kind != "" {
+					dist[s.Node] = d
+					next = append(next, s.Node)
+				}
+			}
+		}
+		if len(next) > 0 {
+			last = next
+		}
+		frontier = next
+	}
+	best := ""
+	for _, m := range last {
+		best = max(best, x.Node(m).ID)
+	}
+	return best
+}
