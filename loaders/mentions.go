@@ -264,12 +264,7 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 		if v := gz.verbEndingAt(s, b, from); v > 0 {
 			// 城市建设行动, 断头路打通行动: a few verbs are nouns right before a head
 			if hs-b >= 2 || !nounVerbs[string(s[b-v:b])] {
-				// 共建成渝…: the verb is 共建 and the name starts with 成渝, not 建成 + 渝
-				if gz.verbEndingAt(s, b-1, from) >= 2 {
-					if ps, n := gz.compoundAt(s[b-1:hs], 0, nil); len(ps) > 0 && n >= 2 {
-						b--
-					}
-				}
+				b = gz.shiftVerb(s, b, hs, from)
 				break
 			}
 			b -= v
@@ -287,6 +282,18 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 // nounVerbs are verbs that may stand inside a name right before its head.
 var nounVerbs = map[string]bool{"建设": true, "开发": true, "更新": true, "改造": true, "治理": true, "提升": true,
 	"优化": true, "打通": true, "保护": true, "发展": true}
+
+// shiftVerb moves a name's start b one rune left when the verb that ends at
+// b overlaps a place compound: in 共建成渝 the verb is 共建 and the name
+// starts with 成渝, not 建成 + 渝.
+func (gz *Gazetteer) shiftVerb(s []rune, b, end, from int) int {
+	if b-1 > from && gz.verbEndingAt(s, b-1, from) >= 2 {
+		if ps, n := gz.compoundAt(s[b-1:end], 0, nil); len(ps) > 0 && n >= 2 {
+			return b - 1
+		}
+	}
+	return b
+}
 
 // verbInName reports whether the verb s[b-v:b] is a noun inside a name
 // (城市建设行动, 工程建设项目, 断头路打通行动): one of a few verbs, preceded by

@@ -183,6 +183,7 @@ func (gz *Gazetteer) itemBefore(s []rune, from, end int) Span {
 		}
 		if v := gz.verbEndingAt(s, b, from); v > 0 {
 			if !gz.verbInName(s, b, v, from) {
+				b = gz.shiftVerb(s, b, end, from)
 				break
 			}
 			b -= v

@@ -13,13 +13,22 @@ import (
 )
 
 // Synthetic is one generated report: its file name, its UTF-8 text, and the
-// initiatives the generator wrote into it, by the names the extractor should
-// give them (coordination already expanded: 成德、成眉市域(郊)铁路 is listed as
-// 成德市域(郊)铁路 and 成眉市域(郊)铁路).
+// initiatives the generator wrote into it.
 type Synthetic struct {
 	Name        string
 	Text        []byte
-	Initiatives []string
+	Initiatives []SynthInitiative
+}
+
+// SynthInitiative is an initiative a synthetic report states, by the name
+// the extractor should give it (coordination already expanded: 成德、成眉市域(郊)铁路
+// gives 成德市域(郊)铁路 and 成眉市域(郊)铁路), with the stage cue written before
+// or after it and the sentence form it was written in: simple, pair (成德、成眉…),
+// listing (X、Y等…), body (由…牵头) or programme (深入落实…部署).
+type SynthInitiative struct {
+	Name string
+	Cue  string
+	Form string
 }
 
 // Synthesize writes n synthetic government work reports, calling w with
@@ -373,7 +382,7 @@ type synthWriter struct {
 	place *synthPlace // the report's place
 	city  *synthPlace // its prefecture (itself for a city)
 	b     strings.Builder
-	inits []string
+	inits []SynthInitiative
 	seen  map[string]bool
 }
 
@@ -438,11 +447,11 @@ func (g *synthWriter) paragraph(lead string) {
 	g.b.WriteString("\n")
 }
 
-// expect records an initiative name the text states.
-func (g *synthWriter) expect(name string) {
+// expect records an initiative name the text states, the first time.
+func (g *synthWriter) expect(name, cue, form string) {
 	if !g.seen[name] {
 		g.seen[name] = true
-		g.inits = append(g.inits, name)
+		g.inits = append(g.inits, SynthInitiative{Name: name, Cue: cue, Form: form})
 	}
 }
 
@@ -528,6 +537,9 @@ func (g *synthWriter) name(c namePattern) string {
 	}
 }
 
+// ongoingCues are the ONGOING cues that read well before a name.
+var ongoingCues = []string{"推进", "推动", "实施", "建设", "打造", "共建"}
+
 // cue returns a stage cue suited to c and whether it follows the name.
 func (g *synthWriter) cue(c namePattern) (string, bool) {
 	st := c.stages[g.rng.IntN(len(c.stages))]
@@ -535,38 +547,44 @@ func (g *synthWriter) cue(c namePattern) (string, bool) {
 		return as[g.rng.IntN(len(as))], true
 	}
 	bs := g.v.cues[st]
-	if len(bs) == 0 {
-		bs = g.v.cues["ONGOING"]
+	if st == "ONGOING" || len(bs) == 0 {
+		bs = ongoingCues
 	}
 	return bs[g.rng.IntN(len(bs))], false
 }
 
 func (g *synthWriter) pattern() namePattern { return synthCheck[g.rng.IntN(len(synthCheck))] }
 
-// phrase writes "cue name" or "推进 name after-cue".
-func (g *synthWriter) phrase(c namePattern, name string) string {
+// phrase returns "cue name" or "name after-cue" (推进…前期工作, 推动…开工建设),
+// and the cue.
+func (g *synthWriter) phrase(c namePattern, name string) (string, string) {
 	cue, after := g.cue(c)
-	if after {
-		pre := g.pick([]string{"推进", "推动", "加快", "力争", ""})
-		if pre == "" || cue == "先行先试" || cue == "建设" {
-			return name + cue
-		}
-		return pre + name + cue
+	if !after {
+		return cue + name, cue
 	}
-	return cue + name
+	switch cue {
+	case "前期工作", "前期":
+		return g.pick([]string{"推进", "加快", "深化", "开展"}) + name + "前期工作", cue
+	case "开工建设", "开工":
+		return g.pick([]string{"推动", "确保", "力争"}) + name + cue, cue
+	case "竣工", "建成投运":
+		return g.pick([]string{"确保", "力争", ""}) + name + cue, cue
+	}
+	return name + cue, cue
 }
 
 // simple writes one or two initiatives with their cues.
 func (g *synthWriter) simple() {
 	c := g.pattern()
 	n := g.name(c)
-	g.expect(n)
-	s := g.phrase(c, n)
+	s, cue := g.phrase(c, n)
+	g.expect(n, cue, "simple")
 	if g.rng.IntN(2) == 0 {
 		c2 := g.pattern()
 		n2 := g.name(c2)
-		g.expect(n2)
-		s += "," + g.phrase(c2, n2)
+		s2, cue2 := g.phrase(c2, n2)
+		g.expect(n2, cue2, "simple")
+		s += "," + s2
 	}
 	g.b.WriteString(s + "," + g.filler() + "。")
 }
@@ -588,12 +606,12 @@ func (g *synthWriter) pair() {
 			items = append(items, s)
 		}
 	}
-	for _, it := range items {
-		g.expect(it + theme + c.head)
+	cue, _ := g.cue(namePattern{stages: c.stages[:1]})
+	if cue == "" {
+		cue = "推进"
 	}
-	cue, _ := g.cue(namePattern{stages: c.stages})
-	if strings.HasSuffix(cue, "建设") || g.rng.IntN(2) == 0 {
-		cue = g.pick(g.v.cues[c.stages[0]])
+	for _, it := range items {
+		g.expect(it+theme+c.head, cue, "pair")
 	}
 	fmt.Fprintf(&g.b, "%s%s%s%s。", cue, strings.Join(items, "、"), theme, c.head)
 }
@@ -622,41 +640,49 @@ func (g *synthWriter) listing() {
 		suffix = strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(class, "城市"), "特色"), "重点")
 		for len(items) < 3 {
 			p := g.v.counties[g.rng.IntN(len(g.v.counties))]
-			s := p.short + g.pick([]string{"新城", "滨江", "老城", "东站", "古镇", "湖畔"})
+			s := p.short + g.pick([]string{"滨江", "老城", "东站", "古镇", "湖畔", "北岸"})
 			if !slices.Contains(items, s) {
 				items = append(items, s)
 			}
 		}
 	}
+	cue := g.pick([]string{"加快建设", "推进", "规划建设", "打造"})
 	for _, it := range items {
-		g.expect(it + suffix)
+		g.expect(it+suffix, cue, "listing")
 	}
-	fmt.Fprintf(&g.b, "%s%s等%s,%s。", g.pick([]string{"加快建设", "推进", "规划建设", "打造"}), strings.Join(items, "、"), class, g.filler())
+	fmt.Fprintf(&g.b, "%s%s等%s,%s。", cue, strings.Join(items, "、"), class, g.filler())
 }
 
 // body writes a body leading or co-building an initiative.
 func (g *synthWriter) body() {
 	c := g.pattern()
 	n := g.name(c)
-	g.expect(n)
 	prefix := "市"
 	if g.place.county {
 		prefix = string([]rune(g.place.name)[len([]rune(g.place.name))-1:])
 	}
 	a := prefix + g.pick(g.v.agencies)
+	s, cue := g.phrase(c, n)
+	g.expect(n, cue, "body")
 	if g.rng.IntN(2) == 0 {
-		fmt.Fprintf(&g.b, "由%s牵头%s,%s。", a, g.phrase(c, n), g.filler())
+		fmt.Fprintf(&g.b, "由%s牵头%s,%s。", a, s, g.filler())
 	} else {
 		a2 := prefix + g.pick(g.v.agencies)
-		fmt.Fprintf(&g.b, "%s配合%s共同%s。", a, a2, g.phrase(c, n))
+		fmt.Fprintf(&g.b, "%s配合%s%s。", a, a2, s)
 	}
 }
 
 // target writes one or two numeric targets.
 func (g *synthWriter) target() {
 	var parts []string
+	first := -1
 	for k := 0; k < 1+g.rng.IntN(2); k++ {
-		t := synthTargets[g.rng.IntN(len(synthTargets))]
+		j := g.rng.IntN(len(synthTargets))
+		if j == first {
+			continue
+		}
+		first = j
+		t := synthTargets[j]
 		val := strconv.Itoa(t.min + g.rng.IntN(t.max-t.min+1))
 		if t.frac && g.rng.IntN(2) == 0 {
 			val += ".5"
@@ -670,6 +696,7 @@ func (g *synthWriter) target() {
 func (g *synthWriter) programme() {
 	c := g.pattern()
 	n := g.name(c)
-	g.expect(n)
-	fmt.Fprintf(&g.b, "深入落实%s部署,%s。", g.pick(g.v.progs), g.phrase(c, n))
+	s, cue := g.phrase(c, n)
+	g.expect(n, cue, "programme")
+	fmt.Fprintf(&g.b, "深入落实%s部署,%s。", g.pick(g.v.progs), s)
 }
