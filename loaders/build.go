@@ -92,6 +92,8 @@ type builder struct {
 	issuer   string // body ID of the issuer
 	place    *Place
 
+	ids        map[string]string // initiative name -> ID, since Key is not free
+
 	evSentence *Sentence // the sentence evText and evSection belong to
 	evText     string
 	evSection  string
@@ -110,6 +112,8 @@ func newBuilder(gz *Gazetteer, d *Doc, file, enc, text string) *builder {
 	}
 	b := &builder{gz: gz, d: d, g: &graph.DocumentGraph{Document: doc}, entities: map[string]*graph.Entity{},
 		facts: map[factKey]bool{}, place: d.Place}
+	// about one fact per 20 characters in work reports: size for it once
+	b.g.Facts = make([]graph.Fact, 0, len(d.Text)/20)
 	if d.Place != nil {
 		b.g.Document.Place = b.addPlace(d.Place)
 		b.fact(doc.ID, d.Place.ID, graph.RelAbout, "", true, "document place", b.docEvidence())
@@ -227,7 +231,14 @@ func (b *builder) fact(from, to string, rel graph.Relation, via string, inferred
 // initiativeID adds the initiative of mention m and returns its ID.
 func (b *builder) initiativeID(m *mention) string {
 	name := strings.TrimSpace(m.name)
-	id := graph.EntityID(graph.KindInitiative, graph.Key(name))
+	id, ok := b.ids[name]
+	if !ok {
+		if b.ids == nil {
+			b.ids = map[string]string{}
+		}
+		id = graph.EntityID(graph.KindInitiative, graph.Key(name))
+		b.ids[name] = id
+	}
 	e := b.entity(graph.Entity{ID: id, Kind: graph.KindInitiative, Name: name, Category: m.category})
 	if m.alias != "" {
 		addAlias(e, m.alias)

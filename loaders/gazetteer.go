@@ -100,6 +100,7 @@ type head struct {
 
 type stageCue struct {
 	cue   string
+	runes []rune
 	stage graph.Stage
 	after bool
 }
@@ -117,14 +118,17 @@ type Gazetteer struct {
 	Places     map[string]*Place // by ID
 	byName     map[string][]*Place
 	abbrevs    map[rune]abbrev
-	programmes map[string]*Named // by surface form
-	bodies     map[string]*Named // known bodies by surface form
-	bodyEnds   []string          // body-name endings, longest first
-	heads      []head            // longest first
-	headsBy    map[rune][]head   // by last rune, longest first
-	bodyBy     map[rune][][]rune // body-name endings by last rune, longest first
-	suffixes   []string          // words that may follow a head inside a name
-	verbs      map[string]bool   // words that end a name when scanning left
+	programmes map[string]*Named   // by surface form
+	bodies     map[string]*Named   // known bodies by surface form
+	bodyEnds   []string            // body-name endings, longest first
+	heads      []head              // longest first
+	headsBy    map[rune][]head     // by last rune, longest first
+	bodyBy     map[rune][][]rune   // body-name endings by last rune, longest first
+	suffixes   []string            // words that may follow a head inside a name
+	verbs      map[string]bool     // words that end a name when scanning left
+	verbsLast  map[rune][][]rune   // the same by last rune, longest first
+	verbsFirst map[rune][][]rune   // the same by first rune, longest first
+	stagesBy   map[rune][]stageCue // stage cues by first rune, longest first
 	maxVerb    int
 	stages     []stageCue // longest first
 	units      []string   // longest first
@@ -181,6 +185,24 @@ func NewGazetteer() (*Gazetteer, error) {
 		}
 	}
 	g.names = g.buildMatcher()
+	// rune-indexed copies of the cue lists: the scans below test them at
+	// every position, and must not build strings to do it
+	verbs := make([]string, 0, len(g.verbs))
+	for v := range g.verbs {
+		verbs = append(verbs, v)
+	}
+	sort.Strings(verbs)
+	sortLongestFirst(verbs)
+	g.verbsLast, g.verbsFirst = map[rune][][]rune{}, map[rune][][]rune{}
+	for _, v := range verbs {
+		r := []rune(v)
+		g.verbsLast[r[len(r)-1]] = append(g.verbsLast[r[len(r)-1]], r)
+		g.verbsFirst[r[0]] = append(g.verbsFirst[r[0]], r)
+	}
+	g.stagesBy = map[rune][]stageCue{}
+	for _, c := range g.stages {
+		g.stagesBy[c.runes[0]] = append(g.stagesBy[c.runes[0]], c)
+	}
 	g.counties = &matcher{byFirst: map[rune][]nameEntry{}}
 	for _, p := range g.Places {
 		if p.Level == graph.LevelCounty && utf8.RuneCountInString(p.Short) == 2 {
@@ -424,7 +446,7 @@ func (g *Gazetteer) readStages(_ string, rows []seeds.Row) error {
 		if graph.StageRank(st) == 0 {
 			return fmt.Errorf("line %d: unknown stage %q", r.Line, r.Get(1))
 		}
-		g.stages = append(g.stages, stageCue{cue: r.Get(0), stage: st, after: r.Get(2) == "after"})
+		g.stages = append(g.stages, stageCue{cue: r.Get(0), runes: []rune(r.Get(0)), stage: st, after: r.Get(2) == "after"})
 	}
 	sort.SliceStable(g.stages, func(i, j int) bool {
 		return utf8.RuneCountInString(g.stages[i].cue) > utf8.RuneCountInString(g.stages[j].cue)

@@ -317,13 +317,13 @@ func (gz *Gazetteer) endsName(s []rune, j, end int) bool {
 	if j >= end || isBreak(s[j]) || strings.ContainsRune("和与及并(的”", s[j]) {
 		return true
 	}
-	for _, c := range gz.stages {
-		if hasString(s[:end], j, c.cue) {
+	for _, c := range gz.stagesBy[s[j]] {
+		if hasRunes(s[:end], j, c.runes) {
 			return true
 		}
 	}
-	for n := gz.maxVerb; n >= 1; n-- {
-		if j+n <= end && gz.verbs[string(s[j:j+n])] {
+	for _, v := range gz.verbsFirst[s[j]] {
+		if hasRunes(s[:end], j, v) {
 			return true
 		}
 	}
@@ -332,12 +332,12 @@ func (gz *Gazetteer) endsName(s []rune, j, end int) bool {
 
 // verbEndingAt returns the length of the longest cue verb ending at s[b-1].
 func (gz *Gazetteer) verbEndingAt(s []rune, b, from int) int {
-	for n := gz.maxVerb; n >= 1; n-- {
-		if b-n < from {
-			continue
-		}
-		if gz.verbs[string(s[b-n:b])] {
-			return n
+	if b <= from || b > len(s) {
+		return 0
+	}
+	for _, v := range gz.verbsLast[s[b-1]] {
+		if b-len(v) >= from && hasRunes(s, b-len(v), v) {
+			return len(v)
 		}
 	}
 	return 0

@@ -295,8 +295,11 @@ func (gz *Gazetteer) cueAfter(s []rune, at, end int) (stageHit, bool) {
 	if at < end && s[at] == '的' {
 		at++
 	}
-	for _, c := range gz.stages {
-		if c.after && hasString(s[:end], at, c.cue) {
+	if at >= end {
+		return stageHit{}, false
+	}
+	for _, c := range gz.stagesBy[s[at]] {
+		if c.after && hasRunes(s[:end], at, c.runes) {
 			return stageHit{c.stage, c.cue}, true
 		}
 	}
@@ -310,7 +313,7 @@ func (gz *Gazetteer) cueBefore(s []rune, from, at int) (stageHit, bool) {
 			if c.after {
 				continue
 			}
-			if _, ok := endsWith(s[:j], j, c.cue); ok && j-len([]rune(c.cue)) >= from {
+			if k := j - len(c.runes); k >= from && hasRunes(s, k, c.runes) {
 				return stageHit{c.stage, c.cue}, true
 			}
 		}
