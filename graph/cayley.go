@@ -41,10 +41,10 @@ func openBackend(ctx context.Context, dsn string) (backend, error) {
 	switch {
 	case dsn == "memory":
 		return &memBackend{qs: memstore.New()}, nil
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return nil, errors.New("the PostgreSQL backend is not available yet: use \"memory\" or a bbolt file path")
+	case isSQLDSN(dsn):
+		return openPostgres(ctx, dsn)
 	case strings.Contains(dsn, "://"):
-		return nil, fmt.Errorf("unknown store scheme in %q: use \"memory\" or a bbolt file path", dsn)
+		return nil, fmt.Errorf("unknown store scheme in %q: use \"memory\", a bbolt file path or a postgres:// URL", dsn)
 	case dsn == "":
 		dsn = DefaultPath
 	}
@@ -288,6 +288,9 @@ func (r reader) lookup(ctx context.Context, dir quad.Direction, vals []quad.Valu
 		err := it.Err()
 		it.Close()
 		if err != nil {
+			if ctx.Err() != nil { // the SQL backend's iterators flatten the context's error to text
+				return nil, ctx.Err()
+			}
 			return nil, err
 		}
 	}
@@ -420,10 +423,10 @@ func (r reader) all(ctx context.Context, preds []quad.Value, fn func([]quad.Quad
 			}
 		}
 	}
-	if err := it.Err(); err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := ctx.Err(); err != nil {
+	if err := it.Err(); err != nil {
 		return err
 	}
 	return flush()
@@ -455,6 +458,9 @@ func uniqueValues(vals []quad.Value) []quad.Value {
 // quadCount returns the number of quads in the store.
 func quadCount(ctx context.Context, qs cgraph.QuadStore) (int64, error) {
 	st, err := qs.Stats(ctx, true)
+	if errors.Is(err, kv.ErrNoBucket) {
+		return 0, nil // a kv store nothing was ever written to has no log yet
+	}
 	if err != nil {
 		return 0, err
 	}

@@ -57,7 +57,7 @@ func syntheticStore(b *testing.B, dsn string, docs, factsPerDoc int) *Store {
 	start := time.Now()
 	quads := 0
 	for i := 0; i < docs; i++ {
-		res, err := s.WriteDocument(ctx, SyntheticDocument(i, factsPerDoc, 20000, 5000))
+		res, err := s.WriteDocument(ctx, SyntheticGraph(i, factsPerDoc, 20000, 5000))
 		if err != nil {
 			b.Fatal(err)
 		}

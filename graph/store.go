@@ -40,12 +40,13 @@ type Store struct {
 	closed  bool
 }
 
-// WriteResult tells what WriteDocument did.
+// WriteResult tells what WriteDocument (or WriteDocuments, for one document) did.
 type WriteResult struct {
 	Unchanged    bool // the document was stored with the same hash: nothing changed
 	Replaced     bool // another version of the document was stored and has been replaced
 	QuadsAdded   int
 	QuadsRemoved int
+	Err          error // WriteDocuments only: why this document was not written
 }
 
 // Stats counts what the Store holds.
@@ -60,8 +61,10 @@ type Stats struct {
 // in-memory Cayley memstore, anything else a file path for the embedded bbolt
 // backend ("" means DefaultPath; the file is the bbolt file itself). A bbolt
 // file another process (or another Store) has open makes Open fail after two
-// seconds with an error saying the store is in use. PostgreSQL DSNs
-// ("postgres://...") are recognised but not supported yet.
+// seconds with an error saying the store is in use. A "postgres://" or
+// "postgresql://" URL opens Cayley's SQL backend on PostgreSQL, which several
+// processes may share (see Follow); "cockroach://" or "cockroachdb://" the
+// same on CockroachDB.
 //
 // Open builds the Index with one scan of the store.
 func Open(ctx context.Context, dsn string) (*Store, error) {
@@ -301,85 +304,7 @@ func readDoc(ctx context.Context, r reader, id, skipHash string) (*storedDoc, er
 // old (which may not exist) to enc (nil for a removal). It re-reads the
 // merged state of every entity either version lists.
 func (s *Store) refresh(ctx context.Context, old *storedDoc, enc *encoded) error {
-	ctx = context.WithoutCancel(ctx) // the store has changed: the index must follow
-	ch := &indexChange{}
-	touched := []string{old.id}
-	seen := map[string]bool{old.id: true}
-	touch := func(v quad.Value) {
-		id := valString(v)
-		if !seen[id] {
-			seen[id] = true
-			touched = append(touched, id)
-		}
-	}
-	oldFacts := make(map[string]factEdge)
-	factQuads := make(map[quad.Value][]quad.Quad)
-	for _, q := range old.quads {
-		switch q.Predicate {
-		case pKind:
-			touch(q.Subject)
-		case pFrom, pTo, pRelation, pVia:
-			factQuads[q.Subject] = append(factQuads[q.Subject], q)
-		}
-	}
-	for sub, qs := range factQuads {
-		id := valString(sub)
-		if f, _, _ := decodeFact(id, qs); f != nil {
-			h, _ := parseHashID(factPrefix, id)
-			oldFacts[id] = factEdge{id: id, from: f.From, to: f.To, via: f.Via, relation: f.Relation, hash: h}
-		}
-	}
-	newFacts := make(map[string]bool)
-	if enc != nil {
-		for _, q := range enc.quads {
-			if q.Predicate == pKind {
-				touch(q.Subject)
-			}
-		}
-		for _, f := range enc.facts {
-			newFacts[f.id] = true
-			if _, ok := oldFacts[f.id]; !ok {
-				ch.addFacts = append(ch.addFacts, f)
-			}
-		}
-	}
-	for id, f := range oldFacts {
-		if !newFacts[id] {
-			ch.delFacts = append(ch.delFacts, f)
-		}
-	}
-	// Only the stages of initiatives either version mentions can change.
-	mentioned := make(map[string]bool)
-	for _, q := range old.quads {
-		if q.Predicate == pEntity {
-			mentioned[valString(q.Object)] = true
-		}
-	}
-	if enc != nil {
-		for _, q := range enc.quads {
-			if q.Predicate == pEntity {
-				mentioned[valString(q.Object)] = true
-			}
-		}
-	}
-	known := func(id string) (Stage, bool) {
-		if mentioned[id] {
-			return "", false
-		}
-		if n, ok := s.index.Lookup(id); ok {
-			return s.index.Node(n).Stage, true
-		}
-		return "", true // new, and no mention anywhere
-	}
-	ents, docs, err := loadEntities(ctx, reader{qs: s.be.quadStore()}, touched, known)
-	if err != nil {
-		return fmt.Errorf("update index: %w", err)
-	}
-	for i, id := range touched {
-		ch.nodes = append(ch.nodes, nodeUpdate{id: id, entity: ents[i], docs: docs[i]})
-	}
-	s.index.apply(ch)
-	return nil
+	return s.refreshMany(ctx, []*storedDoc{old}, []*encoded{enc})
 }
 
 // ---- reading ----

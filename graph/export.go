@@ -1,0 +1,1148 @@
+package graph
+
+import (
+	"archive/zip"
+	"bufio"
+	"cmp"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/quad"
+	"github.com/cayleygraph/quad/nquads"
+)
+
+// Exports: the whole graph or the neighbourhood of one node, written as
+// GraphML 1.0, GEXF 1.3, Cytoscape.js JSON, CSV (nodes.csv and edges.csv)
+// or Cayley's own N-Quads. There is no well-kept Go library for GraphML or
+// GEXF (quad/graphml writes one edge per quad and no attributes, which Gephi
+// cannot colour or filter by), so both are written here with encoding/xml;
+// export_test.go checks them against what the two schemas require.
+//
+// The graph formats (all but N-Quads) write one edge per From-Relation-To,
+// however many facts state it, with the ID of its first fact (the ID
+// GraphQL's neighbourhood gives the same edge), the number of facts, and
+// the evidence of the first stated fact. N-Quads writes quads as stored,
+// and ImportNQuads reads them back.
+
+// ExportFormat names a format the exports write.
+type ExportFormat string
+
+// The export formats.
+const (
+	FormatGraphML   ExportFormat = "graphml"
+	FormatGEXF      ExportFormat = "gexf"
+	FormatCytoscape ExportFormat = "cytoscape"
+	FormatNQuads    ExportFormat = "nquads"
+	FormatCSV       ExportFormat = "csv"
+)
+
+// ExportFormats lists every export format.
+var ExportFormats = []ExportFormat{FormatGraphML, FormatGEXF, FormatCytoscape, FormatNQuads, FormatCSV}
+
+// ContentType returns the media type of the format; CSV is a zip of two files.
+func (f ExportFormat) ContentType() string {
+	switch f {
+	case FormatGraphML:
+		return "application/graphml+xml; charset=utf-8"
+	case FormatGEXF:
+		return "application/gexf+xml; charset=utf-8"
+	case FormatCytoscape:
+		return "application/json; charset=utf-8"
+	case FormatNQuads:
+		return "application/n-quads; charset=utf-8"
+	case FormatCSV:
+		return "application/zip"
+	}
+	return "application/octet-stream"
+}
+
+// Ext returns the file name extension of the format, with its dot.
+func (f ExportFormat) Ext() string {
+	switch f {
+	case FormatGraphML:
+		return ".graphml"
+	case FormatGEXF:
+		return ".gexf"
+	case FormatCytoscape:
+		return ".cyjs"
+	case FormatNQuads:
+		return ".nq"
+	case FormatCSV:
+		return ".zip"
+	}
+	return ""
+}
+
+// ParseExportFormat returns the format named s (case-insensitive), or an
+// error wrapping ErrBadExport that lists the formats.
+func ParseExportFormat(s string) (ExportFormat, error) {
+	f := ExportFormat(strings.ToLower(strings.TrimSpace(s)))
+	if slices.Contains(ExportFormats, f) {
+		return f, nil
+	}
+	names := make([]string, len(ExportFormats))
+	for i, x := range ExportFormats {
+		names[i] = string(x)
+	}
+	if s == "" {
+		return "", fmt.Errorf("%w: no format given: use one of %s", ErrBadExport, strings.Join(names, ", "))
+	}
+	return "", fmt.Errorf("%w: unknown format %q: use one of %s", ErrBadExport, s, strings.Join(names, ", "))
+}
+
+// The bounds of a neighbourhood export.
+const (
+	MaxExportHops  = 6
+	MaxExportNodes = 5000
+)
+
+// ErrBadExport is returned (wrapped) for an export request that makes no
+// sense: an unknown format, hops below 1.
+var ErrBadExport = errors.New("invalid export request")
+
+// ErrExportTooLarge is returned (wrapped) when a neighbourhood export would
+// pass MaxExportHops or its node cap.
+var ErrExportTooLarge = errors.New("export too large")
+
+// ExportScope says what to export: the whole graph, or the neighbourhood of Of.
+type ExportScope struct {
+	Of       string // a name in any form (成都, 成都市, Chengdu) or an ID; "" for the whole graph
+	Hops     int    // with Of: edges walked both ways from it, 1 to MaxExportHops; 0 means 1
+	MaxNodes int    // with Of: the node cap; 0 means MaxExportNodes
+}
+
+// ExportGraph is the part of the graph an export writes.
+type ExportGraph struct {
+	Centre *ExportNode // the node Of named, for a neighbourhood; nil for the whole graph
+	Hops   int
+	Nodes  []ExportNode // by ID (nearest first for a neighbourhood)
+	Edges  []ExportEdge // by source, target, relation
+}
+
+// ExportNode is one node of an ExportGraph.
+type ExportNode struct {
+	ID       string
+	Kind     Kind
+	Name     string
+	Category Category
+	Stage    Stage
+	Level    PlaceLevel
+	Code     string
+	English  string
+	Aliases  []string
+	Depth    int // hops from the centre; 0 in a whole-graph export
+}
+
+// ExportEdge is one From-Relation-To of an ExportGraph.
+type ExportEdge struct {
+	ID       string // the smallest ID of the facts that state it
+	Source   string
+	Target   string
+	Relation Relation
+	Facts    int      // how many facts state it
+	Inferred bool     // every fact that states it is inferred
+	Via      []string // the regions it holds through, sorted
+	Rule     string   // the rule of the first fact, when that is inferred
+	Evidence string   // the sentence of the first fact: stated before inferred, then by document and position
+	Document string   // the document of that sentence
+	Section  string
+}
+
+// resolveScope returns the nodes of scope: every live node, or the
+// neighbourhood of scope.Of, with their depths.
+func (s *Store) resolveScope(ctx context.Context, scope ExportScope) (centre NodeRef, hops int, nodes []NodeRef, depth map[NodeRef]int, err error) {
+	x := s.index
+	depth = make(map[NodeRef]int)
+	if strings.TrimSpace(scope.Of) == "" {
+		for _, k := range Kinds {
+			nodes = append(nodes, x.NodesOfKind(k)...)
+		}
+		x.SortByID(nodes)
+		for _, n := range nodes {
+			depth[n] = 0
+		}
+		return NoNode, 0, nodes, depth, nil
+	}
+	hops = scope.Hops
+	switch {
+	case hops == 0:
+		hops = 1
+	case hops < 0:
+		return NoNode, 0, nil, nil, fmt.Errorf("%w: hops must be at least 1, got %d", ErrBadExport, hops)
+	case hops > MaxExportHops:
+		return NoNode, 0, nil, nil, fmt.Errorf("%w: hops may be at most %d, got %d", ErrExportTooLarge, MaxExportHops, hops)
+	}
+	limit := scope.MaxNodes
+	if limit <= 0 {
+		limit = MaxExportNodes
+	}
+	centres, err := x.Find(strings.TrimSpace(scope.Of))
+	if err != nil {
+		return NoNode, 0, nil, nil, err
+	}
+	centre = centres[0]
+	sg, err := Neighbourhood(ctx, x, centre, hops, nil, limit+1)
+	if err != nil {
+		return NoNode, 0, nil, nil, err
+	}
+	if sg.Truncated || len(sg.Nodes) > limit {
+		return NoNode, 0, nil, nil, fmt.Errorf("%w: the %d-hop neighbourhood of %s has more than %d nodes: ask for fewer hops",
+			ErrExportTooLarge, hops, x.Node(centre).Name, limit)
+	}
+	for _, sn := range sg.Nodes {
+		if n, ok := x.Lookup(sn.ID); ok {
+			nodes = append(nodes, n)
+			depth[n] = sn.Depth
+		}
+	}
+	return centre, hops, nodes, depth, nil
+}
+
+// edgeGroup is one From-Relation-To among the exported nodes, with its facts.
+type edgeGroup struct {
+	from, to NodeRef
+	rel      RelCode
+	facts    []string
+}
+
+// edgesAmong returns the edges whose ends are both in depth.
+func edgesAmong(x *Index, nodes []NodeRef, depth map[NodeRef]int) []*edgeGroup {
+	type key struct {
+		from, to NodeRef
+		rel      RelCode
+	}
+	at := make(map[key]*edgeGroup)
+	var out []*edgeGroup
+	for _, n := range nodes {
+		for _, e := range x.Out(n) {
+			if _, in := depth[e.Node]; !in {
+				continue
+			}
+			k := key{n, e.Node, e.Rel}
+			g := at[k]
+			if g == nil {
+				g = &edgeGroup{from: n, to: e.Node, rel: e.Rel}
+				at[k] = g
+				out = append(out, g)
+			}
+			g.facts = append(g.facts, x.FactID(e))
+		}
+	}
+	return out
+}
+
+// ExportGraph returns the nodes and edges of scope with their attributes,
+// read from the store in a few batched reads. An unknown Of gives an
+// *UnknownNameError with suggestions; a neighbourhood past its bounds gives
+// ErrExportTooLarge.
+func (s *Store) ExportGraph(ctx context.Context, scope ExportScope) (*ExportGraph, error) {
+	if err := s.checkOpen(); err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	x := s.index
+	centre, hops, nodes, depth, err := s.resolveScope(ctx, scope)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	ids := make([]string, len(nodes))
+	for i, n := range nodes {
+		ids[i] = x.Node(n).ID
+	}
+	ents, err := s.Entities(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	g := &ExportGraph{Hops: hops}
+	for i, e := range ents {
+		if e == nil { // removed since the index was read
+			continue
+		}
+		n := ExportNode{ID: e.ID, Kind: e.Kind, Name: e.Name, Category: e.Category, Stage: e.Stage,
+			Level: e.Level, Code: e.Code, English: e.English, Aliases: e.Aliases, Depth: depth[nodes[i]]}
+		g.Nodes = append(g.Nodes, n)
+		if nodes[i] == centre {
+			g.Centre = &n
+		}
+	}
+	if centre != NoNode && g.Centre == nil {
+		return nil, fmt.Errorf("export: %s was removed while it was read: %w", x.Node(centre).ID, ErrNotFound)
+	}
+	groups := edgesAmong(x, nodes, depth)
+	var factIDs []string
+	for _, eg := range groups {
+		factIDs = append(factIDs, eg.facts...)
+	}
+	facts, err := s.Facts(ctx, factIDs)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	byID := make(map[string]*Fact, len(facts))
+	for _, f := range facts {
+		if f != nil {
+			byID[f.ID] = f
+		}
+	}
+	for _, eg := range groups {
+		var fs []*Fact
+		for _, id := range eg.facts {
+			if f := byID[id]; f != nil {
+				fs = append(fs, f)
+			}
+		}
+		if len(fs) == 0 {
+			continue // removed since the index was read
+		}
+		slices.SortFunc(fs, func(a, b *Fact) int {
+			return cmp.Or(compareBool(!a.Inferred, !b.Inferred), strings.Compare(a.Evidence.Document, b.Evidence.Document),
+				cmp.Compare(a.Evidence.Start, b.Evidence.Start), strings.Compare(a.ID, b.ID))
+		})
+		first := fs[0]
+		e := ExportEdge{ID: slices.Min(eg.facts), Source: x.Node(eg.from).ID, Target: x.Node(eg.to).ID,
+			Relation: eg.rel.Relation(), Facts: len(fs), Inferred: first.Inferred,
+			Evidence: first.Evidence.Text, Document: first.Evidence.Document, Section: first.Evidence.Section}
+		if first.Inferred {
+			e.Rule = first.Rule
+		}
+		for _, f := range fs {
+			if f.Via != "" && !slices.Contains(e.Via, f.Via) {
+				e.Via = append(e.Via, f.Via)
+			}
+		}
+		slices.Sort(e.Via)
+		g.Edges = append(g.Edges, e)
+	}
+	slices.SortFunc(g.Edges, func(a, b ExportEdge) int {
+		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.Target, b.Target), strings.Compare(string(a.Relation), string(b.Relation)))
+	})
+	return g, nil
+}
+
+// Export writes scope in format f to w. CSV is written as a zip holding
+// nodes.csv and edges.csv; N-Quads as ExportNQuads writes it.
+func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFormat, scope ExportScope) error {
+	if f == FormatNQuads {
+		_, err := s.ExportNQuads(ctx, w, scope)
+		return err
+	}
+	if !slices.Contains(ExportFormats, f) {
+		_, err := ParseExportFormat(string(f))
+		return err
+	}
+	g, err := s.ExportGraph(ctx, scope)
+	if err != nil {
+		return err
+	}
+	return g.Write(w, f)
+}
+
+// Write writes g in format f (any but N-Quads, which is written from the
+// store's quads) to w.
+func (g *ExportGraph) Write(w io.Writer, f ExportFormat) error {
+	switch f {
+	case FormatGraphML:
+		return g.WriteGraphML(w)
+	case FormatGEXF:
+		return g.WriteGEXF(w)
+	case FormatCytoscape:
+		return g.WriteCytoscape(w)
+	case FormatCSV:
+		return g.WriteCSVZip(w)
+	case FormatNQuads:
+		return fmt.Errorf("%w: N-Quads are written from the store (Store.ExportNQuads), not from an ExportGraph", ErrBadExport)
+	}
+	_, err := ParseExportFormat(string(f))
+	return err
+}
+
+// ---- attributes ----
+
+// attr is one attribute column of the graph formats.
+type attr struct {
+	name string
+	typ  string // "string", "boolean" or "int"
+}
+
+var nodeAttrs = []attr{{"kind", "string"}, {"name", "string"}, {"category", "string"}, {"stage", "string"},
+	{"level", "string"}, {"code", "string"}, {"english", "string"}, {"aliases", "string"}, {"entity_id", "string"}}
+
+var depthAttr = attr{"depth", "int"}
+
+var edgeAttrs = []attr{{"relation", "string"}, {"inferred", "boolean"}, {"via", "string"}, {"facts", "int"},
+	{"evidence", "string"}, {"document", "string"}, {"section", "string"}, {"rule", "string"}, {"fact_id", "string"}}
+
+// nodeAttrsOf returns the node attribute columns of g.
+func (g *ExportGraph) nodeAttrs() []attr {
+	if g.Centre != nil {
+		return append(slices.Clip(nodeAttrs), depthAttr)
+	}
+	return nodeAttrs
+}
+
+// listSep joins list values (aliases, via) in the text formats.
+const listSep = "|"
+
+// values returns the node's attribute values by name; empty ones are left out.
+func (n *ExportNode) values(withDepth bool) map[string]string {
+	m := map[string]string{"kind": string(n.Kind), "name": n.Name, "category": string(n.Category), "stage": string(n.Stage),
+		"level": string(n.Level), "code": n.Code, "english": n.English, "aliases": strings.Join(n.Aliases, listSep), "entity_id": n.ID}
+	if withDepth {
+		m["depth"] = strconv.Itoa(n.Depth)
+	}
+	for k, v := range m {
+		if v == "" {
+			delete(m, k)
+		}
+	}
+	return m
+}
+
+func (e *ExportEdge) values() map[string]string {
+	m := map[string]string{"relation": string(e.Relation), "inferred": strconv.FormatBool(e.Inferred),
+		"via": strings.Join(e.Via, listSep), "facts": strconv.Itoa(e.Facts), "evidence": e.Evidence,
+		"document": e.Document, "section": e.Section, "rule": e.Rule, "fact_id": e.ID}
+	for k, v := range m {
+		if v == "" {
+			delete(m, k)
+		}
+	}
+	return m
+}
+
+// description says what g is, for the formats that carry one.
+func (g *ExportGraph) description() string {
+	if g.Centre != nil {
+		return fmt.Sprintf("policygraph: the %d-hop neighbourhood of %s (%s): %d nodes, %d edges", g.Hops, g.Centre.Name, g.Centre.ID, len(g.Nodes), len(g.Edges))
+	}
+	return fmt.Sprintf("policygraph: the whole graph: %d nodes, %d edges", len(g.Nodes), len(g.Edges))
+}
+
+// ---- GraphML ----
+
+// GraphML 1.0 (http://graphml.graphdrawing.org/specification.html). Node
+// and edge ids must be NMTOKENs, which entity IDs (place/510100) are not, so
+// nodes are n0, n1, … and edges e0, e1, …, with the real IDs in entity_id
+// and fact_id. Gephi takes the "label" attribute as the label and "weight"
+// as the edge weight.
+
+const (
+	graphmlNS     = "http://graphml.graphdrawing.org/xmlns"
+	graphmlSchema = "http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"
+	xsiNS         = "http://www.w3.org/2001/XMLSchema-instance"
+)
+
+type gmlDoc struct {
+	XMLName        xml.Name `xml:"graphml"`
+	NS             string   `xml:"xmlns,attr"`
+	XSI            string   `xml:"xmlns:xsi,attr"`
+	SchemaLocation string   `xml:"xsi:schemaLocation,attr"`
+	Desc           string   `xml:"desc,omitempty"`
+	Keys           []gmlKey `xml:"key"`
+	Graph          gmlGraph `xml:"graph"`
+}
+
+type gmlKey struct {
+	ID      string  `xml:"id,attr"`
+	For     string  `xml:"for,attr"`
+	Name    string  `xml:"attr.name,attr"`
+	Type    string  `xml:"attr.type,attr"`
+	Default *string `xml:"default,omitempty"`
+}
+
+type gmlGraph struct {
+	ID          string    `xml:"id,attr"`
+	EdgeDefault string    `xml:"edgedefault,attr"`
+	Nodes       []gmlNode `xml:"node"`
+	Edges       []gmlEdge `xml:"edge"`
+}
+
+type gmlNode struct {
+	ID   string    `xml:"id,attr"`
+	Data []gmlData `xml:"data"`
+}
+
+type gmlEdge struct {
+	ID     string    `xml:"id,attr"`
+	Source string    `xml:"source,attr"`
+	Target string    `xml:"target,attr"`
+	Data   []gmlData `xml:"data"`
+}
+
+type gmlData struct {
+	Key   string `xml:"key,attr"`
+	Value string `xml:",chardata"`
+}
+
+// WriteGraphML writes g as GraphML 1.0.
+func (g *ExportGraph) WriteGraphML(w io.Writer) error {
+	doc := gmlDoc{NS: graphmlNS, XSI: xsiNS, SchemaLocation: graphmlSchema, Desc: g.description(),
+		Graph: gmlGraph{ID: "policygraph", EdgeDefault: "directed"}}
+	gmlType := map[string]string{"string": "string", "boolean": "boolean", "int": "int"}
+	falseVal := "false"
+	doc.Keys = append(doc.Keys, gmlKey{ID: "label", For: "node", Name: "label", Type: "string"})
+	nattrs := g.nodeAttrs()
+	for _, a := range nattrs {
+		doc.Keys = append(doc.Keys, gmlKey{ID: "n_" + a.name, For: "node", Name: a.name, Type: gmlType[a.typ]})
+	}
+	doc.Keys = append(doc.Keys, gmlKey{ID: "e_label", For: "edge", Name: "label", Type: "string"},
+		gmlKey{ID: "weight", For: "edge", Name: "weight", Type: "double"})
+	for _, a := range edgeAttrs {
+		k := gmlKey{ID: "e_" + a.name, For: "edge", Name: a.name, Type: gmlType[a.typ]}
+		if a.typ == "boolean" {
+			k.Default = &falseVal
+		}
+		doc.Keys = append(doc.Keys, k)
+	}
+	num := make(map[string]string, len(g.Nodes))
+	for i := range g.Nodes {
+		n := &g.Nodes[i]
+		id := "n" + strconv.Itoa(i)
+		num[n.ID] = id
+		gn := gmlNode{ID: id, Data: []gmlData{{Key: "label", Value: n.Name}}}
+		vals := n.values(g.Centre != nil)
+		for _, a := range nattrs {
+			if v, ok := vals[a.name]; ok {
+				gn.Data = append(gn.Data, gmlData{Key: "n_" + a.name, Value: v})
+			}
+		}
+		doc.Graph.Nodes = append(doc.Graph.Nodes, gn)
+	}
+	for i := range g.Edges {
+		e := &g.Edges[i]
+		src, ok1 := num[e.Source]
+		dst, ok2 := num[e.Target]
+		if !ok1 || !ok2 {
+			continue
+		}
+		ge := gmlEdge{ID: "e" + strconv.Itoa(i), Source: src, Target: dst,
+			Data: []gmlData{{Key: "e_label", Value: string(e.Relation)}, {Key: "weight", Value: strconv.Itoa(e.Facts)}}}
+		vals := e.values()
+		for _, a := range edgeAttrs {
+			if v, ok := vals[a.name]; ok {
+				ge.Data = append(ge.Data, gmlData{Key: "e_" + a.name, Value: v})
+			}
+		}
+		doc.Graph.Edges = append(doc.Graph.Edges, ge)
+	}
+	return writeXML(w, doc)
+}
+
+func writeXML(w io.Writer, doc any) error {
+	bw := bufio.NewWriter(w)
+	if _, err := bw.WriteString(xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(bw)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("write XML: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	if _, err := bw.WriteString("\n"); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// ---- GEXF ----
+
+// GEXF 1.3 (https://gexf.net). Ids are strings, so nodes and edges keep
+// their own IDs. Edges carry their relation as kind (GEXF 1.3's multigraph
+// attribute: Gephi keeps edges of different kinds between two nodes apart)
+// and label, and the number of facts as weight.
+
+const (
+	gexfNS     = "http://gexf.net/1.3"
+	gexfSchema = "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd"
+)
+
+type gexfDoc struct {
+	XMLName        xml.Name  `xml:"gexf"`
+	NS             string    `xml:"xmlns,attr"`
+	XSI            string    `xml:"xmlns:xsi,attr"`
+	SchemaLocation string    `xml:"xsi:schemaLocation,attr"`
+	Version        string    `xml:"version,attr"`
+	Meta           gexfMeta  `xml:"meta"`
+	Graph          gexfGraph `xml:"graph"`
+}
+
+type gexfMeta struct {
+	Creator     string `xml:"creator"`
+	Description string `xml:"description"`
+}
+
+type gexfGraph struct {
+	Mode            string           `xml:"mode,attr"`
+	DefaultEdgeType string           `xml:"defaultedgetype,attr"`
+	IDType          string           `xml:"idtype,attr"`
+	Attributes      []gexfAttributes `xml:"attributes"`
+	Nodes           gexfNodes        `xml:"nodes"`
+	Edges           gexfEdges        `xml:"edges"`
+}
+
+type gexfAttributes struct {
+	Class string          `xml:"class,attr"`
+	Attrs []gexfAttribute `xml:"attribute"`
+}
+
+type gexfAttribute struct {
+	ID      string  `xml:"id,attr"`
+	Title   string  `xml:"title,attr"`
+	Type    string  `xml:"type,attr"`
+	Default *string `xml:"default,omitempty"`
+}
+
+type gexfNodes struct {
+	Count int        `xml:"count,attr"`
+	Nodes []gexfNode `xml:"node"`
+}
+
+type gexfNode struct {
+	ID        string         `xml:"id,attr"`
+	Label     string         `xml:"label,attr"`
+	AttValues *gexfAttValues `xml:"attvalues"`
+}
+
+type gexfEdges struct {
+	Count int        `xml:"count,attr"`
+	Edges []gexfEdge `xml:"edge"`
+}
+
+type gexfEdge struct {
+	ID        string         `xml:"id,attr"`
+	Source    string         `xml:"source,attr"`
+	Target    string         `xml:"target,attr"`
+	Label     string         `xml:"label,attr"`
+	Kind      string         `xml:"kind,attr"`
+	Weight    string         `xml:"weight,attr"`
+	AttValues *gexfAttValues `xml:"attvalues"`
+}
+
+type gexfAttValues struct {
+	Values []gexfAttValue `xml:"attvalue"`
+}
+
+type gexfAttValue struct {
+	For   string `xml:"for,attr"`
+	Value string `xml:"value,attr"`
+}
+
+// WriteGEXF writes g as GEXF 1.3.
+func (g *ExportGraph) WriteGEXF(w io.Writer) error {
+	gexfType := map[string]string{"string": "string", "boolean": "boolean", "int": "integer"}
+	falseVal := "false"
+	doc := gexfDoc{NS: gexfNS, XSI: xsiNS, SchemaLocation: gexfSchema, Version: "1.3",
+		Meta:  gexfMeta{Creator: "policygraph", Description: g.description()},
+		Graph: gexfGraph{Mode: "static", DefaultEdgeType: "directed", IDType: "string"}}
+	nattrs := g.nodeAttrs()
+	na := gexfAttributes{Class: "node"}
+	for _, a := range nattrs {
+		na.Attrs = append(na.Attrs, gexfAttribute{ID: a.name, Title: a.name, Type: gexfType[a.typ]})
+	}
+	ea := gexfAttributes{Class: "edge"}
+	for _, a := range edgeAttrs {
+		at := gexfAttribute{ID: a.name, Title: a.name, Type: gexfType[a.typ]}
+		if a.typ == "boolean" {
+			at.Default = &falseVal
+		}
+		ea.Attrs = append(ea.Attrs, at)
+	}
+	doc.Graph.Attributes = []gexfAttributes{na, ea}
+	have := make(map[string]bool, len(g.Nodes))
+	for i := range g.Nodes {
+		n := &g.Nodes[i]
+		have[n.ID] = true
+		gn := gexfNode{ID: n.ID, Label: n.Name}
+		vals := n.values(g.Centre != nil)
+		for _, a := range nattrs {
+			if v, ok := vals[a.name]; ok {
+				if gn.AttValues == nil {
+					gn.AttValues = &gexfAttValues{}
+				}
+				gn.AttValues.Values = append(gn.AttValues.Values, gexfAttValue{For: a.name, Value: v})
+			}
+		}
+		doc.Graph.Nodes.Nodes = append(doc.Graph.Nodes.Nodes, gn)
+	}
+	for i := range g.Edges {
+		e := &g.Edges[i]
+		if !have[e.Source] || !have[e.Target] {
+			continue
+		}
+		ge := gexfEdge{ID: e.ID, Source: e.Source, Target: e.Target, Label: string(e.Relation), Kind: string(e.Relation),
+			Weight: strconv.Itoa(e.Facts), AttValues: &gexfAttValues{}}
+		vals := e.values()
+		for _, a := range edgeAttrs {
+			if v, ok := vals[a.name]; ok {
+				ge.AttValues.Values = append(ge.AttValues.Values, gexfAttValue{For: a.name, Value: v})
+			}
+		}
+		doc.Graph.Edges.Edges = append(doc.Graph.Edges.Edges, ge)
+	}
+	doc.Graph.Nodes.Count = len(doc.Graph.Nodes.Nodes)
+	doc.Graph.Edges.Count = len(doc.Graph.Edges.Edges)
+	return writeXML(w, doc)
+}
+
+// ---- Cytoscape.js JSON ----
+
+// WriteCytoscape writes g as the elements JSON Cytoscape.js reads
+// (cytoscape({elements: …}) or cy.json(…)), and Cytoscape desktop imports
+// as "Cytoscape.js JSON": {"elements": {"nodes": [{"data": {…}}], "edges":
+// [{"data": {…}}]}}. Node data holds id, label and the node attributes; no
+// field is called "parent", which Cytoscape.js reads as a compound parent.
+func (g *ExportGraph) WriteCytoscape(w io.Writer) error {
+	type element struct {
+		Data map[string]any `json:"data"`
+	}
+	out := struct {
+		Data     map[string]any `json:"data"`
+		Elements struct {
+			Nodes []element `json:"nodes"`
+			Edges []element `json:"edges"`
+		} `json:"elements"`
+	}{Data: map[string]any{"name": g.description()}}
+	out.Elements.Nodes = make([]element, 0, len(g.Nodes))
+	out.Elements.Edges = make([]element, 0, len(g.Edges))
+	for i := range g.Nodes {
+		n := &g.Nodes[i]
+		d := map[string]any{"id": n.ID, "label": n.Name, "kind": n.Kind, "name": n.Name}
+		set := func(k, v string) {
+			if v != "" {
+				d[k] = v
+			}
+		}
+		set("category", string(n.Category))
+		set("stage", string(n.Stage))
+		set("level", string(n.Level))
+		set("code", n.Code)
+		set("english", n.English)
+		if len(n.Aliases) > 0 {
+			d["aliases"] = n.Aliases
+		}
+		if g.Centre != nil {
+			d["depth"] = n.Depth
+		}
+		out.Elements.Nodes = append(out.Elements.Nodes, element{d})
+	}
+	for i := range g.Edges {
+		e := &g.Edges[i]
+		d := map[string]any{"id": e.ID, "source": e.Source, "target": e.Target, "label": e.Relation,
+			"relation": e.Relation, "inferred": e.Inferred, "facts": e.Facts}
+		if len(e.Via) > 0 {
+			d["via"] = e.Via
+		}
+		for k, v := range map[string]string{"evidence": e.Evidence, "document": e.Document, "section": e.Section, "rule": e.Rule} {
+			if v != "" {
+				d[k] = v
+			}
+		}
+		out.Elements.Edges = append(out.Elements.Edges, element{d})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("write Cytoscape JSON: %w", err)
+	}
+	return nil
+}
+
+// ---- CSV ----
+
+// The CSV files are UTF-8 with a byte order mark, so that Excel reads the
+// Chinese text right (pandas.read_csv drops the mark), with a header row.
+// Lists (aliases, via) are joined with "|".
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// WriteCSVNodes writes nodes.csv: one row per node.
+func (g *ExportGraph) WriteCSVNodes(w io.Writer) error {
+	header := []string{"id", "kind", "name", "category", "stage", "level", "code", "english", "aliases", "depth"}
+	rows := make([][]string, 0, len(g.Nodes))
+	for i := range g.Nodes {
+		n := &g.Nodes[i]
+		depth := ""
+		if g.Centre != nil {
+			depth = strconv.Itoa(n.Depth)
+		}
+		rows = append(rows, []string{n.ID, string(n.Kind), n.Name, string(n.Category), string(n.Stage), string(n.Level),
+			n.Code, n.English, strings.Join(n.Aliases, listSep), depth})
+	}
+	return writeCSV(w, header, rows)
+}
+
+// WriteCSVEdges writes edges.csv: one row per From-Relation-To.
+func (g *ExportGraph) WriteCSVEdges(w io.Writer) error {
+	names := make(map[string]string, len(g.Nodes))
+	for _, n := range g.Nodes {
+		names[n.ID] = n.Name
+	}
+	header := []string{"id", "source", "target", "source_name", "target_name", "relation", "inferred", "via", "facts",
+		"evidence", "document", "section", "rule"}
+	rows := make([][]string, 0, len(g.Edges))
+	for i := range g.Edges {
+		e := &g.Edges[i]
+		rows = append(rows, []string{e.ID, e.Source, e.Target, names[e.Source], names[e.Target], string(e.Relation),
+			strconv.FormatBool(e.Inferred), strings.Join(e.Via, listSep), strconv.Itoa(e.Facts), e.Evidence, e.Document,
+			e.Section, e.Rule})
+	}
+	return writeCSV(w, header, rows)
+}
+
+func writeCSV(w io.Writer, header []string, rows [][]string) error {
+	bw := bufio.NewWriter(w)
+	if _, err := bw.Write(utf8BOM); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(bw)
+	cw.Write(header)
+	cw.WriteAll(rows) // flushes
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write CSV: %w", err)
+	}
+	return bw.Flush()
+}
+
+// WriteCSVZip writes a zip archive holding nodes.csv and edges.csv.
+func (g *ExportGraph) WriteCSVZip(w io.Writer) error {
+	zw := zip.NewWriter(w)
+	for _, f := range []struct {
+		name  string
+		write func(io.Writer) error
+	}{{"nodes.csv", g.WriteCSVNodes}, {"edges.csv", g.WriteCSVEdges}} {
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate})
+		if err != nil {
+			return err
+		}
+		if err := f.write(fw); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+// ---- N-Quads ----
+
+// ExportNQuads writes quads of the store to w in Cayley's N-Quads format
+// (github.com/cayleygraph/quad/nquads), sorted, and returns how many. With
+// an empty scope.Of it writes every quad of the store, which ImportNQuads
+// loads back into an empty store as the same graph. With Of it writes the
+// quads of the neighbourhood's nodes: their attributes and direct edges,
+// the fact nodes of the edges among them, their mentions, and the sentence
+// and section nodes those cite.
+func (s *Store) ExportNQuads(ctx context.Context, w io.Writer, scope ExportScope) (int, error) {
+	var (
+		quads []quad.Quad
+		err   error
+	)
+	if strings.TrimSpace(scope.Of) == "" {
+		quads, err = s.allQuads(ctx)
+	} else {
+		quads, err = s.subgraphQuads(ctx, scope)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("export N-Quads: %w", err)
+	}
+	sortQuads(quads)
+	bw := bufio.NewWriter(w)
+	for _, q := range quads {
+		writeNQuad(bw, q)
+	}
+	if err := bw.Flush(); err != nil {
+		return 0, fmt.Errorf("export N-Quads: %w", err)
+	}
+	return len(quads), nil
+}
+
+// writeNQuad writes one quad as nquads.Writer does, except that IRIs with
+// characters N-Quads does not allow in an IRI (< > " { } | ^ ` \ and
+// spaces or controls: an entity ID made from an odd name may have them)
+// are written with \u escapes, which Cayley's parser keeps as they are and
+// ImportNQuads decodes.
+func writeNQuad(w *bufio.Writer, q quad.Quad) {
+	for i, v := range []quad.Value{q.Subject, q.Predicate, q.Object, q.Label} {
+		if v == nil {
+			continue
+		}
+		if i > 0 {
+			w.WriteByte(' ')
+		}
+		if iri, ok := v.(quad.IRI); ok {
+			w.WriteByte('<')
+			w.WriteString(escapeIRI(string(iri)))
+			w.WriteByte('>')
+		} else {
+			w.WriteString(v.String())
+		}
+	}
+	w.WriteString(" .\n")
+}
+
+func iriForbidden(r rune) bool { return r <= 0x20 || strings.ContainsRune("<>\"{}|^`\\", r) }
+
+func escapeIRI(s string) string {
+	if !strings.ContainsFunc(s, iriForbidden) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if iriForbidden(r) {
+			fmt.Fprintf(&b, "\\u%04X", r)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// unescapeIRI decodes the \u and \U escapes of an IRI as parsed by
+// Cayley's reader, which leaves them in place. A backslash cannot stand for
+// itself in an N-Quads IRI, so every one starts an escape.
+func unescapeIRI(s string) (string, error) {
+	if !strings.Contains(s, "\\") {
+		return s, nil
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if s[i] != '\\' {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		n := 0
+		if i+1 < len(s) {
+			n = map[byte]int{'u': 4, 'U': 8}[s[i+1]]
+		}
+		if n == 0 || i+2+n > len(s) {
+			return "", fmt.Errorf("bad escape in IRI <%s>", s)
+		}
+		r, err := strconv.ParseUint(s[i+2:i+2+n], 16, 32)
+		if err != nil {
+			return "", fmt.Errorf("bad escape in IRI <%s>", s)
+		}
+		b.WriteRune(rune(r))
+		i += 2 + n
+	}
+	return b.String(), nil
+}
+
+// allQuads reads every quad of the store, under the read lock.
+func (s *Store) allQuads(ctx context.Context) ([]quad.Quad, error) {
+	r, err := s.rlock()
+	if err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	r.count()
+	const batch = 20000
+	cache := make(map[any]quad.Value)
+	it := r.qs.QuadsAllIterator().Iterate()
+	defer it.Close()
+	var out []quad.Quad
+	links := make([]cgraph.Ref, 0, batch)
+	flush := func() error {
+		qs, err := r.resolve(ctx, links, cache)
+		if err != nil {
+			return err
+		}
+		out = append(out, qs...)
+		links = links[:0]
+		return nil
+	}
+	for it.Next(ctx) {
+		links = append(links, it.Result())
+		if len(links) == batch {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := it.Err(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil { // a cancelled iterator stops without an error
+		return nil, err
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// subgraphQuads reads the quads of a neighbourhood's nodes.
+func (s *Store) subgraphQuads(ctx context.Context, scope ExportScope) ([]quad.Quad, error) {
+	x := s.index
+	_, _, nodes, depth, err := s.resolveScope(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	var subjects []quad.Value
+	for _, n := range nodes {
+		subjects = append(subjects, quad.IRI(x.Node(n).ID))
+	}
+	for _, eg := range edgesAmong(x, nodes, depth) {
+		for _, id := range eg.facts {
+			subjects = append(subjects, quad.IRI(id))
+		}
+	}
+	r, err := s.rlock()
+	if err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	g, err := r.bySubject(ctx, subjects)
+	if err != nil {
+		return nil, err
+	}
+	links, err := r.inLinks(ctx, subjects[:len(nodes)], pEntity)
+	if err != nil {
+		return nil, err
+	}
+	var mentions []quad.Value
+	for _, qs := range links {
+		for _, q := range qs {
+			mentions = append(mentions, q.Subject)
+		}
+	}
+	mg, err := r.bySubject(ctx, mentions)
+	if err != nil {
+		return nil, err
+	}
+	var out []quad.Quad
+	var cited []quad.Value
+	for _, gr := range []grouped{g, mg} {
+		for _, qs := range gr {
+			for _, q := range qs {
+				out = append(out, q)
+				if q.Predicate == pEvidence || q.Predicate == pSection {
+					cited = append(cited, q.Object)
+				}
+			}
+		}
+	}
+	cg, err := r.bySubject(ctx, cited)
+	if err != nil {
+		return nil, err
+	}
+	for _, qs := range cg {
+		out = append(out, qs...)
+	}
+	return out, nil
+}
+
+func sortQuads(qs []quad.Quad) {
+	str := func(v quad.Value) string {
+		if v == nil {
+			return ""
+		}
+		return v.String()
+	}
+	slices.SortFunc(qs, func(a, b quad.Quad) int {
+		return cmp.Or(strings.Compare(str(a.Label), str(b.Label)), strings.Compare(str(a.Subject), str(b.Subject)),
+			strings.Compare(str(a.Predicate), str(b.Predicate)), strings.Compare(str(a.Object), str(b.Object)))
+	})
+	// Quads come out of the store once each, so no duplicates to remove.
+}
+
+// ImportResult tells what ImportNQuads did.
+type ImportResult struct {
+	Read  int // quads read (duplicates in the input counted once)
+	Added int // quads not stored before
+}
+
+// maxNQuadsLine bounds one line of N-Quads input.
+const maxNQuadsLine = 16 << 20
+
+// ImportNQuads reads quads in Cayley's N-Quads format from r (as
+// ExportNQuads writes them) and adds those the store does not hold, in one
+// transaction, then rebuilds the Index. Input that does not parse writes
+// nothing; the error names the line. Importing an export of a whole store
+// into an empty store gives the same graph; importing it again changes
+// nothing.
+func (s *Store) ImportNQuads(ctx context.Context, r io.Reader) (ImportResult, error) {
+	var res ImportResult
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxNQuadsLine)
+	seen := make(map[quad.Quad]bool)
+	var in []quad.Quad
+	for line := 1; sc.Scan(); line++ {
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || text[0] == '#' {
+			continue
+		}
+		q, err := nquads.Parse(text)
+		if err != nil {
+			return res, fmt.Errorf("import N-Quads: line %d: %w", line, err)
+		}
+		if !q.IsValid() {
+			return res, fmt.Errorf("import N-Quads: line %d: not a quad (subject, predicate and object are needed): %.80s", line, text)
+		}
+		for _, d := range quad.Directions {
+			if iri, ok := q.Get(d).(quad.IRI); ok {
+				u, err := unescapeIRI(string(iri))
+				if err != nil {
+					return res, fmt.Errorf("import N-Quads: line %d: %w", line, err)
+				}
+				q.Set(d, quad.IRI(u))
+			}
+		}
+		if !seen[q] {
+			seen[q] = true
+			in = append(in, q)
+		}
+		if line%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return res, err
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return res, fmt.Errorf("import N-Quads: %w", err)
+	}
+	res.Read = len(in)
+
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if err := s.checkOpen(); err != nil {
+		return res, fmt.Errorf("import N-Quads: %w", err)
+	}
+	var subjects []quad.Value
+	for _, q := range in {
+		subjects = append(subjects, q.Subject)
+	}
+	rd := reader{qs: s.be.quadStore()}
+	stored, err := rd.bySubject(ctx, subjects)
+	if err != nil {
+		return res, fmt.Errorf("import N-Quads: read the store: %w", err)
+	}
+	have := make(map[quad.Quad]bool)
+	for _, qs := range stored {
+		for _, q := range qs {
+			have[q] = true
+		}
+	}
+	add := slices.DeleteFunc(in, func(q quad.Quad) bool { return have[q] })
+	if len(add) == 0 {
+		return res, nil
+	}
+	if err := s.commit(ctx, nil, add); err != nil {
+		return res, fmt.Errorf("import N-Quads: %w", err)
+	}
+	res.Added = len(add)
+	x, err := buildIndex(context.WithoutCancel(ctx), reader{qs: s.be.quadStore()})
+	if err != nil {
+		return res, fmt.Errorf("import N-Quads: committed, but %w", err)
+	}
+	s.index.replaceWith(x)
+	return res, nil
+}
