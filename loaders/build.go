@@ -92,7 +92,7 @@ type builder struct {
 	issuer   string // body ID of the issuer
 	place    *Place
 
-	ids        map[string]string // initiative name -> ID, since Key is not free
+	ids map[string]string // initiative name -> ID, since Key is not free
 
 	evSentence *Sentence // the sentence evText and evSection belong to
 	evText     string
