@@ -26,6 +26,10 @@ const (
 	CodeLimitExceeded Code = "LIMIT_EXCEEDED" // a request bigger than a limit allows
 	CodeTimeout       Code = "TIMEOUT"        // the request ran out of time or was cancelled
 	CodeInternal      Code = "INTERNAL"       // a fault of the server; logged, never detailed
+
+	CodeUnauthenticated Code = "UNAUTHENTICATED" // a write without the server's bearer token, or a wrong token
+	CodeForbidden       Code = "FORBIDDEN"       // writes are off (no token configured), or an origin or document is not allowed
+	CodeRateLimited     Code = "RATE_LIMITED"    // too many requests from one client: HTTP 429 with Retry-After
 )
 
 // Error is an error a user can act on: a code and a message that says what
@@ -82,7 +86,8 @@ func classify(err error) (Code, string, []string) {
 		switch code {
 		case codeComplexity:
 			return CodeLimitExceeded, gqlErr.Message + ": ask for fewer results (first) or fewer nested lists", nil
-		case string(CodeLimitExceeded), string(CodeInvalidInput), string(CodeNotFound), string(CodeTimeout):
+		case string(CodeLimitExceeded), string(CodeInvalidInput), string(CodeNotFound), string(CodeTimeout),
+			string(CodeUnauthenticated), string(CodeForbidden), string(CodeRateLimited):
 			return Code(code), gqlErr.Message, nil
 		case errcode.ParseFailed, errcode.ValidationFailed:
 			for _, m := range parserLimitMessages {

@@ -28,6 +28,14 @@ type Options struct {
 	Log           *slog.Logger // nil: slog.Default()
 	Introspection bool         // answer __schema and __type queries
 	Limits        Limits       // zero fields: DefaultLimits
+
+	// Writes (auth.go, documents.go). Token is the bearer token writes need;
+	// "" turns writes off. Load extracts and writes a document (nil: writes
+	// of documents are off). Protected are documents removeDocument refuses.
+	Token       string
+	Load        LoadFunc
+	Protected   []string
+	CORSOrigins []string // origins browsers may call from ("*": any); none: same origin only
 }
 
 // Server answers GraphQL requests over a Store, over HTTP (Handler) or in
@@ -39,6 +47,8 @@ type Server struct {
 	http       *handler.Server
 	exec       *executor.Executor
 	transports []graphql.Transport
+	resolver   *Resolver
+	guard      *guard
 }
 
 // NewServer returns a Server over st.
@@ -47,7 +57,9 @@ func NewServer(st *graph.Store, opts Options) *Server {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	es := schema.NewExecutableSchema(schema.Config{Resolvers: &Resolver{store: st}, Complexity: complexity()})
+	s.resolver = &Resolver{store: st, load: opts.Load, protected: opts.Protected}
+	s.guard = newGuard(opts, s.limits)
+	es := schema.NewExecutableSchema(schema.Config{Resolvers: s.resolver, Complexity: complexity()})
 
 	s.transports = []graphql.Transport{transport.GET{}, transport.POST{}}
 	s.http = handler.New(es)
@@ -96,13 +108,17 @@ func (s *Server) configure(x configurable, introspection bool) {
 }
 
 // Handler returns the HTTP routes: /graphql (GET and POST), /graphiql (the
-// GraphiQL page, whose scripts load from the jsDelivr CDN) and /healthz.
+// GraphiQL page, whose scripts load from the jsDelivr CDN) and /healthz,
+// plus the others registered below, all behind the rate limit, CORS and the
+// bearer token check (auth.go). POST /documents is a write (documents.go).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/graphql", s.serveGraphQL)
 	mux.Handle("GET /graphiql", playground.Handler("policygraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", s.serveHealth)
-	return mux
+	mux.HandleFunc("GET /export", s.serveExport)
+	mux.HandleFunc("POST /documents", s.serveDocuments)
+	return s.guard.wrap(mux)
 }
 
 func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
@@ -137,7 +153,13 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusBadRequest, invalidf("the request body is not valid JSON: send {\"query\": \"...\", \"variables\": {...}}"))
 			return
 		}
+		if batchRefusal(w, body) {
+			return
+		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	if getRefusal(w, r, s.limits.MaxTokens) {
+		return
 	}
 	s.http.ServeHTTP(w, r)
 }

@@ -22,6 +22,20 @@ type Limits struct {
 	MaxComplexity int           // gqlgen complexity, lists weighted by first (default 50 000)
 	Timeout       time.Duration // per request (default 10 s)
 	QueryCache    int           // parsed queries kept (default 1 000)
+
+	// MaxDocumentBytes bounds a document sent to POST /documents (default 20 MiB).
+	MaxDocumentBytes int64
+	// Rate is the requests a second one client (IP address, or IPv6 /64) may
+	// send on average, and Burst how many it may send at once; past them it
+	// gets HTTP 429 and Retry-After. Zero Rate means no limit (the default
+	// here; policygraph serve sets one with --rate and --burst). Burst
+	// defaults to one second's worth.
+	Rate  float64
+	Burst int
+	// LimitLoopback applies Rate to clients on 127.0.0.1 and ::1 too. By
+	// default they are not limited: behind a reverse proxy on the same host
+	// every client looks like loopback, so limit per client in the proxy.
+	LimitLoopback bool
 }
 
 // DefaultLimits are the limits the server applies unless told otherwise.
@@ -33,6 +47,8 @@ var DefaultLimits = Limits{
 	MaxComplexity: 50000,
 	Timeout:       10 * time.Second,
 	QueryCache:    1000,
+
+	MaxDocumentBytes: 20 << 20,
 }
 
 func (l Limits) withDefaults() Limits {
@@ -58,6 +74,10 @@ func (l Limits) withDefaults() Limits {
 	if l.QueryCache > 0 {
 		d.QueryCache = l.QueryCache
 	}
+	if l.MaxDocumentBytes > 0 {
+		d.MaxDocumentBytes = l.MaxDocumentBytes
+	}
+	d.Rate, d.Burst, d.LimitLoopback = l.Rate, l.Burst, l.LimitLoopback
 	return d
 }
 
@@ -100,6 +120,13 @@ func (s shapeLimit) MutateOperationParameters(ctx context.Context, raw *graphql.
 	}
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: raw.Query}, s.maxTokens)
 	if err != nil {
+		for _, m := range parserLimitMessages {
+			if strings.Contains(err.Error(), m) {
+				// Refuse now: letting gqlgen parse a query this big
+				// again doubles what an attacker costs us.
+				return limitError("%s: send a smaller query", strings.TrimPrefix(err.Error(), "input: "))
+			}
+		}
 		return nil // gqlgen parses again and reports the error
 	}
 	depth, fields := measure(doc)

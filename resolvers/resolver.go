@@ -12,5 +12,7 @@ import "github.com/policygraph/policygraph/graph"
 
 // Resolver is the root resolver: it implements schema.ResolverRoot.
 type Resolver struct {
-	store *graph.Store
+	store     *graph.Store
+	load      LoadFunc // nil: writes of documents are off
+	protected []string // documents removeDocument refuses
 }

@@ -852,4 +852,11 @@ func (ec *executionContext) marshalNSection2ᚕgithubᚗcomᚋpolicygraphᚋpoli
 	return ret
 }
 
+func (ec *executionContext) marshalODocument2ᚖgithubᚗcomᚋpolicygraphᚋpolicygraphᚋschemaᚐDocument(ctx context.Context, sel ast.SelectionSet, v *Document) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Document(ctx, sel, v)
+}
+
 // endregion ***************************** type.gotpl *****************************

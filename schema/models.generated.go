@@ -30,6 +30,18 @@ type BodyRole struct {
 	Evidence []*graph.Evidence `json:"evidence"`
 }
 
+// What a loaded document is called and says about itself, when its text does not.
+type DocumentMeta struct {
+	// The file name it is known by (成都市2023年政府工作报告.txt); the document's ID derives from it.
+	Name  *string `json:"name,omitempty"`
+	Title *string `json:"title,omitempty"`
+	Year  *int    `json:"year,omitempty"`
+	// The issuing body (default: the place's people's government).
+	Issuer *string `json:"issuer,omitempty"`
+	// The place the document governs, in any name form (成都, Chengdu).
+	Place *string `json:"place,omitempty"`
+}
+
 type InitiativeConnection struct {
 	Nodes    []*Initiative     `json:"nodes"`
 	Edges    []*InitiativeEdge `json:"edges"`
@@ -41,6 +53,39 @@ type InitiativeConnection struct {
 type InitiativeEdge struct {
 	Cursor string      `json:"cursor"`
 	Node   *Initiative `json:"node"`
+}
+
+// A number of entities of one kind.
+type KindCount struct {
+	Kind  graph.Kind `json:"kind"`
+	Count int        `json:"count"`
+}
+
+// What loading one document did.
+type LoadReport struct {
+	// The document's ID, e.g. document/成都市2023年政府工作报告.
+	Document string `json:"document"`
+	// The stored document, after the write.
+	Stored *Document `json:"stored,omitempty"`
+	// The same text was stored already: nothing changed.
+	Unchanged bool `json:"unchanged"`
+	// Another version with this name was stored and has been replaced.
+	Replaced bool `json:"replaced"`
+	// Quads the write added.
+	Quads int `json:"quads"`
+	// Facts extracted.
+	Facts int `json:"facts"`
+	// Entities extracted, by kind.
+	Entities []*KindCount `json:"entities"`
+	// What the extractor was unsure of.
+	Warnings []string `json:"warnings"`
+}
+
+// Writes. Each needs the header Authorization: Bearer <token>. Without a token
+// configured on the server, writes answer FORBIDDEN; without the right token,
+// UNAUTHENTICATED. Bigger documents than the request body limit (1 MiB) go to
+// POST /documents, which takes the same token.
+type Mutation struct {
 }
 
 // Relay page information. Cursors are opaque; pass endCursor as after to get the next page.

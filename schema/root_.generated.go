@@ -31,6 +31,7 @@ type ResolverRoot interface {
 	Fact() FactResolver
 	Initiative() InitiativeResolver
 	Mention() MentionResolver
+	Mutation() MutationResolver
 	Path() PathResolver
 	PathEdge() PathEdgeResolver
 	Place() PlaceResolver
@@ -165,12 +166,33 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	KindCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
+	}
+
+	LoadReport struct {
+		Document  func(childComplexity int) int
+		Entities  func(childComplexity int) int
+		Facts     func(childComplexity int) int
+		Quads     func(childComplexity int) int
+		Replaced  func(childComplexity int) int
+		Stored    func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Warnings  func(childComplexity int) int
+	}
+
 	Mention struct {
 		Cue      func(childComplexity int) int
 		Document func(childComplexity int) int
 		Evidence func(childComplexity int) int
 		Stage    func(childComplexity int) int
 		Year     func(childComplexity int) int
+	}
+
+	Mutation struct {
+		LoadDocument   func(childComplexity int, text string, meta *DocumentMeta) int
+		RemoveDocument func(childComplexity int, id string) int
 	}
 
 	PageInfo struct {
@@ -906,6 +928,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InitiativeEdge.Node(childComplexity), true
 
+	case "KindCount.count":
+		if e.ComplexityRoot.KindCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Count(childComplexity), true
+	case "KindCount.kind":
+		if e.ComplexityRoot.KindCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Kind(childComplexity), true
+
+	case "LoadReport.document":
+		if e.ComplexityRoot.LoadReport.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadReport.Document(childComplexity), true
+	case "LoadReport.entities":
+		if e.ComplexityRoot.LoadReport.Entities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadReport.Entities(childComplexity), true
+	case "LoadReport.facts":
+		if e.ComplexityRoot.LoadReport.Facts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadReport.Facts(childComplexity), true
+	case "LoadReport.quads":
+		if e.ComplexityRoot.LoadReport.Quads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadReport.Quads(childComplexity), true
+	case "LoadReport.replaced":
+		if e.ComplexityRoot.LoadReport.Replaced == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadReport.Replaced(childComplexity), true
+	case "LoadReport.stored":
+		if e.ComplexityRoot.LoadReport.Stored == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadReport.Stored(childComplexity), true
+	case "LoadReport.unchanged":
+		if e.ComplexityRoot.LoadReport.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadReport.Unchanged(childComplexity), true
+	case "LoadReport.warnings":
+		if e.ComplexityRoot.LoadReport.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadReport.Warnings(childComplexity), true
+
 	case "Mention.cue":
 		if e.ComplexityRoot.Mention.Cue == nil {
 			break
@@ -936,6 +1020,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mention.Year(childComplexity), true
+
+	case "Mutation.loadDocument":
+		if e.ComplexityRoot.Mutation.LoadDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_loadDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LoadDocument(childComplexity, args["text"].(string), args["meta"].(*DocumentMeta)), true
+	case "Mutation.removeDocument":
+		if e.ComplexityRoot.Mutation.RemoveDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveDocument(childComplexity, args["id"].(string)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1683,6 +1790,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("BodyFilter", ec.unmarshalInputBodyFilter),
+			graphql.NewInputUnmarshaler("DocumentMeta", ec.unmarshalInputDocumentMeta),
 			graphql.NewInputUnmarshaler("InitiativeFilter", ec.unmarshalInputInitiativeFilter),
 			graphql.NewInputUnmarshaler("PlaceFilter", ec.unmarshalInputPlaceFilter),
 			graphql.NewInputUnmarshaler("ProgrammeFilter", ec.unmarshalInputProgrammeFilter),
@@ -1723,6 +1831,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 			return &response
 		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1748,7 +1871,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "body.graphqls" "connect.graphqls" "dependencies.graphqls" "document.graphqls" "entity.graphqls" "initiative.graphqls" "neighbourhood.graphqls" "paths.graphqls" "place.graphqls" "programme.graphqls" "schema.graphqls" "search.graphqls" "target.graphqls"
+//go:embed "body.graphqls" "connect.graphqls" "dependencies.graphqls" "document.graphqls" "entity.graphqls" "initiative.graphqls" "mutation.graphqls" "neighbourhood.graphqls" "paths.graphqls" "place.graphqls" "programme.graphqls" "schema.graphqls" "search.graphqls" "target.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1766,6 +1889,7 @@ var sources = []*ast.Source{
 	{Name: "document.graphqls", Input: sourceData("document.graphqls"), BuiltIn: false},
 	{Name: "entity.graphqls", Input: sourceData("entity.graphqls"), BuiltIn: false},
 	{Name: "initiative.graphqls", Input: sourceData("initiative.graphqls"), BuiltIn: false},
+	{Name: "mutation.graphqls", Input: sourceData("mutation.graphqls"), BuiltIn: false},
 	{Name: "neighbourhood.graphqls", Input: sourceData("neighbourhood.graphqls"), BuiltIn: false},
 	{Name: "paths.graphqls", Input: sourceData("paths.graphqls"), BuiltIn: false},
 	{Name: "place.graphqls", Input: sourceData("place.graphqls"), BuiltIn: false},
@@ -2020,6 +2144,38 @@ func (ec *executionContext) childFields_InitiativeEdge(ctx context.Context, fiel
 		return ec.fieldContext_InitiativeEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InitiativeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_KindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_KindCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_KindCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KindCount", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "document":
+		return ec.fieldContext_LoadReport_document(ctx, field)
+	case "stored":
+		return ec.fieldContext_LoadReport_stored(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_LoadReport_unchanged(ctx, field)
+	case "replaced":
+		return ec.fieldContext_LoadReport_replaced(ctx, field)
+	case "quads":
+		return ec.fieldContext_LoadReport_quads(ctx, field)
+	case "facts":
+		return ec.fieldContext_LoadReport_facts(ctx, field)
+	case "entities":
+		return ec.fieldContext_LoadReport_entities(ctx, field)
+	case "warnings":
+		return ec.fieldContext_LoadReport_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadReport", field.Name)
 }
 
 func (ec *executionContext) childFields_Mention(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -1,0 +1,300 @@
+package resolvers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/schema"
+)
+
+// DocumentMeta is what a writer says about a document its text may not say.
+type DocumentMeta struct {
+	Title  string
+	Year   int
+	Issuer string
+	Place  string // any name form of the place the document governs
+}
+
+// LoadReport says what loading one document did. (POST /documents answers
+// with the GraphQL LoadReport, as JSON.)
+type LoadReport struct {
+	Document  string // the document's ID
+	Unchanged bool   // the same text was stored already
+	Replaced  bool   // another version was stored and has been replaced
+	Quads     int    // quads added
+	Facts     int
+	Counts    map[graph.Kind]int // entities extracted, by kind
+	Warnings  []string
+}
+
+// LoadFunc extracts raw, the bytes of a document called name, and writes it
+// to the store in one transaction. Errors a writer can fix are *Error with
+// CodeInvalidInput; anything else is reported as INTERNAL. Package cmd wires
+// loaders.Load in (resolvers and loaders never import each other).
+type LoadFunc func(ctx context.Context, name string, raw []byte, meta DocumentMeta) (LoadReport, error)
+
+// loadTimeout bounds one document write over HTTP: extraction of a large
+// document takes longer than a query may.
+const loadTimeout = 2 * time.Minute
+
+// maxNameBytes bounds a document's name.
+const maxNameBytes = 200
+
+// documentName checks a document's name and keeps only its last element.
+func documentName(name string) (string, error) {
+	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), `\`, "/"))
+	switch {
+	case name == "" || name == "." || name == "/":
+		return "", invalidf("a document needs a name (e.g. 成都市2023年政府工作报告.txt): the document's ID derives from it; give meta.name, the upload's file name or ?name=")
+	case len(name) > maxNameBytes:
+		return "", invalidf("a document's name may be at most %d bytes, got %d", maxNameBytes, len(name))
+	}
+	return name, nil
+}
+
+// load runs the loader after checking write access, and turns its report
+// into the GraphQL one.
+func (r *Resolver) loadDocument(ctx context.Context, name string, raw []byte, meta DocumentMeta) (*schema.LoadReport, error) {
+	if err := writeAccess(ctx, r.load != nil); err != nil {
+		return nil, err
+	}
+	name, err := documentName(name)
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) == 0 || strings.TrimSpace(string(raw)) == "" {
+		return nil, invalidf("the document %s is empty: send its text", name)
+	}
+	rep, err := r.load(ctx, name, raw, meta)
+	if err != nil {
+		return nil, err
+	}
+	out := &schema.LoadReport{
+		Document: rep.Document, Unchanged: rep.Unchanged, Replaced: rep.Replaced,
+		Quads: rep.Quads, Facts: rep.Facts, Warnings: rep.Warnings, Entities: []*schema.KindCount{},
+	}
+	if out.Warnings == nil {
+		out.Warnings = []string{}
+	}
+	for _, k := range graph.Kinds {
+		if n := rep.Counts[k]; n > 0 {
+			out.Entities = append(out.Entities, &schema.KindCount{Kind: k, Count: n})
+		}
+	}
+	// Read past the request's batch loader: it may hold the old version.
+	if d, err := r.store.Document(ctx, rep.Document); err == nil {
+		out.Stored = &schema.Document{Document: d}
+	} else if !errors.Is(err, graph.ErrNotFound) {
+		return nil, err
+	}
+	return out, nil
+}
+
+// removeDocument removes a stored document after checking write access.
+func (r *Resolver) removeDocument(ctx context.Context, id string) error {
+	if err := writeAccess(ctx, true); err != nil {
+		return err
+	}
+	if graph.KindOf(id) != graph.KindDocument {
+		return invalidf("%q is not a document ID: document IDs look like document/成都市2023年政府工作报告 (see documents { id })", id)
+	}
+	if slices.Contains(r.protected, id) {
+		return errorf(CodeForbidden, "%s holds the gazetteer every document refers to and cannot be removed over the API", id)
+	}
+	return r.store.RemoveDocument(ctx, id)
+}
+
+// serveDocuments is POST /documents: one document, as a multipart upload
+// (a part named "file", with fields name, title, year, issuer and place) or
+// as the raw body with ?name= and the same fields as query parameters. It
+// answers the LoadReport as JSON: 201 when the document is new, 200 when it
+// replaced or matched a stored version.
+func (s *Server) serveDocuments(w http.ResponseWriter, r *http.Request) {
+	if err := writeAccess(r.Context(), s.resolver.load != nil); err != nil {
+		var e *Error
+		errors.As(err, &e)
+		writeError(w, authStatus(e.Code), e)
+		return
+	}
+	limit := s.limits.MaxDocumentBytes
+	if r.ContentLength > limit+multipartSlack {
+		writeError(w, http.StatusRequestEntityTooLarge, documentTooBig(limit))
+		return
+	}
+	name, raw, meta, err := s.readUpload(w, r, limit)
+	if err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			e = invalidf("could not read the upload: %v", err)
+		}
+		status := http.StatusBadRequest
+		if e.Code == CodeLimitExceeded {
+			status = http.StatusRequestEntityTooLarge
+		}
+		writeError(w, status, e)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), loadTimeout)
+	defer cancel()
+	rep, err := s.resolver.loadDocument(ctx, name, raw, meta)
+	if err != nil {
+		code, msg, _ := classify(err)
+		if code == CodeInternal {
+			s.log.ErrorContext(ctx, "internal error", "path", r.URL.Path, "document", name, "err", err)
+		}
+		status := http.StatusUnprocessableEntity
+		switch code {
+		case CodeInternal:
+			status = http.StatusInternalServerError
+		case CodeTimeout:
+			status = http.StatusServiceUnavailable
+		case CodeUnauthenticated, CodeForbidden:
+			status = authStatus(code)
+		}
+		writeError(w, status, &Error{Code: code, Message: msg})
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if !rep.Replaced && !rep.Unchanged {
+		w.WriteHeader(http.StatusCreated)
+	}
+	json.NewEncoder(w).Encode(rep)
+}
+
+// multipartSlack is what a multipart envelope may add to a document's size.
+const multipartSlack = 64 << 10
+
+func documentTooBig(limit int64) *Error {
+	return limitf("the document is larger than %d bytes (%d MiB): split it, or load it with the policygraph load command", limit, limit>>20)
+}
+
+// readUpload reads one document from a multipart upload or a raw body,
+// reading at most limit bytes of it.
+func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, limit int64) (string, []byte, DocumentMeta, error) {
+	var meta DocumentMeta
+	body := http.MaxBytesReader(w, r.Body, limit+multipartSlack)
+	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "multipart/form-data" {
+		q := r.URL.Query()
+		if err := setMeta(&meta, q.Get); err != nil {
+			return "", nil, meta, err
+		}
+		raw, err := readLimited(body, limit)
+		return q.Get("name"), raw, meta, err
+	}
+	if params["boundary"] == "" {
+		return "", nil, meta, invalidf("the multipart upload has no boundary in its Content-Type")
+	}
+	mr := multipart.NewReader(body, params["boundary"])
+	fields := map[string]string{}
+	var raw []byte
+	var name string
+	seen := false
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return "", nil, meta, tooBigOr(err, limit)
+		}
+		switch p.FormName() {
+		case "file":
+			if seen {
+				return "", nil, meta, invalidf("send one document per request: the upload has more than one part named file")
+			}
+			seen = true
+			name = p.FileName()
+			if raw, err = readLimited(p, limit); err != nil {
+				return "", nil, meta, err
+			}
+		case "name", "title", "year", "issuer", "place":
+			v, err := io.ReadAll(io.LimitReader(p, 4096))
+			if err != nil {
+				return "", nil, meta, tooBigOr(err, limit)
+			}
+			fields[p.FormName()] = string(v)
+		}
+		p.Close()
+	}
+	if !seen {
+		return "", nil, meta, invalidf("the upload has no part named file: send the document as -F file=@report.txt")
+	}
+	if v := fields["name"]; v != "" {
+		name = v
+	}
+	err := setMeta(&meta, func(k string) string { return fields[k] })
+	return name, raw, meta, err
+}
+
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, tooBigOr(err, limit)
+	}
+	if int64(len(raw)) > limit {
+		return nil, documentTooBig(limit)
+	}
+	return raw, nil
+}
+
+func tooBigOr(err error, limit int64) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return documentTooBig(limit)
+	}
+	return invalidf("could not read the upload: %v", err)
+}
+
+func setMeta(m *DocumentMeta, get func(string) string) error {
+	m.Title, m.Issuer, m.Place = strings.TrimSpace(get("title")), strings.TrimSpace(get("issuer")), strings.TrimSpace(get("place"))
+	if y := strings.TrimSpace(get("year")); y != "" {
+		n, err := strconv.Atoi(y)
+		if err != nil || n < 1900 || n > 2200 {
+			return invalidf("year must be a year such as 2023, got %q", y)
+		}
+		m.Year = n
+	}
+	for k, v := range map[string]string{"title": m.Title, "issuer": m.Issuer, "place": m.Place} {
+		if len(v) > maxNameBytes {
+			return invalidf("%s may be at most %d bytes, got %d", k, maxNameBytes, len(v))
+		}
+	}
+	return nil
+}
+
+// metaOf turns the GraphQL input into a DocumentMeta and the document's name.
+func metaOf(in *schema.DocumentMeta) (string, DocumentMeta, error) {
+	var m DocumentMeta
+	if in == nil {
+		return "", m, nil
+	}
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	get := map[string]string{"title": str(in.Title), "issuer": str(in.Issuer), "place": str(in.Place)}
+	if in.Year != nil {
+		get["year"] = fmt.Sprint(*in.Year)
+	}
+	err := setMeta(&m, func(k string) string { return get[k] })
+	name := str(in.Name)
+	if strings.TrimSpace(name) == "" {
+		name = m.Title
+	}
+	return name, m, err
+}
