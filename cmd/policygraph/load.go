@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path"
+	"runtime"
 	"strings"
 	"time"
 
@@ -17,9 +18,11 @@ import (
 	"github.com/policygraph/policygraph/seeds"
 )
 
-// runLoad extracts documents into the store, each in its own transaction.
-func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("load", "load [--db DSN] [--title T --year Y --issuer I --place P] FILE...", stderr)
+// runLoad extracts documents into the store: a pool of workers extracts
+// files in parallel, and one writer commits their graphs in batches, each
+// document whole or not at all.
+func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
+	fs := newFlagSet("load", "load [--db DSN] [-j N] [--title T --year Y --issuer I --place P] FILE...", stderr)
 	db := fs.String("db", defaultDB, "the store: \"memory\", a bbolt file path or a postgres:// URL")
 	var meta loaders.Meta
 	fs.StringVar(&meta.Title, "title", "", "the document's title, when the text does not give it")
@@ -27,11 +30,33 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&meta.Issuer, "issuer", "", "the issuing body (default: the place's people's government)")
 	fs.StringVar(&meta.Place, "place", "", "the place the document governs, in any name form (成都, Chengdu)")
 	quiet := fs.Bool("q", false, "print only the summary")
+	workers := fs.Int("j", runtime.GOMAXPROCS(0), "how many files to extract at once")
+	nquads := fs.String("nquads", "", "load an N-Quads file written by 'export --format nquads' (a backup) instead of documents")
+	assignments := fs.String("assignments", "", "a task-assignment CSV (initiative, lead body, co-bodies) loaded after the documents; its roles win over inferred ones")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
+	if *nquads != "" {
+		if fs.NArg() > 0 {
+			return usageError("--nquads loads a backup and takes no FILE")
+		}
+		return loadNQuads(ctx, *db, *nquads, stdout)
+	}
+	if fs.NArg() == 0 && *assignments == "" {
 		return usageError("load needs at least one FILE")
+	}
+	if *assignments != "" {
+		defer func() {
+			if err == nil {
+				err = loadAssignmentTable(ctx, *db, *assignments, meta.Place, stdout)
+			}
+		}()
+		if fs.NArg() == 0 {
+			return nil
+		}
+	}
+	if *workers < 1 {
+		return usageError("-j must be at least 1")
 	}
 	start := time.Now()
 	gz, err := loaders.DefaultGazetteer()
@@ -43,19 +68,22 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("open store: %w", err)
 	}
 	defer st.Close()
+	if err := loaders.EnsureGazetteer(ctx, st, gz); err != nil {
+		return err
+	}
 	var failed []string
 	var warnings int
-	progress := newProgress(stderr, fs.NArg())
-	for i, file := range fs.Args() {
-		rep, err := loaders.LoadFile(ctx, st, gz, file, meta)
-		progress.step(i + 1)
+	files := fs.Args()
+	progress := newProgress(stderr, len(files))
+	done := 0
+	report := func(rep loaders.Report, err error) {
+		done++
+		progress.step(done)
 		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
+			progress.clear()
 			fmt.Fprintf(stderr, "policygraph: %v\n", err)
-			failed = append(failed, file)
-			continue
+			failed = append(failed, rep.File)
+			return
 		}
 		warnings += len(rep.Warnings)
 		if !*quiet {
@@ -66,17 +94,154 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 		}
 	}
+	if err := loadFiles(ctx, st, gz, files, meta, *workers, report); err != nil {
+		return err
+	}
 	progress.clear()
 	stats, err := st.Stats(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "loaded %d of %d documents in %.2fs, %d warnings\n", fs.NArg()-len(failed), fs.NArg(), time.Since(start).Seconds(), warnings)
+	fmt.Fprintf(stdout, "loaded %d of %d documents in %.2fs, %d warnings\n", len(files)-len(failed), len(files), time.Since(start).Seconds(), warnings)
 	printStats(stdout, stats)
 	if len(failed) > 0 {
-		return fmt.Errorf("%d of %d documents failed: %s", len(failed), fs.NArg(), strings.Join(failed, ", "))
+		return fmt.Errorf("%d of %d documents failed: %s", len(failed), len(files), strings.Join(failed, ", "))
 	}
 	return nil
+}
+
+// extracted is one file's graph, or why there is none.
+type extracted struct {
+	file string
+	g    *graph.DocumentGraph
+	err  error
+}
+
+// loadFiles extracts files with a pool of workers and writes their graphs
+// with one writer, in batches of up to writeBatch documents (the store packs
+// them into transactions of about graph.BatchQuads quads). It calls report
+// once per file, in the order of files, so that a later file with the same
+// document ID replaces an earlier one as a sequential load would. A file
+// that fails does not stop the others; only a failure of the store or the
+// end of ctx does, and is returned.
+func loadFiles(ctx context.Context, st *graph.Store, gz *loaders.Gazetteer, files []string, meta loaders.Meta,
+	workers int, report func(loaders.Report, error)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// window bounds how far extraction runs ahead of writing.
+	window := 4 * workers
+	slots := make(chan struct{}, window)
+	jobs := make(chan int)
+	out := make([]chan extracted, len(files))
+	for i := range out {
+		out[i] = make(chan extracted, 1)
+	}
+	go func() {
+		defer close(jobs)
+		for i := range files {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for range workers {
+		go func() {
+			for i := range jobs {
+				g, err := extractFile(ctx, gz, files[i], meta)
+				out[i] <- extracted{file: files[i], g: g, err: err}
+			}
+		}()
+	}
+	var pending []extracted
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		gs := make([]*graph.DocumentGraph, len(pending))
+		for k, e := range pending {
+			gs[k] = e.g
+		}
+		res, err := st.WriteDocuments(ctx, gs)
+		if err != nil && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		for k, e := range pending {
+			r := res[k]
+			if r.Err != nil {
+				report(loaders.Report{File: e.file}, fmt.Errorf("write %s: %w", e.file, r.Err))
+				continue
+			}
+			report(documentReport(e.file, e.g, r), nil)
+		}
+		pending = pending[:0]
+		return err
+	}
+	for i := range files {
+		var e extracted
+		select {
+		case e = <-out[i]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		<-slots
+		if e.err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if err := flush(); err != nil { // keep reports in file order
+				return err
+			}
+			report(loaders.Report{File: e.file}, e.err)
+			continue
+		}
+		pending = append(pending, e)
+		// Write when a batch is full or nothing else is ready: the writer
+		// never waits for extraction while it has work.
+		ready := i+1 < len(files) && len(out[i+1]) > 0
+		if len(pending) >= writeBatch || !ready {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+
+// writeBatch is the most documents loadFiles hands WriteDocuments at once.
+const writeBatch = 32
+
+// extractFile reads and extracts one file, refusing oversized input before
+// reading it.
+func extractFile(ctx context.Context, gz *loaders.Gazetteer, file string, meta loaders.Meta) (*graph.DocumentGraph, error) {
+	info, err := os.Stat(file)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	if info.Size() > loaders.MaxInputBytes {
+		return nil, &loaders.InputError{File: file, Reason: fmt.Sprintf("document is %d bytes, over the %d MiB limit", info.Size(), loaders.MaxInputBytes>>20)}
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	return loaders.Extract(ctx, gz, file, raw, meta)
+}
+
+// documentReport is what loading g did, as loaders.Load reports it.
+func documentReport(file string, g *graph.DocumentGraph, r graph.WriteResult) loaders.Report {
+	rep := loaders.Report{File: file, Document: g.Document.ID, Unchanged: r.Unchanged, Replaced: r.Replaced,
+		Quads: r.QuadsAdded, Counts: map[graph.Kind]int{}, Facts: len(g.Facts), Warnings: g.Warnings}
+	for _, e := range g.Entities {
+		rep.Counts[e.Kind]++
+	}
+	return rep
 }
 
 // runStats prints what the store holds.
@@ -176,4 +341,29 @@ func (p *progress) clear() {
 	if p.on {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
+}
+
+// loadAssignmentTable imports a task-assignment table as its own document.
+// place names the place that relative body names (市交通运输局) belong to.
+func loadAssignmentTable(ctx context.Context, dsn, file, place string, stdout io.Writer) error {
+	gz, err := loaders.DefaultGazetteer()
+	if err != nil {
+		return err
+	}
+	st, err := graph.Open(ctx, dsn)
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	defer st.Close()
+	res, err := loaders.LoadAssignments(ctx, st, gz, file, place)
+	if err != nil {
+		return err
+	}
+	switch {
+	case res.Unchanged:
+		fmt.Fprintf(stdout, "%s: assignments unchanged\n", file)
+	default:
+		fmt.Fprintf(stdout, "%s: loaded assignments, %d quads\n", file, res.QuadsAdded)
+	}
+	return nil
 }

@@ -4,6 +4,7 @@
 // Usage:
 //
 //	policygraph load   [--db DSN] [flags] FILE...   extract documents into the store
+//	policygraph gen    [--reports N] [--seed S] DIR write a synthetic corpus of work reports
 //	policygraph stats  [--db DSN]                    count what the store holds
 //	policygraph query  [--db DSN] 'QUERY' [--vars JSON]  run one GraphQL request in-process
 //	policygraph serve  [--db DSN] [--addr :8080]     serve /graphql, /graphiql and /healthz
@@ -37,9 +38,11 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"load", "extract documents into the store", runLoad},
+		{"gen", "write a synthetic corpus of work reports", runGen},
 		{"stats", "count what the store holds", runStats},
 		{"query", "run one GraphQL request in-process and print the JSON response", runQuery},
 		{"serve", "serve /graphql, /graphiql and /healthz", runServe},
+		{"export", "write the graph or a neighbourhood as GraphML, GEXF, Cytoscape JSON, N-Quads or CSV", runExport},
 	}
 }
 

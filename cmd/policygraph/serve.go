@@ -8,21 +8,33 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/loaders"
 	"github.com/policygraph/policygraph/resolvers"
+	"github.com/policygraph/policygraph/web"
 )
 
 // runServe serves /graphql, /graphiql and /healthz until ctx is cancelled.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "serve [--db DSN] [--addr :8080] [--introspection=true] [--timeout 10s]", stderr)
+	fs := newFlagSet("serve", "serve [--db DSN] [--addr :8080] [--introspection=true] [--timeout 10s] [--token T] [--cors-origin URL] [--rate 50 --burst 200]", stderr)
 	db := fs.String("db", defaultDB, "the store: \"memory\", a bbolt file path or a postgres:// URL")
 	addr := fs.String("addr", ":8080", "the address to listen on")
 	introspection := fs.Bool("introspection", true, "answer GraphQL introspection queries (__schema, __type)")
 	timeout := fs.Duration("timeout", resolvers.DefaultLimits.Timeout, "the time one request may take")
+	token := fs.String("token", os.Getenv("POLICYGRAPH_TOKEN"), "the bearer token writes need (loadDocument, removeDocument, POST /documents); empty: writes are off.\nPrefer the environment variable POLICYGRAPH_TOKEN, which other users cannot see in ps")
+	var origins stringList
+	fs.Var(&origins, "cors-origin", "an origin browsers may call the API from (https://example.org), repeatable or comma-separated; * for any")
+	rate := fs.Float64("rate", 50, "requests a second one client IP may send on average (0: no limit; loopback clients are not limited)")
+	burst := fs.Int("burst", 200, "requests one client IP may send at once")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *rate < 0 || *burst < 0 {
+		return usageError("--rate and --burst must not be negative")
 	}
 	if fs.NArg() > 0 {
 		return usageError("serve takes no arguments, got %q", fs.Args())
@@ -40,6 +52,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("load seeds: %w", err)
 		}
 	}
+	if st.Shared() {
+		// Other replicas (or policygraph load) write to the same database:
+		// follow its change log to keep the index in step.
+		followCtx, stopFollow := context.WithCancel(ctx)
+		followed := make(chan struct{})
+		go func() {
+			defer close(followed)
+			st.Follow(followCtx, graph.FollowOptions{Log: log, Applied: func(v int64, rebuilt bool) {
+				if rebuilt {
+					log.Info("change log: rebuilt the index", "version", v)
+				}
+			}})
+		}()
+		defer func() { stopFollow(); <-followed }() // runs before st.Close
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -48,10 +75,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	gql := resolvers.NewServer(st, resolvers.Options{
 		Log:           log,
 		Introspection: *introspection,
-		Limits:        resolvers.Limits{Timeout: *timeout},
+		Limits:        resolvers.Limits{Timeout: *timeout, Rate: *rate, Burst: *burst, MaxDocumentBytes: loaders.MaxInputBytes},
+		Token:         *token,
+		Load:          loadHook(st),
+		Protected:     []string{loaders.GazetteerID},
+		CORSOrigins:   origins,
 	})
+	if *token == "" {
+		log.Info("writes are off: set POLICYGRAPH_TOKEN (or --token) to allow loadDocument, removeDocument and POST /documents")
+	}
 	srv := &http.Server{
-		Handler:           gql.Handler(),
+		Handler:           web.Mount(gql.Handler()), // the page at /, the API routes as they are
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      *timeout + 10*time.Second,
@@ -82,6 +116,41 @@ func serve(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Log
 	}
 	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// loadHook lets the API's writes run the loaders over st: resolvers and
+// loaders never import each other. Errors a writer can fix become
+// INVALID_INPUT.
+func loadHook(st *graph.Store) resolvers.LoadFunc {
+	return func(ctx context.Context, name string, raw []byte, m resolvers.DocumentMeta) (resolvers.LoadReport, error) {
+		gz, err := loaders.DefaultGazetteer()
+		if err != nil {
+			return resolvers.LoadReport{}, err
+		}
+		rep, err := loaders.Load(ctx, st, gz, name, raw, loaders.Meta{Title: m.Title, Year: m.Year, Issuer: m.Issuer, Place: m.Place})
+		var ie *loaders.InputError
+		if errors.As(err, &ie) {
+			return resolvers.LoadReport{}, &resolvers.Error{Code: resolvers.CodeInvalidInput, Message: ie.Error()}
+		} else if err != nil {
+			return resolvers.LoadReport{}, err
+		}
+		return resolvers.LoadReport{Document: rep.Document, Unchanged: rep.Unchanged, Replaced: rep.Replaced,
+			Quads: rep.Quads, Facts: rep.Facts, Counts: rep.Counts, Warnings: rep.Warnings}, nil
+	}
+}
+
+// stringList is a repeatable flag whose values may also be comma-separated.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+func (l *stringList) Set(v string) error {
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			*l = append(*l, s)
+		}
 	}
 	return nil
 }
