@@ -1,0 +1,98 @@
+// api.js talks to the public GraphQL API at /graphql, nothing else.
+
+// gql runs one query; GraphQL errors throw an Error with the server's
+// message and extensions.code.
+export async function gql(query, variables = {}) {
+  const res = await fetch('graphql', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    throw new Error(`HTTP ${res.status} from /graphql`);
+  }
+  if (body.errors && body.errors.length) {
+    const err = new Error(body.errors.map((e) => e.message).join('; '));
+    err.code = body.errors[0].extensions && body.errors[0].extensions.code;
+    throw err;
+  }
+  return body.data;
+}
+
+// N is what the page draws for a node.
+const N = `fragment N on Entity { id name kind ... on Initiative { stage category documents { id year } } ... on Place { level } }`;
+
+export const SEARCH = `query Search($text: String!) { search(text: $text, first: 8) { id name kind aliases } }`;
+
+export const DOCUMENTS = `query Documents { documents { id name title year } }`;
+
+export const RESOLVE = `query Resolve($name: String!) { resolve(name: $name) { ...N } } ${N}`;
+
+export const CONNECT = `query Connect($a: String!, $b: String!) {
+  a: resolve(name: $a) { ...N }
+  b: resolve(name: $b) { ...N }
+  connections(a: $a, b: $b, first: 200) {
+    reach
+    initiative { ...N }
+    a { ...T }
+    b { ...T }
+  }
+}
+fragment T on Tie { relation target { ...N } via { ...N } fact { id relation inferred from { ...N } to { ...N } } }
+${N}`;
+
+export const PATHS = `query Paths($a: String!, $b: String!) {
+  a: resolve(name: $a) { ...N }
+  b: resolve(name: $b) { ...N }
+  paths(from: $a, to: $b, maxHops: 4, first: 10) {
+    length
+    nodes { ...N }
+    edges { from to relation inferred }
+  }
+}
+${N}`;
+
+export const NEIGHBOURHOOD = `query Neighbourhood($of: String!, $first: Int!) {
+  neighbourhood(of: $of, hops: 1, first: $first) {
+    truncated
+    nodes { id label kind depth }
+    edges { id source target relation }
+  }
+}`;
+
+// nodesQuery asks for the drawn fields of many nodes at once, one alias each.
+export function nodesQuery(ids) {
+  const vars = ids.map((_, i) => `$i${i}: ID!`).join(', ');
+  const fields = ids.map((_, i) => `n${i}: node(id: $i${i}) { ...N }`).join('\n');
+  const variables = {};
+  ids.forEach((id, i) => { variables[`i${i}`] = id; });
+  return { query: `query Nodes(${vars}) {\n${fields}\n}\n${N}`, variables };
+}
+
+const EV = `fragment EV on Evidence { document { id name title year } section paragraph sentence start end text }`;
+
+export const DETAIL = `query Detail($id: ID!) {
+  node(id: $id) {
+    id name kind aliases
+    evidence(first: 20) { ...EV }
+    facts(first: 100) { id relation inferred rule from { id name kind } to { id name kind } via { id name } evidence { ...EV } }
+    ... on Initiative {
+      category stage
+      timeline { stage cue year document { id name title } evidence { ...EV } }
+      places { id name kind }
+      bodies { body { id name kind } role inferred rule }
+      programmes { id name kind }
+      targets { id name kind }
+      documents { id name title year }
+    }
+    ... on Place { level code english pinyin parent { id name kind } members { id name kind } }
+    ... on Body { type }
+    ... on Programme { type }
+    ... on Target { metric value unit comparator year owners { id name kind } }
+    ... on Document { title year issuer }
+  }
+}
+${EV}`;

@@ -1,0 +1,607 @@
+// main.js is the network explorer: a reference client of the public
+// /graphql API. It draws a connect question (or shortest paths, or one
+// entity's neighbourhood) with Cytoscape.js, explains a clicked node in the
+// side panel with its evidence, and keeps the whole view in the URL.
+import cytoscape from 'cytoscape';
+import fcose from 'cytoscape-fcose';
+import * as api from './api.js';
+import { fromConnect, fromPaths, fromNeighbourhood, synthetic } from './elements.js';
+import { splitHighlight } from './highlight.js';
+import { KINDS, STAGES, RELATIONS, text } from './i18n.js';
+import { runLayout, mulberry32 } from './layout.js';
+import { KIND_LOOK, STAGE_COLOR, RELATION_COLOR, stylesheet, kindSwatch } from './look.js';
+import { decode, encode } from './state.js';
+
+cytoscape.use(fcose);
+
+const EXPAND_FIRST = 40;
+const state = decode(location.search);
+const $ = (sel) => document.querySelector(sel);
+const t = (key) => text(state.lang, key);
+let documents = [];
+let expansions = []; // [{id, added: [element ids]}], in the order of state.exp
+let generation = 0; // bumps on every rebuild, so stale answers are dropped
+const pg = { status: 'loading', renders: 0, lastLayoutMs: 0, error: '' };
+window.__pg = pg;
+
+const cy = cytoscape({
+  container: $('#cy'),
+  style: stylesheet(),
+  wheelSensitivity: 0.3,
+  minZoom: 0.05,
+  maxZoom: 4,
+  boxSelectionEnabled: false,
+});
+pg.cy = cy;
+
+// ---------- status and URL ----------
+
+function setStatus(kind, msg = '') {
+  pg.status = kind;
+  document.body.dataset.status = kind;
+  const el = $('#status');
+  el.classList.toggle('error', kind === 'error');
+  if (kind === 'error') {
+    pg.error = msg;
+    el.textContent = msg;
+  } else if (kind === 'loading') {
+    el.textContent = t('loading');
+  } else {
+    const n = cy.nodes(':visible').length;
+    const m = cy.edges(':visible').length;
+    el.textContent = msg || `${n} ${t('nodes')} · ${m} ${t('edges')}`;
+  }
+}
+
+function saveURL(push = false) {
+  const url = location.pathname + encode(state);
+  if (url === location.pathname + location.search) return;
+  if (push) history.pushState(null, '', url);
+  else history.replaceState(null, '', url);
+}
+
+// ---------- labels and language ----------
+
+function nodeLabel(d) {
+  return d.stage ? `${d.name}\n${t('stages')[d.stage]}` : d.name;
+}
+
+function refreshLabels() {
+  cy.batch(() => {
+    cy.nodes().forEach((n) => n.data('label', nodeLabel(n.data())));
+    cy.edges().forEach((e) => e.data('label', t('relations')[e.data('relation')] || e.data('relation')));
+  });
+}
+
+function applyLanguage() {
+  document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh-CN';
+  document.title = `${t('title')} · policygraph`;
+  for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
+  for (const el of document.querySelectorAll('[data-tp]')) el.placeholder = t(el.dataset.tp);
+  for (const el of document.querySelectorAll('[data-ta]')) el.title = t(el.dataset.ta);
+  $('#lang').textContent = t('lang');
+  buildFilters();
+  buildLegend();
+  refreshLabels();
+  if (state.sel) showPanel(state.sel);
+  if (pg.status === 'ready') setStatus('ready');
+}
+
+// ---------- filters and legend ----------
+
+function checkboxes(box, values, labels, hidden, onChange) {
+  box.replaceChildren();
+  for (const v of values) {
+    const label = document.createElement('label');
+    const input = document.createElement('input');
+    input.type = 'checkbox';
+    input.value = v;
+    input.checked = !hidden.includes(v);
+    input.addEventListener('change', () => onChange(v, input.checked));
+    label.append(input, ' ', labels[v] || v);
+    box.append(label);
+  }
+}
+
+function toggle(list, v, shown) {
+  const i = list.indexOf(v);
+  if (shown && i >= 0) list.splice(i, 1);
+  if (!shown && i < 0) list.push(v);
+}
+
+function buildFilters() {
+  const changed = () => { saveURL(); applyFilters(); };
+  checkboxes($('#f-kind'), KINDS, t('kinds'), state.hideKinds, (v, on) => { toggle(state.hideKinds, v, on); changed(); });
+  checkboxes($('#f-stage'), [...STAGES, 'NONE'], { ...t('stages'), NONE: t('noStage') }, state.hideStages,
+    (v, on) => { toggle(state.hideStages, v, on); changed(); });
+  checkboxes($('#f-rel'), RELATIONS, t('relations'), state.hideRels, (v, on) => { toggle(state.hideRels, v, on); changed(); });
+  const doc = $('#f-doc');
+  doc.replaceChildren(new Option(t('all'), ''));
+  for (const d of documents) doc.append(new Option(d.title || d.name, d.id));
+  doc.value = state.doc;
+  const year = $('#f-year');
+  year.replaceChildren(new Option(t('all'), ''));
+  for (const y of [...new Set(documents.map((d) => d.year).filter((y) => y != null))].sort()) year.append(new Option(String(y), String(y)));
+  year.value = state.year;
+}
+
+$('#f-doc').addEventListener('change', (e) => { state.doc = e.target.value; saveURL(); applyFilters(); });
+$('#f-year').addEventListener('change', (e) => { state.year = e.target.value; saveURL(); applyFilters(); });
+
+function hiddenNode(d) {
+  if (state.hideKinds.includes(d.kind)) return true;
+  if (d.kind !== 'INITIATIVE') return false;
+  if (state.hideStages.includes(d.stage || 'NONE')) return true;
+  if (state.doc && !(d.docs || []).includes(state.doc)) return true;
+  if (state.year && !(d.years || []).map(String).includes(state.year)) return true;
+  return false;
+}
+
+function applyFilters() {
+  cy.batch(() => {
+    cy.nodes().forEach((n) => n.toggleClass('filtered', hiddenNode(n.data())));
+    cy.edges().forEach((e) => e.toggleClass('filtered',
+      state.hideRels.includes(e.data('relation')) || e.source().hasClass('filtered') || e.target().hasClass('filtered')));
+  });
+  if (pg.status === 'ready') setStatus('ready');
+}
+
+function buildLegend() {
+  const box = $('#legend-body');
+  const rows = [];
+  rows.push(`<div class="muted">${t('kind')}</div>`);
+  for (const k of KINDS) rows.push(`<div class="legend-row">${kindSwatch(k)}<span>${t('kinds')[k]}</span></div>`);
+  rows.push(`<div class="muted">${t('stage')}</div>`);
+  for (const s of STAGES) rows.push(`<div class="legend-row"><span class="ring" style="border-color:${STAGE_COLOR[s]}"></span><span>${t('stages')[s]}</span></div>`);
+  rows.push(`<div class="muted">${t('relation')}</div>`);
+  for (const r of RELATIONS) rows.push(`<div class="legend-row"><span class="line" style="border-color:${RELATION_COLOR[r]}"></span><span>${t('relations')[r]}</span></div>`);
+  rows.push(`<div class="legend-row"><span class="line dashed" style="border-color:#666"></span><span>${t('inferred')}</span></div>`);
+  box.innerHTML = rows.join('');
+}
+
+// ---------- drawing ----------
+
+function addElements(els) {
+  const fresh = els.filter((e) => cy.getElementById(e.data.id).empty());
+  for (const e of els) {
+    const old = cy.getElementById(e.data.id);
+    if (old.nonempty() && e.group === 'nodes') {
+      const d = { ...e.data };
+      delete d.endpoint; // a later answer never takes away the sides' mark
+      old.data({ ...old.data(), ...Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined)) });
+    }
+  }
+  const added = cy.add(fresh);
+  return added.map((e) => e.id());
+}
+
+// expandElements fetches a node's neighbourhood with the drawn fields of its
+// initiatives.
+async function expandElements(id) {
+  const d = await api.gql(api.NEIGHBOURHOOD, { of: id, first: EXPAND_FIRST });
+  const sub = d.neighbourhood;
+  const ids = sub.nodes.filter((n) => n.kind === 'INITIATIVE' || n.kind === 'PLACE').map((n) => n.id);
+  const details = {};
+  if (ids.length) {
+    const q = api.nodesQuery(ids);
+    const nd = await api.gql(q.query, q.variables);
+    for (const v of Object.values(nd)) if (v) details[v.id] = v;
+  }
+  return { els: fromNeighbourhood(sub, details), truncated: sub.truncated };
+}
+
+function pins() {
+  const a = cy.nodes('[endpoint = "a"]');
+  const b = cy.nodes('[endpoint = "b"]');
+  if (a.empty() || b.empty()) return [];
+  // A fixed distance, not one from the window's size, so that a shared link
+  // gives the same positions in any window.
+  const w = 300;
+  return [{ nodeId: a.id(), position: { x: -w, y: 0 } }, { nodeId: b.id(), position: { x: w, y: 0 } }];
+}
+
+async function layout() {
+  pg.lastLayoutMs = await runLayout(cy, { fixed: pins() });
+  pg.renders++;
+}
+
+// rebuild draws the view the state describes from nothing: the question,
+// then each expansion in order, then the filters and the selection.
+async function rebuild() {
+  const gen = ++generation;
+  setStatus('loading');
+  $('#a').value = state.a;
+  $('#b').value = state.b;
+  $('#mode').value = state.mode === 'paths' ? 'paths' : 'connect';
+  cy.elements().remove();
+  expansions = [];
+  $('#undo').disabled = true;
+  let truncated = false;
+  try {
+    let els = [];
+    if (state.mode === 'explore' && state.focus) {
+      const r = await expandElements(state.focus);
+      els = r.els;
+      truncated = r.truncated;
+    } else if (state.a && state.b) {
+      const d = await api.gql(state.mode === 'paths' ? api.PATHS : api.CONNECT, { a: state.a, b: state.b });
+      els = state.mode === 'paths' ? fromPaths(d) : fromConnect(d);
+    }
+    if (gen !== generation) return;
+    addElements(els);
+    for (const id of state.exp) {
+      const r = await expandElements(id);
+      if (gen !== generation) return;
+      expansions.push({ id, added: addElements(r.els) });
+      truncated ||= r.truncated;
+    }
+    refreshLabels();
+    applyFilters();
+    await layout();
+    $('#undo').disabled = expansions.length === 0;
+    $('#hint').hidden = cy.nodes().length > 0;
+    if (state.sel && cy.getElementById(state.sel).nonempty()) cy.getElementById(state.sel).select();
+    const empty = cy.nodes().length > 0 && state.mode !== 'explore' && cy.nodes('[kind = "INITIATIVE"]').empty();
+    setStatus('ready', empty ? t('empty') : truncated ? `${cy.nodes().length} ${t('nodes')} ${t('truncated')}` : '');
+    if (state.sel) await showPanel(state.sel);
+  } catch (err) {
+    if (gen === generation) setStatus('error', err.message);
+  }
+}
+
+// expand adds a node's neighbourhood and records it for undo and the URL.
+async function expand(id) {
+  setStatus('loading');
+  try {
+    const r = await expandElements(id);
+    state.exp.push(id);
+    expansions.push({ id, added: addElements(r.els) });
+    refreshLabels();
+    applyFilters();
+    await layout();
+    $('#undo').disabled = false;
+    saveURL(true);
+    setStatus('ready', r.truncated ? `${cy.nodes().length} ${t('nodes')} ${t('truncated')}` : '');
+  } catch (err) {
+    setStatus('error', err.message);
+  }
+}
+
+async function undo() {
+  const last = expansions.pop();
+  if (!last) return;
+  state.exp.pop();
+  cy.remove(cy.collection(last.added.map((id) => cy.getElementById(id))));
+  if (state.sel && cy.getElementById(state.sel).empty()) closePanel(false);
+  $('#undo').disabled = expansions.length === 0;
+  saveURL(true);
+  await layout();
+  setStatus('ready');
+}
+
+// ---------- the side panel ----------
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) if (c != null && c !== false) e.append(c);
+  return e;
+}
+
+function chip(ent, extra = '') {
+  return el('span', { class: 'chip', title: ent.id, 'data-id': ent.id, onclick: () => select(ent.id) },
+    ent.name + (extra ? ` · ${extra}` : ''));
+}
+
+function section(title, ...content) {
+  const items = content.flat().filter((c) => c != null && c !== false);
+  if (!items.length) return null;
+  return el('div', { class: 'sec' }, el('h3', {}, title), ...items);
+}
+
+function evidenceBlock(ev, names) {
+  const [before, cited, after] = splitHighlight(ev, names);
+  const doc = ev.document ? ev.document.title || ev.document.name : '';
+  const where = [doc, ev.document && ev.document.year, ev.section && `${t('section')}: ${ev.section}`].filter(Boolean).join(' · ');
+  return el('div', { class: 'evidence' },
+    el('span', { class: 'sentence' }, before, cited ? el('mark', {}, cited) : null, after),
+    el('span', { class: 'where' }, where));
+}
+
+let panelFor = '';
+async function showPanel(id) {
+  panelFor = id;
+  const panel = $('#panel');
+  if (panel.hidden) {
+    panel.hidden = false;
+    $('main').classList.remove('nopanel');
+    // Keep the picture still (a double-click may be under way); bring the
+    // node back only when the panel now covers it.
+    cy.resize();
+    requestAnimationFrame(() => { cy.resize(); cy.forceRender(); });
+    const n = cy.getElementById(id);
+    const bb = cy.extent();
+    if (n.nonempty()) {
+      const p = n.position();
+      if (p.x < bb.x1 || p.x > bb.x2 || p.y < bb.y1 || p.y > bb.y2) cy.center(n);
+    }
+  }
+  panel.dataset.id = id;
+  panel.dataset.ready = '';
+  const body = $('#panel-body');
+  body.replaceChildren(el('p', { class: 'muted' }, t('loading')));
+  let n;
+  try {
+    n = (await api.gql(api.DETAIL, { id })).node;
+  } catch (err) {
+    body.replaceChildren(el('p', { class: 'muted' }, err.message));
+    return;
+  }
+  if (panelFor !== id) return;
+  if (!n) {
+    body.replaceChildren(el('p', { class: 'muted' }, `${t('notFound')}: ${id}`));
+    return;
+  }
+  const names = [n.name, ...n.aliases];
+  const T = t('stages');
+  const R = t('relations');
+  const kindLine = el('div', {}, el('span', { class: 'badge', style: `background:${KIND_LOOK[n.kind].color}33` }, t('kinds')[n.kind]),
+    n.category ? ' ' : null, n.category ? el('span', { class: 'badge' }, n.category) : null,
+    n.stage ? ' ' : null, n.stage ? el('span', { class: 'badge', style: `background:${STAGE_COLOR[n.stage]};color:#fff` }, T[n.stage]) : null,
+    n.level ? ' ' : null, n.level ? el('span', { class: 'badge' }, n.level) : null);
+  const parts = [el('h2', {}, n.name), kindLine, el('div', { class: 'muted' }, n.id)];
+  if (n.aliases.length) parts.push(section(t('aliases'), el('div', {}, n.aliases.join('、'))));
+  if (n.timeline) {
+    parts.push(section(t('timeline'), el('ul', {}, ...n.timeline.map((m) => el('li', {},
+      el('span', { class: 'stage-dot', style: `background:${STAGE_COLOR[m.stage] || '#ccc'}` }),
+      `${m.year ?? ''} ${m.stage ? T[m.stage] : t('noStage')}${m.cue ? `（${m.cue}）` : ''} · ${m.document.title || m.document.name}`)))));
+  }
+  // Evidence: the entity's sentences, each once, with the cited span marked.
+  const seen = new Set();
+  const evs = [];
+  const key = (ev) => `${ev.document && ev.document.id}#${ev.sentence}#${ev.start}`;
+  for (const ev of n.evidence) if (!seen.has(key(ev))) { seen.add(key(ev)); evs.push(ev); }
+  parts.push(section(`${t('evidence')} (${evs.length})`, evs.map((ev) => evidenceBlock(ev, names))));
+  if (n.places) parts.push(section(t('places'), n.places.map((p) => chip(p))));
+  if (n.bodies) {
+    parts.push(section(t('bodies'), n.bodies.map((b) => el('div', {}, chip(b.body, R[b.role]),
+      b.inferred ? el('span', { class: 'muted', title: b.rule || '' }, ` ${t('inferred')}${b.rule ? `: ${b.rule}` : ''}`) : null))));
+  }
+  if (n.programmes) parts.push(section(t('programmes'), n.programmes.map((p) => chip(p))));
+  if (n.targets) parts.push(section(t('targets'), n.targets.map((p) => chip(p))));
+  if (n.kind === 'TARGET') {
+    parts.push(section(t('targets'), el('div', {}, `${n.metric} ${n.comparator || ''} ${n.value} ${n.unit}${n.year ? ` (${n.year})` : ''}`)));
+    parts.push(section(t('owners'), (n.owners || []).map((p) => chip(p))));
+  }
+  if (n.kind === 'PLACE') {
+    const facts = [n.code && `${t('code')}: ${n.code}`, n.english && `${t('english')}: ${n.english}`].filter(Boolean).join(' · ');
+    if (facts) parts.push(el('div', { class: 'muted' }, facts));
+    if (n.parent) parts.push(section(t('parent'), chip(n.parent)));
+    if (n.members && n.members.length) parts.push(section(t('members'), n.members.map((p) => chip(p))));
+  }
+  if (n.kind === 'DOCUMENT') parts.push(el('div', { class: 'muted' }, [n.year, n.issuer].filter(Boolean).join(' · ')));
+  if (n.documents) parts.push(section(t('documents'), el('div', {}, n.documents.map((d) => `${d.title || d.name} (${d.year ?? ''})`).join('；'))));
+  const factRows = n.facts.map((f) => {
+    const other = f.from.id === n.id ? f.to : f.from;
+    const arrow = f.from.id === n.id ? '→' : '←';
+    return el('li', { title: f.evidence ? f.evidence.text : f.rule || '' }, `${R[f.relation]} ${arrow} `, chip(other),
+      f.via ? el('span', { class: 'muted' }, ` via ${f.via.name}`) : null,
+      f.inferred ? el('span', { class: 'muted' }, ` ${t('inferred')}`) : null);
+  });
+  parts.push(section(`${t('facts')} (${n.facts.length})`, el('ul', {}, ...factRows)));
+  body.replaceChildren(...parts.filter(Boolean));
+  panel.dataset.ready = id;
+}
+
+// refit fits the view to the graph area after the panel opened or closed.
+function refit() {
+  cy.resize();
+  requestAnimationFrame(() => { cy.resize(); cy.forceRender(); });
+  if (cy.nodes().length) cy.fit(cy.elements(':visible'), 30);
+}
+
+function closePanel(save = true) {
+  const was = !$('#panel').hidden;
+  $('#panel').hidden = true;
+  $('main').classList.add('nopanel');
+  if (was) refit();
+  panelFor = '';
+  state.sel = '';
+  cy.elements().unselect();
+  if (save) saveURL();
+}
+
+function select(id) {
+  state.sel = id;
+  cy.elements().unselect();
+  const n = cy.getElementById(id);
+  if (n.nonempty()) {
+    n.select();
+    if (!n.visible() || !cy.extent()) cy.center(n);
+  }
+  saveURL();
+  showPanel(id);
+}
+
+// ---------- search suggestions ----------
+
+function combo(input, onPick) {
+  const list = input.parentElement.querySelector('.suggest');
+  let items = [];
+  let active = -1;
+  let timer = 0;
+  let asked = '';
+  const close = () => { list.hidden = true; active = -1; };
+  const render = () => {
+    list.replaceChildren(...items.map((e, i) => {
+      const alias = e.aliases.find((a) => a.toLowerCase().includes(input.value.trim().toLowerCase()) && a !== e.name);
+      return el('li', { class: i === active ? 'active' : '', 'data-id': e.id,
+        onmousedown: (ev) => { ev.preventDefault(); pick(i); } },
+      el('span', { class: 'badge', style: `background:${KIND_LOOK[e.kind].color}44` }, t('kinds')[e.kind]),
+      e.name, alias ? el('span', { class: 'alias' }, alias) : null);
+    }));
+    list.hidden = items.length === 0;
+  };
+  const pick = (i) => {
+    const e = items[i];
+    close();
+    if (e) onPick(e);
+  };
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    const q = input.value.trim();
+    input.dataset.id = '';
+    if (!q) { items = []; close(); return; }
+    timer = setTimeout(async () => {
+      asked = q;
+      try {
+        const d = await api.gql(api.SEARCH, { text: q });
+        if (asked !== q || input.value.trim() !== q) return;
+        items = d.search;
+        active = -1;
+        render();
+      } catch {
+        items = [];
+        close();
+      }
+    }, 120);
+  });
+  input.addEventListener('keydown', (ev) => {
+    if (list.hidden) return;
+    if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+      ev.preventDefault();
+      active = (active + (ev.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length;
+      render();
+    } else if (ev.key === 'Enter' && active >= 0) {
+      ev.preventDefault();
+      pick(active);
+    } else if (ev.key === 'Escape') {
+      close();
+    }
+  });
+  input.addEventListener('blur', () => setTimeout(close, 100));
+}
+
+combo($('#search'), (e) => {
+  $('#search').value = e.name;
+  Object.assign(state, { mode: 'explore', focus: e.id, exp: [], sel: e.id });
+  saveURL(true);
+  rebuild();
+});
+combo($('#a'), (e) => { $('#a').value = e.name; });
+combo($('#b'), (e) => { $('#b').value = e.name; });
+
+$('#connect').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const a = $('#a').value.trim();
+  const b = $('#b').value.trim();
+  if (!a || !b) return;
+  Object.assign(state, { mode: $('#mode').value, a, b, focus: '', exp: [], sel: '' });
+  closePanel(false);
+  saveURL(true);
+  rebuild();
+});
+
+// ---------- toolbar ----------
+
+function download(name, blob) {
+  const a = el('a', { href: URL.createObjectURL(blob), download: name });
+  document.body.append(a);
+  a.click();
+  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+}
+
+function exportName(ext) {
+  const q = state.mode === 'explore' ? state.focus.split('/').pop() : `${state.a}-${state.b}`;
+  return `policygraph-${q || 'view'}.${ext}`;
+}
+
+// exportJSON is the current view as Cytoscape.js JSON (elements, style,
+// positions), which cytoscape({...json}) or Cytoscape desktop can open.
+pg.exportJSON = () => cy.json();
+pg.exportPNG = () => cy.png({ output: 'blob', full: true, scale: 2, bg: '#ffffff' });
+
+$('#fit').addEventListener('click', () => cy.fit(cy.elements(':visible'), 30));
+$('#relayout').addEventListener('click', () => layout());
+$('#undo').addEventListener('click', () => undo());
+$('#png').addEventListener('click', () => download(exportName('png'), pg.exportPNG()));
+$('#json').addEventListener('click', () => download(exportName('cyjs.json'),
+  new Blob([JSON.stringify(pg.exportJSON())], { type: 'application/json' })));
+$('#close').addEventListener('click', () => closePanel());
+// The server's /export gives the whole graph, or the focus's neighbourhood
+// in explore mode, in the formats other tools read.
+$('#server-export').addEventListener('change', (ev) => {
+  const format = ev.target.value;
+  ev.target.value = '';
+  if (!format) return;
+  const q = new URLSearchParams({ format });
+  if (state.mode === 'explore' && state.focus) {
+    q.set('of', state.focus);
+    q.set('hops', '2');
+  }
+  location.href = `export?${q}`;
+});
+$('#lang').addEventListener('click', () => {
+  state.lang = state.lang === 'en' ? 'zh' : 'en';
+  saveURL();
+  applyLanguage();
+  // Labels changed size: lay out again, as a link in this language would.
+  if (cy.nodes().length) layout();
+});
+
+cy.on('tap', 'node', (ev) => select(ev.target.id()));
+cy.on('dbltap', 'node', (ev) => expand(ev.target.id()));
+cy.on('tap', (ev) => { if (ev.target === cy) closePanel(); });
+window.addEventListener('popstate', () => {
+  Object.assign(state, decode(location.search));
+  applyLanguage();
+  if (!state.sel) closePanel(false);
+  rebuild();
+});
+
+// ---------- hooks for tests and benchmarks ----------
+
+pg.state = state;
+pg.select = select;
+pg.expand = expand;
+pg.undo = undo;
+// benchLayout replaces the view with a synthetic graph of n nodes and m
+// edges and returns the milliseconds to its first drawn layout.
+pg.benchLayout = async (n, m, seed = 7) => {
+  generation++;
+  cy.elements().remove();
+  cy.add(synthetic(n, m, mulberry32(seed)));
+  refreshLabels();
+  return runLayout(cy);
+};
+// benchSeed draws the seed graph (everything within 6 hops of 成都) and
+// returns {nodes, edges, ms}, ms timed from the answer to the drawn layout.
+pg.benchSeed = async () => {
+  generation++;
+  const d = await api.gql(`query { neighbourhood(of: "成都", hops: 6, first: 2000) { truncated nodes { id label kind depth } edges { id source target relation } } }`);
+  cy.elements().remove();
+  const t0 = performance.now();
+  cy.add(fromNeighbourhood(d.neighbourhood));
+  refreshLabels();
+  await runLayout(cy);
+  return { nodes: cy.nodes().length, edges: cy.edges().length, ms: performance.now() - t0 };
+};
+
+// ---------- start ----------
+
+if (window.matchMedia('(max-width: 900px)').matches) {
+  $('#filters').open = false;
+  $('#legend').open = false;
+}
+$('main').classList.add('nopanel');
+applyLanguage();
+api.gql(api.DOCUMENTS).then((d) => { documents = d.documents; buildFilters(); }).catch(() => {});
+if (!location.search) {
+  // A first visit shows the README's question.
+  Object.assign(state, { a: '成都', b: '资阳' });
+}
+rebuild();

@@ -1,0 +1,22 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decode, encode, emptyState } from './state.js';
+
+test('a state survives encode then decode', () => {
+  const s = { ...emptyState(), lang: 'en', a: '成都', b: '资阳', exp: ['initiative/成资市域铁路', 'place/510100'],
+    sel: 'initiative/成资市域铁路', hideKinds: ['BODY'], hideRels: ['LEADS'], hideStages: ['PLANNING'], doc: 'document/x', year: '2022' };
+  assert.deepEqual(decode(encode(s)), s);
+});
+
+test('the default state is an empty query string', () => {
+  assert.equal(encode(emptyState()), '');
+});
+
+test('explore mode keeps focus and drops a and b', () => {
+  const s = { ...emptyState(), mode: 'explore', focus: 'place/510100', a: 'x' };
+  assert.equal(encode(s), '?mode=explore&focus=place%2F510100');
+});
+
+test('an unknown mode falls back to connect', () => {
+  assert.equal(decode('?mode=nope').mode, 'connect');
+});
