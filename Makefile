@@ -14,7 +14,7 @@ ADDR ?= :8080
 export POLICYGRAPH_TEST_POSTGRES ?= postgres://policygraph:policygraph@127.0.0.1:5432/policygraph_test?sslmode=disable
 export POLICYGRAPH_TEST_CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test build web deps check-fmt check-generate bench
+.PHONY: run test build web deps check-fmt check-generate bench fuzz
 
 run: web
 	go run ./cmd/policygraph serve --db $(DB) --addr $(ADDR)
@@ -39,7 +39,16 @@ check-generate:
 
 test: deps web check-fmt check-generate
 	go vet ./...
+	@if [ -f web/package.json ]; then cd web && npm test; fi
 	go test -race -count=1 -timeout 30m ./...
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./graph ./loaders ./resolvers
+
+# fuzz runs each fuzz target for FUZZTIME on one worker (go test runs them
+# over their corpus only). Keep what it finds under */testdata/fuzz/.
+FUZZTIME ?= 45s
+fuzz:
+	for t in FuzzNormalize FuzzStructure FuzzMentions; do \
+		go test ./loaders -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -parallel 1 || exit 1; done
+	go test ./resolvers -run '^$$' -fuzz '^FuzzGraphQL$$' -fuzztime $(FUZZTIME) -parallel 1
