@@ -68,6 +68,9 @@ func postgresDSN(t testing.TB) string {
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
+	// the sessions of this test carry its schema as their name, so a test
+	// that drops connections drops only its own, not other tests'
+	q.Set("application_name", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
 }
@@ -217,9 +220,12 @@ func TestPostgresReplicaFollows(t *testing.T) {
 	// Drop every connection of this test's database sessions but the
 	// admin's: the listener reconnects, the pools open new connections.
 	admin := postgresAdmin(t)
-	if _, err := admin.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-		WHERE datname = current_database() AND pid <> pg_backend_pid() AND usename = current_user`); err != nil {
+	var dropped int
+	if err := admin.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = $1`, schemaOf(t, dsn)).Scan(&dropped); err != nil {
 		t.Fatal(err)
+	} else if dropped == 0 {
+		t.Fatal("no connection of this test to drop: are its sessions named by application_name?")
 	}
 	for i := 0; ; i++ { // the writer's pool may hold dead connections: database/sql retries once
 		_, err := a.WriteDocument(ctx, graphA(1))

@@ -7,7 +7,9 @@
 //	policygraph gen    [--reports N] [--seed S] DIR write a synthetic corpus of work reports
 //	policygraph stats  [--db DSN]                    count what the store holds
 //	policygraph query  [--db DSN] 'QUERY' [--vars JSON]  run one GraphQL request in-process
-//	policygraph serve  [--db DSN] [--addr :8080]     serve /graphql, /graphiql and /healthz
+//	policygraph serve  [--db DSN] [--addr :8080]     serve the explorer at /, /graphql, /graphiql, /healthz
+//	policygraph export [--db DSN] --format F [--of NAME --hops N] [--out FILE|DIR]
+//	                                                 write the graph as GraphML, GEXF, Cytoscape JSON, N-Quads or CSV
 //
 // DSN is "memory", a file path for the embedded store (default ./policygraph.db),
 // or a postgres:// URL. Run "policygraph COMMAND -h" for a command's flags.

@@ -57,6 +57,7 @@ func TestReplicasFollowWrites(t *testing.T) {
 	u, _ := url.Parse(base)
 	q := u.Query()
 	q.Set("search_path", schema)
+	q.Set("application_name", schema) // dropping connections below drops only this test's
 	u.RawQuery = q.Encode()
 	dsn := u.String()
 
@@ -144,9 +145,12 @@ func TestReplicasFollowWrites(t *testing.T) {
 
 	// Drop every connection the replicas hold (as a database restart
 	// would); the next change still reaches both.
-	if _, err := admin.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-		WHERE datname = current_database() AND pid <> pg_backend_pid() AND usename = current_user`); err != nil {
+	var dropped int
+	if err := admin.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = $1`, schema).Scan(&dropped); err != nil {
 		t.Fatal(err)
+	} else if dropped == 0 {
+		t.Fatal("no connection of this test to drop: are its sessions named by application_name?")
 	}
 	load("neijiang-2024-work-report.txt",
 		"内江市2024年政府工作报告\n\n一、2024年重点工作\n\n加快建设内江至自贡城际铁路，连接内江与自贡。\n")
