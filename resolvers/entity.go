@@ -47,6 +47,16 @@ func (r *Resolver) entities(ctx context.Context, ids []string) ([]*graph.Entity,
 	return slices.DeleteFunc(ents, func(e *graph.Entity) bool { return e == nil }), nil
 }
 
+// prefetch reads, from a top-level field, the entities that the fields
+// below it will ask for one by one (the nodes of paths), so that those find
+// them in the loader's cache instead of each level waiting for a batch.
+func (r *Resolver) prefetch(ctx context.Context, ids []string) error {
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return graph.KindOf(id) == graph.KindDocument })
+	slices.Sort(ids)
+	_, err := r.entities(ctx, slices.Compact(ids))
+	return err
+}
+
 // entity returns one entity, or nil when the store does not have it.
 func (r *Resolver) entity(ctx context.Context, id string) (*graph.Entity, error) {
 	if id == "" {

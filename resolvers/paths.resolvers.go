@@ -7,7 +7,9 @@ package resolvers
 
 import (
 	"context"
+	"slices"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/schema"
 )
@@ -79,7 +81,17 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 			}
 		}
 	}
-	return pointers(best[:min(n, len(best))]), nil
+	best = best[:min(n, len(best))]
+	if slices.Contains(graphql.CollectAllFields(ctx), "nodes") {
+		var ids []string
+		for _, p := range best {
+			ids = append(ids, p.Nodes...)
+		}
+		if err := r.prefetch(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	return pointers(best), nil
 }
 
 func (r *Resolver) Path() schema.PathResolver { return &pathResolver{r} }
