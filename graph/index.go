@@ -170,6 +170,13 @@ func (x *Index) Node(n NodeRef) NodeInfo {
 	return x.info(&x.nodes[n])
 }
 
+// alive reports whether node n is in the graph, without building its NodeInfo.
+func (x *Index) alive(n NodeRef) bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return n != NoNode && int(n) < len(x.nodes) && x.nodes[n].alive
+}
+
 // Out returns the edges from n, in no particular order.
 func (x *Index) Out(n NodeRef) []Edge {
 	x.mu.RLock()

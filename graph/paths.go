@@ -39,16 +39,17 @@ type PathEdge struct {
 type pred struct {
 	node  NodeRef
 	rel   RelCode
-	out   bool // the edge is stored node -> reached node
+	out   bool   // the edge is stored node -> reached node
+	edges []Edge // every fact of this step
 	facts []string
 }
 
-// ShortestPaths returns up to limit shortest paths from one node to another
-// of at most maxHops edges, walking edges in both directions, only along rels
-// when given. Paths that differ only in which fact states an edge are one
-// path. The result is ordered by the IDs along the path; it is empty when no
-// path is short enough. It checks ctx as it goes and fails with
-// ErrWalkTooLarge past MaxWalkNodes.
+// ShortestPaths returns up to limit shortest paths from from to to of at
+// most maxHops edges, along rels when given, following edges either way. It
+// walks the Index breadth first, recording for each node reached only the
+// steps that reached it first; fact IDs and the order of paths (by node ID,
+// relation and direction) are worked out only for the nodes on the paths
+// returned. It honours ctx and fails with ErrWalkTooLarge past MaxWalkNodes.
 func ShortestPaths(ctx context.Context, x *Index, from, to NodeRef, maxHops, limit int, rels []Relation) ([]Path, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -59,38 +60,55 @@ func ShortestPaths(ctx context.Context, x *Index, from, to NodeRef, maxHops, lim
 	if from == to {
 		return []Path{{Nodes: []string{x.Node(from).ID}}}, nil
 	}
-	dist := map[NodeRef]int{from: 0}
+	keep := relationSet(rels)
+	dist := map[NodeRef]int32{from: 0}
 	preds := make(map[NodeRef][]pred)
 	frontier := []NodeRef{from}
 	expanded := 0
 	found := false
-	for d := 1; d <= maxHops && len(frontier) > 0 && !found; d++ {
-		var next []NodeRef
+	var next []NodeRef
+	// visit records that the step e (stored n -> m when out) reaches m at
+	// depth d, and queues m the first time it is reached.
+	visit := func(n, m NodeRef, e Edge, out bool, d int32) error {
+		if !keep(e.Rel) {
+			return nil
+		}
+		dm, seen := dist[m]
+		switch {
+		case !seen:
+			if !x.alive(m) {
+				return nil
+			}
+			dist[m] = d
+			next = append(next, m)
+			if len(dist) > MaxWalkNodes {
+				return ErrWalkTooLarge
+			}
+		case dm != d:
+			return nil // reached sooner by another way
+		}
+		preds[m] = addPred(preds[m], pred{node: n, rel: e.Rel, out: out}, e)
+		if m == to {
+			found = true
+		}
+		return nil
+	}
+	for d := int32(1); int(d) <= maxHops && len(frontier) > 0 && !found; d++ {
+		next = nil
 		for _, n := range frontier {
 			if expanded++; expanded%ctxEvery == 0 {
 				if err := ctx.Err(); err != nil {
 					return nil, err
 				}
 			}
-			for _, s := range x.Steps(n, DirectionBoth, rels) {
-				m := s.Node
-				dm, seen := dist[m]
-				switch {
-				case !seen:
-					if x.Node(m).Kind == "" {
-						continue
-					}
-					dist[m] = d
-					next = append(next, m)
-					if len(dist) > MaxWalkNodes {
-						return nil, ErrWalkTooLarge
-					}
-				case dm != d:
-					continue // reached sooner by another way
+			for _, e := range x.Out(n) {
+				if err := visit(n, e.Node, e, true, d); err != nil {
+					return nil, err
 				}
-				preds[m] = addPred(preds[m], pred{node: n, rel: s.Rel, out: s.Out}, x.FactID(s.Edge))
-				if m == to {
-					found = true
+			}
+			for _, e := range x.In(n) {
+				if err := visit(n, e.Node, e, false, d); err != nil {
+					return nil, err
 				}
 			}
 		}
@@ -99,15 +117,24 @@ func ShortestPaths(ctx context.Context, x *Index, from, to NodeRef, maxHops, lim
 	if !found {
 		return nil, nil
 	}
-	for _, ps := range preds {
-		for i := range ps {
-			slices.Sort(ps[i].facts)
+	sorted := map[NodeRef]bool{}
+	order := func(n NodeRef) []pred {
+		ps := preds[n]
+		if !sorted[n] {
+			sorted[n] = true
+			for i := range ps {
+				ps[i].facts = make([]string, len(ps[i].edges))
+				for k, e := range ps[i].edges {
+					ps[i].facts[k] = x.FactID(e)
+				}
+				slices.Sort(ps[i].facts)
+			}
+			slices.SortFunc(ps, func(a, b pred) int {
+				return cmp.Or(strings.Compare(x.Node(a.node).ID, x.Node(b.node).ID), cmp.Compare(a.rel, b.rel), compareBool(a.out, b.out))
+			})
 		}
-		slices.SortFunc(ps, func(a, b pred) int {
-			return cmp.Or(strings.Compare(x.Node(a.node).ID, x.Node(b.node).ID), cmp.Compare(a.rel, b.rel), compareBool(a.out, b.out))
-		})
+		return ps
 	}
-	// Walk the predecessor graph back from to, depth first, in order.
 	var paths []Path
 	var rev []PathEdge // edges from to back towards from
 	var nodes []string
@@ -123,7 +150,7 @@ func ShortestPaths(ctx context.Context, x *Index, from, to NodeRef, maxHops, lim
 			paths = append(paths, p)
 			return len(paths) < limit
 		}
-		for _, p := range preds[n] {
+		for _, p := range order(n) {
 			e := PathEdge{Relation: p.rel.Relation(), Facts: p.facts}
 			if p.out {
 				e.From, e.To = x.Node(p.node).ID, x.Node(n).ID
@@ -144,16 +171,14 @@ func ShortestPaths(ctx context.Context, x *Index, from, to NodeRef, maxHops, lim
 	return paths, nil
 }
 
-// addPred adds fact to the pred of the same node, relation and direction in
-// ps, or appends p with it.
-func addPred(ps []pred, p pred, fact string) []pred {
+func addPred(ps []pred, p pred, e Edge) []pred {
 	for i := range ps {
 		if ps[i].node == p.node && ps[i].rel == p.rel && ps[i].out == p.out {
-			ps[i].facts = append(ps[i].facts, fact)
+			ps[i].edges = append(ps[i].edges, e)
 			return ps
 		}
 	}
-	p.facts = []string{fact}
+	p.edges = []Edge{e}
 	return append(ps, p)
 }
 
