@@ -1,7 +1,7 @@
 # policygraph: two commands do everything on a fresh machine.
 #   make run    build the web page and serve the seeds on the embedded store at http://localhost:8080
 #   make test   install and start what the tests need, then the checks CI runs:
-#               gofmt, go generate leaves no diff, go vet, go test -race ./...
+#               gofmt, go generate leaves no diff, go vet, go test -race ./..., 10 s of fuzzing per target
 #
 # Tests that need a server read its address from the environment and skip
 # without it; `make test` starts the servers and sets the variables:
@@ -41,9 +41,13 @@ test: deps web check-fmt check-generate
 	go vet ./...
 	@if [ -f web/package.json ]; then cd web && npm test; fi
 	go test -race -count=1 -timeout 30m ./...
+	$(MAKE) fuzz FUZZTIME=$(CI_FUZZTIME)
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./graph ./loaders ./resolvers
+
+# make test fuzzes each target for CI_FUZZTIME too (a bounded run; longer with make fuzz).
+CI_FUZZTIME ?= 10s
 
 # fuzz runs each fuzz target for FUZZTIME on one worker (go test runs them
 # over their corpus only). Keep what it finds under */testdata/fuzz/.
