@@ -2,7 +2,6 @@ package loaders
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"regexp"
 	"strconv"
@@ -84,5 +83,4 @@ func TestGazetteerBuildTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("gazetteer built in %v", time.Since(start))
-	_ = fmt.Sprint()
 }

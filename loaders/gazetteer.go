@@ -51,23 +51,6 @@ func (p *Place) Entity() graph.Entity {
 // isRegion reports whether p is a named set of places.
 func (p *Place) isRegion() bool { return p.Level == graph.LevelRegion }
 
-// broad reports whether p is a province, a country, or a region with a
-// province-level member: ties to such a place are not spread to its members'
-// parts.
-func (p *Place) broad() bool {
-	switch p.Level {
-	case graph.LevelCountry, graph.LevelProvince:
-		return true
-	case graph.LevelRegion:
-		for _, m := range p.Members {
-			if m.broad() {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // within reports whether p lies inside q (or is q).
 func (p *Place) within(q *Place) bool {
 	for x := p; x != nil; x = x.Parent {
@@ -565,15 +548,6 @@ func hasString(s []rune, i int, t string) bool {
 		i++
 	}
 	return true
-}
-
-// endsWith reports whether s[:j] ends with t, and returns where t starts.
-func endsWith(s []rune, j int, t string) (int, bool) {
-	n := utf8.RuneCountInString(t)
-	if j-n < 0 {
-		return 0, false
-	}
-	return j - n, hasString(s, j-n, t)
 }
 
 // bestPlace picks among places sharing a name the one nearest to ctx (the

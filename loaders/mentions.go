@@ -538,7 +538,7 @@ func (gz *Gazetteer) headStartsAt(name []rune, j int) bool {
 }
 
 // blockedRuns are runs of abbreviation characters that are ordinary words.
-var blockedRuns = map[string]bool{"西南": true, "达成": true, "成达": false, "开成": true, "内成": true}
+var blockedRuns = map[string]bool{"西南": true, "达成": true, "开成": true, "内成": true}
 
 // decodeRun picks a place for each abbreviation character, preferring
 // candidates at the level and in the province of the unambiguous parts.

@@ -46,11 +46,10 @@ const (
 
 // benchEnv is a store with its HTTP server and the questions to ask of it.
 type benchEnv struct {
-	st       *graph.Store
-	srv      *httptest.Server
-	connect  [2]string // place IDs
-	paths    [2]string // entity IDs
-	pathHops int
+	st      *graph.Store
+	srv     *httptest.Server
+	connect [2]string // place IDs
+	paths   [2]string // entity IDs
 }
 
 func BenchmarkQueries(b *testing.B) {

@@ -57,14 +57,6 @@ func (r *Resolver) prefetch(ctx context.Context, ids []string) error {
 	return err
 }
 
-// entity returns one entity, or nil when the store does not have it.
-func (r *Resolver) entity(ctx context.Context, id string) (*graph.Entity, error) {
-	if id == "" {
-		return nil, nil
-	}
-	return r.batchOf(ctx).entities.Load(ctx, id)
-}
-
 // nodes returns the GraphQL values of the entities and documents with these
 // IDs, in order, leaving out those the store does not have.
 func (r *Resolver) nodes(ctx context.Context, ids []string) ([]schema.Entity, error) {

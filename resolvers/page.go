@@ -28,11 +28,10 @@ func decodeCursor(c string) (string, error) {
 
 // page is one page of a connection.
 type page struct {
-	ids      []string
-	hasNext  bool
-	hasPrev  bool
-	total    int
-	endIndex int
+	ids     []string
+	hasNext bool
+	hasPrev bool
+	total   int
 }
 
 // paginate returns the page of the nodes of cands (sorted by ID) that match,
