@@ -1,7 +1,8 @@
 # policygraph: two commands do everything on a fresh machine.
 #   make run    build the web page and serve the seeds on the embedded store at http://localhost:8080
 #   make test   install and start what the tests need, then the checks CI runs:
-#               gofmt, go generate leaves no diff, go vet, go test -race ./..., 10 s of fuzzing per target
+#               gofmt, go generate leaves no diff, go vet, staticcheck, go test -race ./...,
+#               10 s of fuzzing per target
 #
 # Tests that need a server read its address from the environment and skip
 # without it; `make test` starts the servers and sets the variables:
@@ -14,7 +15,7 @@ ADDR ?= :8080
 export POLICYGRAPH_TEST_POSTGRES ?= postgres://policygraph:policygraph@127.0.0.1:5432/policygraph_test?sslmode=disable
 export POLICYGRAPH_TEST_CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test build web deps check-fmt check-generate bench fuzz
+.PHONY: run test build web deps check-fmt check-generate lint bench fuzz
 
 run: web
 	go run ./cmd/policygraph serve --db $(DB) --addr $(ADDR)
@@ -37,8 +38,13 @@ check-generate:
 	go generate ./...
 	@git diff --exit-code -- schema resolvers || (echo "go generate changed generated code: commit its output"; exit 1)
 
-test: deps web check-fmt check-generate
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+lint:
 	go vet ./...
+	go run $(STATICCHECK) ./...
+
+test: deps web check-fmt check-generate lint
 	@if [ -f web/package.json ]; then cd web && npm test; fi
 	go test -race -count=1 -timeout 30m ./...
 	$(MAKE) fuzz FUZZTIME=$(CI_FUZZTIME)
