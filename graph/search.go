@@ -587,18 +587,9 @@ func (c *filterer) bodies(f *BodyFilter) (Matcher, error) {
 	if f == nil {
 		return all, nil
 	}
-	var fs fieldMatchers
-	if f.Name != nil {
-		fs = append(fs, func(n NodeRef) bool { return f.Name.matches(c.x.nameKeysOf(n)) })
-	}
-	if f.Type != nil {
-		if err := c.loadKind(KindBody); err != nil {
-			return nil, err
-		}
-		fs = append(fs, func(n NodeRef) bool {
-			e := c.entity(n)
-			return e != nil && strings.EqualFold(e.Type, *f.Type)
-		})
+	fs, err := c.nameAndType(f.Name, f.Type, KindBody)
+	if err != nil {
+		return nil, err
 	}
 	return combine(fs.matcher(), f.And, f.Or, f.Not, c.bodies)
 }
@@ -622,20 +613,30 @@ func (c *filterer) programmes(f *ProgrammeFilter) (Matcher, error) {
 	if f == nil {
 		return all, nil
 	}
-	var fs fieldMatchers
-	if f.Name != nil {
-		fs = append(fs, func(n NodeRef) bool { return f.Name.matches(c.x.nameKeysOf(n)) })
+	fs, err := c.nameAndType(f.Name, f.Type, KindProgramme)
+	if err != nil {
+		return nil, err
 	}
-	if f.Type != nil {
-		if err := c.loadKind(KindProgramme); err != nil {
+	return combine(fs.matcher(), f.And, f.Or, f.Not, c.programmes)
+}
+
+// nameAndType compiles the conditions bodies and programmes share: a name
+// match, and a type, which reads every entity of kind k once.
+func (c *filterer) nameAndType(name *StringMatch, typ *string, k Kind) (fieldMatchers, error) {
+	var fs fieldMatchers
+	if name != nil {
+		fs = append(fs, func(n NodeRef) bool { return name.matches(c.x.nameKeysOf(n)) })
+	}
+	if typ != nil {
+		if err := c.loadKind(k); err != nil {
 			return nil, err
 		}
 		fs = append(fs, func(n NodeRef) bool {
 			e := c.entity(n)
-			return e != nil && strings.EqualFold(e.Type, *f.Type)
+			return e != nil && strings.EqualFold(e.Type, *typ)
 		})
 	}
-	return combine(fs.matcher(), f.And, f.Or, f.Not, c.programmes)
+	return fs, nil
 }
 
 // TargetFilter selects targets.
