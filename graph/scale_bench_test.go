@@ -1,0 +1,349 @@
+package graph
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// TestScaleQueries measures issue 5's "connect and paths on the
+// 1-million-edge graph" in one run: the same two questions answered by the
+// adjacency index (Index.Find + Connect / ShortestPaths), by Cayley's path
+// API on the same memstore (Store.CayleyConnect / CayleyPaths) and by
+// PostgreSQL recursive CTEs over the index's edges copied into a plain
+// table (what a planner would otherwise write). It also reports the index's
+// memory per edge and the time to build a ready index from the open store.
+// It is skipped unless POLICYGRAPH_SCALE_EDGES is set; the CTE part runs
+// when POLICYGRAPH_TEST_POSTGRES is set too:
+//
+//	POLICYGRAPH_SCALE_EDGES=1000000 POLICYGRAPH_TEST_POSTGRES=postgres://... \
+//	  go test -count=1 -run TestScaleQueries -v -timeout 60m ./graph
+//
+// The graph is SyntheticGraph(i, 1000, edges/5, edges/20) for i < edges/1000,
+// as in resolvers' BenchmarkQueries and TestLoadTestServer. Each timing loop
+// runs up to POLICYGRAPH_SCALE_N (200) calls or 60 s, at least 3 calls.
+func TestScaleQueries(t *testing.T) {
+	edges, _ := strconv.Atoi(os.Getenv("POLICYGRAPH_SCALE_EDGES"))
+	if edges < 1000 {
+		t.Skip("set POLICYGRAPH_SCALE_EDGES (e.g. 1000000)")
+	}
+	n := 200
+	if v, err := strconv.Atoi(os.Getenv("POLICYGRAPH_SCALE_N")); err == nil && v > 0 {
+		n = v
+	}
+	ctx := context.Background()
+	st, err := Open(ctx, "memory")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	start := time.Now()
+	for i := 0; i < edges/1000; i++ {
+		if _, err := st.WriteDocument(ctx, SyntheticGraph(i, 1000, edges/5, edges/20)); err != nil {
+			t.Fatal(err)
+		}
+		if (i+1)%100 == 0 {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			t.Logf("%d documents, %d edges, %v, heap %d MB", i+1, st.Index().EdgeCount(),
+				time.Since(start).Round(time.Second), ms.HeapAlloc>>20)
+		}
+	}
+	x := st.Index()
+	t.Logf("built %d documents: %d nodes, %d edges in %v (memstore, WriteDocument one by one)",
+		edges/1000, x.Len(), x.EdgeCount(), time.Since(start).Round(time.Millisecond))
+
+	// Index memory: the estimate, and the heap growth of building a second
+	// index from the same store while the first is kept.
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	r, err := st.rlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bstart := time.Now()
+	y, err := buildIndex(ctx, r)
+	build := time.Since(bstart)
+	st.mu.RUnlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	heap := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	ne, ed := y.memoryParts()
+	t.Logf("index from the open memstore: built in %v; MemoryBytes %d (%.1f B/edge: nodes %.1f, edges %.1f); heap growth %d (%.1f B/edge); %d nodes %d edges",
+		build.Round(time.Millisecond), y.MemoryBytes(), float64(y.MemoryBytes())/float64(y.EdgeCount()),
+		float64(ne)/float64(y.EdgeCount()), float64(ed)/float64(y.EdgeCount()),
+		heap, float64(heap)/float64(y.EdgeCount()), y.Len(), y.EdgeCount())
+	runtime.KeepAlive(y)
+	y = nil
+
+	// The questions of TestLoadTestServer: connect(place/100000, a place
+	// sharing an initiative with it), paths from place/100000 to the
+	// farthest node within 4 hops.
+	a := "place/100000"
+	an, _ := x.Lookup(a)
+	b := ""
+	for _, s := range x.Steps(an, DirectionIn, nil) {
+		for _, u := range x.Steps(s.Node, DirectionOut, nil) {
+			if id := x.Node(u.Node).ID; id != a && b == "" {
+				b = id
+			}
+		}
+	}
+	to := scaleFarthest(x, a, 4)
+	t.Logf("connect(%s, %s); paths(%s -> %s, maxHops 4, first 5)", a, b, a, to)
+
+	timeIt := func(name string, f func() (string, error)) []time.Duration {
+		var ds []time.Duration
+		var res string
+		deadline := time.Now().Add(60 * time.Second)
+		for i := 0; i < n && (i < 3 || time.Now().Before(deadline)); i++ {
+			s := time.Now()
+			got, err := f()
+			ds = append(ds, time.Since(s))
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			res = got
+		}
+		slices.Sort(ds)
+		t.Logf("%-16s n=%-4d p50 %-12v p99 %-12v  %s", name, len(ds), pct(ds, 50), pct(ds, 99), res)
+		return ds
+	}
+	idxConnect := func() (string, error) {
+		as, err := x.Find(a)
+		if err != nil {
+			return "", err
+		}
+		bs, err := x.Find(b)
+		if err != nil {
+			return "", err
+		}
+		cs, err := Connect(ctx, x, as, bs, false)
+		ids := make([]string, len(cs))
+		for i, c := range cs {
+			ids[i] = c.Initiative
+		}
+		slices.Sort(ids)
+		return fmt.Sprint(len(cs), " initiatives ", ids), err
+	}
+	idxPaths := func() (string, error) {
+		fs, err := x.Find(a)
+		if err != nil {
+			return "", err
+		}
+		ts, err := x.Find(to)
+		if err != nil {
+			return "", err
+		}
+		ps, err := ShortestPaths(ctx, x, fs[0], ts[0], 4, 5, nil)
+		if err != nil || len(ps) == 0 {
+			return "no path", err
+		}
+		return fmt.Sprintf("%d paths of %d hops", len(ps), ps[0].Length()), nil
+	}
+	cayConnect := func() (string, error) {
+		ids, _, err := st.CayleyConnect(ctx, a, b)
+		return fmt.Sprint(len(ids), " initiatives ", ids), err
+	}
+	cayPaths := func() (string, error) {
+		ps, _, err := st.CayleyPaths(ctx, a, to, 4, 5, nil)
+		if err != nil || len(ps) == 0 {
+			return "no path", err
+		}
+		return fmt.Sprintf("%d paths of %d hops", len(ps), ps[0].Length()), nil
+	}
+	ic := timeIt("index connect", idxConnect)
+	ip := timeIt("index paths", idxPaths)
+	cc := timeIt("cayley connect", cayConnect)
+	cp := timeIt("cayley paths", cayPaths)
+	ratio := func(what string, slow, fast []time.Duration) {
+		t.Logf("ratio %-28s p50 %.0fx  p99 %.0fx", what, float64(pct(slow, 50))/float64(pct(fast, 50)),
+			float64(pct(slow, 99))/float64(pct(fast, 99)))
+	}
+	ratio("cayley/index connect", cc, ic)
+	ratio("cayley/index paths", cp, ip)
+
+	dsn := os.Getenv("POLICYGRAPH_TEST_POSTGRES")
+	if dsn == "" {
+		t.Log("skipping the PostgreSQL CTE: POLICYGRAPH_TEST_POSTGRES is not set")
+		return
+	}
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	estart := time.Now()
+	rows, err := exportEdges(ctx, db, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("copied %d edges into PostgreSQL table scale_edges (with indexes, analyzed) in %v", rows, time.Since(estart).Round(time.Millisecond))
+	// Connect: the initiatives with a LOCATED_IN or CONNECTS edge to a place
+	// inside a (PART_OF at any depth, a included), and likewise to b.
+	const connectSQL = `WITH RECURSIVE
+  pa(p) AS (SELECT $1::text UNION SELECT e.from_id FROM scale_edges e JOIN pa ON e.to_id = pa.p AND e.rel = 'PART_OF'),
+  pb(p) AS (SELECT $2::text UNION SELECT e.from_id FROM scale_edges e JOIN pb ON e.to_id = pb.p AND e.rel = 'PART_OF')
+SELECT from_id FROM scale_edges WHERE rel IN ('LOCATED_IN','CONNECTS') AND to_id IN (SELECT p FROM pa)
+INTERSECT
+SELECT from_id FROM scale_edges WHERE rel IN ('LOCATED_IN','CONNECTS') AND to_id IN (SELECT p FROM pb)
+ORDER BY 1`
+	// Paths: every walk of up to 4 edges either way from $1 that visits no
+	// node twice and stops at $2; the shortest 5 distinct node sequences.
+	const pathsSQL = `WITH RECURSIVE walk(node, path, depth) AS (
+  SELECT $1::text, ARRAY[$1::text], 0
+  UNION ALL
+  SELECT e.b, w.path || e.b, w.depth + 1
+  FROM walk w
+  JOIN (SELECT from_id AS a, to_id AS b FROM scale_edges UNION ALL SELECT to_id, from_id FROM scale_edges) e ON e.a = w.node
+  WHERE w.depth < 4 AND w.node <> $2 AND NOT e.b = ANY(w.path)
+)
+SELECT DISTINCT depth, path FROM walk WHERE node = $2 ORDER BY depth, path LIMIT 5`
+	sqlConnect := func() (string, error) {
+		rs, err := db.QueryContext(ctx, connectSQL, a, b)
+		if err != nil {
+			return "", err
+		}
+		defer rs.Close()
+		var ids []string
+		for rs.Next() {
+			var id string
+			if err := rs.Scan(&id); err != nil {
+				return "", err
+			}
+			ids = append(ids, id)
+		}
+		return fmt.Sprint(len(ids), " initiatives ", ids), rs.Err()
+	}
+	sqlPaths := func() (string, error) {
+		rs, err := db.QueryContext(ctx, pathsSQL, a, to)
+		if err != nil {
+			return "", err
+		}
+		defer rs.Close()
+		var np, hops int
+		for rs.Next() {
+			var d int
+			var p pq.StringArray
+			if err := rs.Scan(&d, &p); err != nil {
+				return "", err
+			}
+			if np == 0 {
+				hops = d
+			}
+			np++
+		}
+		return fmt.Sprintf("%d paths of %d hops", np, hops), rs.Err()
+	}
+	sc := timeIt("cte connect", sqlConnect)
+	sp := timeIt("cte paths", sqlPaths)
+	ratio("cte/index connect", sc, ic)
+	ratio("cte/index paths", sp, ip)
+	// The index again, after the others, to see how much its first figures
+	// owe to the state of the heap and the machine.
+	ic2 := timeIt("index connect 2", idxConnect)
+	ip2 := timeIt("index paths 2", idxPaths)
+	ratio("cte/index connect 2", sc, ic2)
+	ratio("cte/index paths 2", sp, ip2)
+}
+
+// exportEdges copies every live edge of x (from ID, to ID, relation) into a
+// fresh table scale_edges with indexes on both ends.
+func exportEdges(ctx context.Context, db *sql.DB, x *Index) (int, error) {
+	if _, err := db.ExecContext(ctx, `DROP TABLE IF EXISTS scale_edges;
+CREATE TABLE scale_edges (from_id text NOT NULL, to_id text NOT NULL, rel text NOT NULL)`); err != nil {
+		return 0, err
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	stmt, err := tx.Prepare(pq.CopyIn("scale_edges", "from_id", "to_id", "rel"))
+	if err != nil {
+		return 0, err
+	}
+	rows := 0
+	for n := NodeRef(1); int(n) < x.Bound(); n++ {
+		if x.Node(n).Kind == "" {
+			continue
+		}
+		from := x.Node(n).ID
+		for _, e := range x.Out(n) {
+			if _, err := stmt.Exec(from, x.Node(e.Node).ID, string(e.Relation())); err != nil {
+				return 0, err
+			}
+			rows++
+		}
+	}
+	if _, err := stmt.Exec(); err != nil {
+		return 0, err
+	}
+	if err := stmt.Close(); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	for _, q := range []string{
+		`CREATE INDEX scale_edges_from ON scale_edges (from_id, to_id)`,
+		`CREATE INDEX scale_edges_to ON scale_edges (to_id, from_id)`,
+		`ANALYZE scale_edges`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return 0, err
+		}
+	}
+	return rows, nil
+}
+
+func pct(ds []time.Duration, p int) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	i := (len(ds)*p + 99) / 100
+	return ds[min(max(i-1, 0), len(ds)-1)]
+}
+
+// scaleFarthest is resolvers' farthest: the greatest ID among the nodes
+// farthest from from within maxHops, either way.
+func scaleFarthest(x *Index, from string, maxHops int) string {
+	n, _ := x.Lookup(from)
+	dist := map[NodeRef]int{n: 0}
+	frontier := []NodeRef{n}
+	last := frontier
+	for d := 1; d <= maxHops && len(frontier) > 0; d++ {
+		var next []NodeRef
+		for _, m := range frontier {
+			for _, s := range x.Steps(m, DirectionBoth, nil) {
+				if _, ok := dist[s.Node]; !ok && x.Node(s.Node).Kind != "" {
+					dist[s.Node] = d
+					next = append(next, s.Node)
+				}
+			}
+		}
+		if len(next) > 0 {
+			last = next
+		}
+		frontier = next
+	}
+	best := ""
+	for _, m := range last {
+		best = max(best, x.Node(m).ID)
+	}
+	return strings.TrimSpace(best)
+}
