@@ -174,24 +174,11 @@ func isLead(first, line string) bool {
 // splitSentences splits text[start:end] into sentences and clauses.
 func splitSentences(text []rune, start, end int, counter *int) []Sentence {
 	var out []Sentence
-	s := start
-	depth := 0
-	for i := start; i < end; i++ {
-		switch text[i] {
-		case '(', '《', '“', '【':
-			depth++
-		case ')', '》', '”', '】':
-			if depth > 0 {
-				depth--
-			}
-		case '。', '!', '?', '！', '？':
-			if depth == 0 {
-				out = append(out, newSentence(text, s, i+1, counter))
-				s = i + 1
-			}
-		}
+	pieces, rest := splitOutsideBrackets(text, start, end, endsSentence)
+	for _, p := range pieces {
+		out = append(out, newSentence(text, p.Start, p.End+1, counter)) // with its terminator
 	}
-	if s0, e0 := trimSpan(text, s, end); s0 < e0 {
+	if s0, e0 := trimSpan(text, rest, end); s0 < e0 {
 		out = append(out, newSentence(text, s0, e0, counter))
 	}
 	return out
@@ -200,8 +187,25 @@ func splitSentences(text []rune, start, end int, counter *int) []Sentence {
 func newSentence(text []rune, start, end int, counter *int) Sentence {
 	st := Sentence{Index: *counter, Start: start, End: end}
 	*counter++
-	c := start
-	depth := 0
+	pieces, rest := splitOutsideBrackets(text, start, end, endsClause)
+	for _, p := range pieces {
+		if p.Start < p.End {
+			st.Clauses = append(st.Clauses, p)
+		}
+	}
+	if rest < end {
+		st.Clauses = append(st.Clauses, Span{rest, end})
+	}
+	return st
+}
+
+// splitOutsideBrackets cuts text[start:end] at each rune stop accepts that
+// is not inside brackets or quotes (《》, “”, (), 【】). It returns the pieces
+// before each stop (the stop excluded) and where the text after the last stop
+// begins.
+func splitOutsideBrackets(text []rune, start, end int, stop func(rune) bool) ([]Span, int) {
+	var pieces []Span
+	s, depth := start, 0
 	for i := start; i < end; i++ {
 		switch text[i] {
 		case '(', '《', '“', '【':
@@ -210,19 +214,30 @@ func newSentence(text []rune, start, end int, counter *int) Sentence {
 			if depth > 0 {
 				depth--
 			}
-		case ',', '，', ';', '；', ':', '：', '。', '!', '?', '！', '？':
-			if depth == 0 {
-				if c < i {
-					st.Clauses = append(st.Clauses, Span{c, i})
-				}
-				c = i + 1
+		default:
+			if depth == 0 && stop(text[i]) {
+				pieces = append(pieces, Span{s, i})
+				s = i + 1
 			}
 		}
 	}
-	if c < end {
-		st.Clauses = append(st.Clauses, Span{c, end})
+	return pieces, s
+}
+
+func endsSentence(r rune) bool {
+	switch r {
+	case '。', '!', '?', '！', '？':
+		return true
 	}
-	return st
+	return false
+}
+
+func endsClause(r rune) bool {
+	switch r {
+	case ',', '，', ';', '；', ':', '：':
+		return true
+	}
+	return endsSentence(r)
 }
 
 // meta fills the document's title, year, issuer and place.
