@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"unsafe"
-
 )
 
 // NodeRef is the number of a node in an Index. Numbers are compact (they
