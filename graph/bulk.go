@@ -214,7 +214,7 @@ func (s *Store) refreshMany(ctx context.Context, olds []*storedDoc, encs []*enco
 			switch q.Predicate {
 			case pKind:
 				touch(valString(q.Subject))
-			case pFrom, pTo, pRelation, pVia:
+			case pFactRec:
 				factQuads[q.Subject] = append(factQuads[q.Subject], q)
 			case pEntity:
 				mentioned[valString(q.Object)] = true

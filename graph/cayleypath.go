@@ -229,36 +229,40 @@ func (c *cayleyConnect) tied(p string) (map[string]bool, error) {
 			targets = append(targets, v)
 		}
 	}
-	out := make(map[string]bool)
-	facts := cayley.StartPath(c.qs, uniqueValues(targets)...).In(pTo).
-		Has(pRelation, quad.String(RelLocatedIn), quad.String(RelConnects)).
-		Tag("fact").Out(pFrom).Has(pKind, quad.String(KindInitiative)).Tag("ini")
-	type tie struct{ fact, ini string }
+	// The facts pointing at the targets (pg:to), with their records: the
+	// relation, the From and the region a fact holds through are fields of
+	// the record, read here from the record literal.
+	type tie struct{ ini, via string }
 	var ties []tie
-	err = facts.Iterate(c.ctx).TagValues(c.qs, func(m map[string]quad.Value) error {
-		ties = append(ties, tie{valString(m["fact"]), valString(m["ini"])})
-		return nil
-	})
+	var froms []quad.Value
+	err = cayley.StartPath(c.qs, uniqueValues(targets)...).In(pTo).Out(pFactRec).Iterate(c.ctx).
+		EachValue(c.qs, func(v quad.Value) error {
+			f, _, ok := parseFactRecord("", valString(v))
+			if ok && (f.Relation == RelLocatedIn || f.Relation == RelConnects) {
+				ties = append(ties, tie{f.From, f.Via})
+				froms = append(froms, quad.IRI(f.From))
+			}
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}
-	// The region a fact holds through, where it has one.
-	var fvals []quad.Value
-	for _, t := range ties {
-		fvals = append(fvals, quad.IRI(t.fact))
-	}
-	via := make(map[string]string)
-	err = cayley.StartPath(c.qs, uniqueValues(fvals)...).Tag("fact").Out(pVia).Tag("via").
-		Iterate(c.ctx).TagValues(c.qs, func(m map[string]quad.Value) error {
-		via[valString(m["fact"])] = valString(m["via"])
-		return nil
-	})
+	inis, err := cayley.StartPath(c.qs, uniqueValues(froms)...).Has(pKind, quad.String(KindInitiative)).
+		Iterate(c.ctx).AllValues(c.qs)
 	if err != nil {
 		return nil, err
 	}
+	isIni := make(map[string]bool, len(inis))
+	for _, v := range inis {
+		isIni[valString(v)] = true
+	}
+	out := make(map[string]bool)
 	for _, t := range ties {
-		if v, ok := via[t.fact]; ok {
-			b, err := c.isBroad(v)
+		if !isIni[t.ini] {
+			continue
+		}
+		if t.via != "" {
+			b, err := c.isBroad(t.via)
 			if err != nil {
 				return nil, err
 			}

@@ -1024,8 +1024,10 @@ func (s *Store) subgraphQuads(ctx context.Context, scope ExportScope) ([]quad.Qu
 		for _, qs := range gr {
 			for _, q := range qs {
 				out = append(out, q)
-				if q.Predicate == pEvidence || q.Predicate == pSection {
+				if q.Predicate == pSection {
 					cited = append(cited, q.Object)
+				} else if sent := recordSentence(q); sent != "" {
+					cited = append(cited, sent)
 				}
 			}
 		}
@@ -1095,6 +1097,9 @@ func (s *Store) ImportNQuads(ctx context.Context, r io.Reader) (ImportResult, er
 				}
 				q.Set(d, quad.IRI(u))
 			}
+		}
+		if q.Predicate == pOldFrom {
+			return res, fmt.Errorf("import N-Quads: line %d: %w", line, ErrOldLayout)
 		}
 		if !seen[q] {
 			seen[q] = true

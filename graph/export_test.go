@@ -504,6 +504,20 @@ func TestImportNQuadsRefusesBadInput(t *testing.T) {
 	}
 }
 
+func TestImportNQuadsRefusesTheOldLayout(t *testing.T) {
+	st := exportStore(t, "memory")
+	before, _ := st.Stats(context.Background())
+	in := "<fact/0123456789abcdef> <pg:from> <place/510100> \"document/z\" .\n"
+	_, err := st.ImportNQuads(context.Background(), strings.NewReader(in))
+	if !errors.Is(err, graph.ErrOldLayout) || !strings.Contains(err.Error(), "line 1") {
+		t.Errorf("err = %v, want ErrOldLayout on line 1", err)
+	}
+	after, _ := st.Stats(context.Background())
+	if !reflect.DeepEqual(before, after) {
+		t.Errorf("a refused import changed the store: %+v -> %+v", before, after)
+	}
+}
+
 // ---- the validators ----
 
 func TestValidatorsCatchSchemaViolations(t *testing.T) {

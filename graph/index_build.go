@@ -11,12 +11,18 @@ import (
 
 // ---- building ----
 
-// buildIndex builds an index with one scan of every quad.
+// buildIndex builds an index with one scan of the quads with the
+// predicates it needs: entity attributes and the fact and mention records.
 func buildIndex(ctx context.Context, r reader) (*Index, error) {
+	if old, err := r.hasPredicate(ctx, pOldFrom); err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	} else if old {
+		return nil, ErrOldLayout
+	}
 	ents := make(map[quad.Value][]quad.Quad)
-	facts := make(map[quad.Value][]quad.Quad)
-	mentions := make(map[quad.Value][]quad.Quad)
-	preds := []quad.Value{pFrom, pTo, pRelation, pVia, pEntity, pStage, pYear,
+	stages := make(map[string][]mentionRec)
+	ch := &indexChange{}
+	preds := []quad.Value{pFactRec, pMentionRec,
 		pKind, pName, pAlias, pCategory, pLevel, pPinyin, pEnglish, pTitle}
 	err := r.all(ctx, preds, func(batch []quad.Quad) error {
 		for _, q := range batch {
@@ -24,21 +30,22 @@ func buildIndex(ctx context.Context, r reader) (*Index, error) {
 			if !ok {
 				continue
 			}
-			p, _ := q.Predicate.(quad.IRI)
-			switch {
-			case strings.HasPrefix(string(s), factPrefix):
-				switch p {
-				case pFrom, pTo, pRelation, pVia:
-					facts[s] = append(facts[s], q)
+			switch q.Predicate {
+			case pFactRec:
+				id := string(s)
+				h, ok := parseHashID(factPrefix, id)
+				if !ok {
+					continue
 				}
-			case strings.HasPrefix(string(s), mentionPrefix):
-				switch p {
-				case pEntity, pStage, pYear:
-					mentions[s] = append(mentions[s], q)
+				if f, _, ok := parseFactRecord(id, valString(q.Object)); ok {
+					ch.addFacts = append(ch.addFacts, factEdge{id: id, from: f.From, to: f.To, via: f.Via, relation: f.Relation, hash: h})
+				}
+			case pMentionRec:
+				if m, _, doc := decodeMention([]quad.Quad{q}); m != nil {
+					stages[m.Entity] = append(stages[m.Entity], mentionRec{doc: doc, year: m.Year, stage: m.Stage})
 				}
 			default:
-				switch p {
-				case pKind, pName, pAlias, pCategory, pLevel, pPinyin, pEnglish, pTitle:
+				if !strings.HasPrefix(string(s), factPrefix) && !strings.HasPrefix(string(s), mentionPrefix) {
 					ents[s] = append(ents[s], q)
 				}
 			}
@@ -48,14 +55,6 @@ func buildIndex(ctx context.Context, r reader) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	stages := make(map[string][]mentionRec)
-	for _, qs := range mentions {
-		if m, _, doc := decodeMention(qs); m != nil {
-			stages[m.Entity] = append(stages[m.Entity], mentionRec{doc: doc, year: m.Year, stage: m.Stage})
-		}
-	}
-	mentions = nil
-	ch := &indexChange{}
 	ids := make([]string, 0, len(ents))
 	for s := range ents {
 		ids = append(ids, valString(s))
@@ -72,17 +71,25 @@ func buildIndex(ctx context.Context, r reader) (*Index, error) {
 		ch.nodes = append(ch.nodes, nodeUpdate{id: id, entity: e, docs: docs})
 	}
 	ents = nil
-	for s, qs := range facts {
-		id := valString(s)
-		f, _, _ := decodeFact(id, qs)
-		h, ok := parseHashID(factPrefix, id)
-		if f == nil || !ok {
-			continue
-		}
-		ch.addFacts = append(ch.addFacts, factEdge{id: id, from: f.From, to: f.To, via: f.Via, relation: f.Relation, hash: h})
-	}
 	slices.SortFunc(ch.addFacts, func(a, b factEdge) int { return strings.Compare(a.id, b.id) })
 	x := newIndex()
 	x.apply(ch)
 	return x, nil
+}
+
+// hasPredicate reports whether some quad has predicate p. (The SQL
+// backend gives every value a reference, stored or not, so the reference
+// alone does not tell.)
+func (r reader) hasPredicate(ctx context.Context, p quad.Value) (bool, error) {
+	refs, err := r.refsOf(ctx, []quad.Value{p})
+	if err != nil || isNilRef(refs[0]) {
+		return false, err
+	}
+	it := r.qs.QuadIterator(quad.Predicate, refs[0]).Iterate()
+	defer it.Close()
+	found := it.Next(ctx)
+	if err := it.Err(); err != nil {
+		return false, err
+	}
+	return found, ctx.Err()
 }

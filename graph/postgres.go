@@ -311,7 +311,7 @@ func (b *pgBackend) forgetCounts() error {
 	return b.qs.ApplyDeltas(nil, cgraph.IgnoreOpts{})
 }
 
-// liveFacts returns which of the facts ids have a pg:from quad in the
+// liveFacts returns which of the facts ids have a pg:factRecord quad in the
 // database now, with one query.
 func (b *pgBackend) liveFacts(ctx context.Context, ids []string) (map[string]bool, error) {
 	live := make(map[string]bool)
@@ -325,7 +325,7 @@ func (b *pgBackend) liveFacts(ctx context.Context, ids []string) (map[string]boo
 		hashes[i] = h
 		back[string(h)] = id
 	}
-	pred := csql.HashOf(pFrom).SQLValue()
+	pred := csql.HashOf(pFactRec).SQLValue()
 	rows, err := b.db.QueryContext(ctx, `SELECT DISTINCT subject_hash FROM quads WHERE subject_hash = ANY($1) AND predicate_hash = $2`,
 		pq.ByteaArray(hashes), pred)
 	if err != nil {

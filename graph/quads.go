@@ -11,8 +11,9 @@ import (
 	"github.com/cayleygraph/quad"
 )
 
-// The quad layout. Every quad a document writes carries the document ID as
-// its label (a quad.String). Nodes are full IRIs built from stable keys:
+// The quad layout (version 2). Every quad a document writes carries the
+// document ID as its label (a quad.String). Nodes are full IRIs built from
+// stable keys:
 //
 //	<document/k> pg:kind "DOCUMENT"; pg:title, pg:year, pg:issuer, pg:place <place/..>,
 //	             pg:source, pg:hash, pg:encoding, pg:chars; pg:section <section/k/i>;
@@ -22,10 +23,18 @@ import (
 //	             pg:english, pg:parent <place>, pg:member <place>*, pg:type, pg:metric,
 //	             pg:value, pg:unit, pg:comparator, pg:year
 //	<entity>     <pg:rel/RELATION> <entity>   (one direct edge per stated From-Relation-To)
-//	<fact/h>     pg:from, pg:to, pg:relation "REL", pg:via, pg:inferred, pg:rule,
-//	             pg:evidence <sentence/k/p/s>, pg:start, pg:end
-//	<mention/h>  pg:entity, pg:stage, pg:cue, pg:year, pg:evidence, pg:start, pg:end
-//	<sentence/k/p/s> pg:document <document/..>, pg:section, pg:paragraph, pg:sentence, pg:text
+//	<fact/h>     pg:to <entity>; pg:factRecord "from⇥RELATION⇥to⇥via⇥inferred⇥rule⇥<sentence>⇥start⇥end"
+//	<mention/h>  pg:entity <entity>; pg:mentionRecord "entity⇥stage⇥cue⇥year⇥<sentence>⇥start⇥end"
+//	<sentence/k/p/s> pg:sentenceRecord "document⇥section⇥paragraph⇥sentence⇥text"
+//
+// A fact, a mention and an evidence sentence are each one record literal
+// (tab-separated fields, see record) rather than a quad per attribute: a fact
+// costs four quads (its record, pg:to, the direct edge and the document's
+// pg:has) instead of about ten, which is what loading and opening a store
+// cost in proportion to. The links a walk in Cayley needs stay quads: the
+// direct edges between entities, pg:to from a fact to its To, pg:entity from
+// a mention to its entity. Layout 1 (a quad per attribute, pg:from) is
+// refused at Open with ErrOldLayout.
 //
 // Zero values are not written; aliases and members are sets (read back
 // sorted). An entity a document refers to without listing it gets its
@@ -66,24 +75,14 @@ var (
 	pLead    = quad.IRI("pg:lead")
 	pIndex   = quad.IRI("pg:index")
 
-	pFrom     = quad.IRI("pg:from")
-	pTo       = quad.IRI("pg:to")
-	pRelation = quad.IRI("pg:relation")
-	pVia      = quad.IRI("pg:via")
-	pInferred = quad.IRI("pg:inferred")
-	pRule     = quad.IRI("pg:rule")
-	pEvidence = quad.IRI("pg:evidence")
-	pStart    = quad.IRI("pg:start")
-	pEnd      = quad.IRI("pg:end")
+	pTo         = quad.IRI("pg:to")
+	pFactRec    = quad.IRI("pg:factRecord")
+	pEntity     = quad.IRI("pg:entity")
+	pMentionRec = quad.IRI("pg:mentionRecord")
+	pSentRec    = quad.IRI("pg:sentenceRecord")
 
-	pEntity = quad.IRI("pg:entity")
-	pStage  = quad.IRI("pg:stage")
-	pCue    = quad.IRI("pg:cue")
-
-	pDocument  = quad.IRI("pg:document")
-	pParagraph = quad.IRI("pg:paragraph")
-	pSentence  = quad.IRI("pg:sentence")
-	pText      = quad.IRI("pg:text")
+	// pOldFrom is a predicate only layout 1 wrote (one per fact).
+	pOldFrom = quad.IRI("pg:from")
 )
 
 // entityPreds are the predicates of entity attributes (and a document's
@@ -334,21 +333,13 @@ func encode(g *DocumentGraph) (*encoded, error) {
 		} else if !ok {
 			sentences[k] = *ev
 		}
-		if ev.Document != "" {
-			add(n, pDocument, quad.IRI(ev.Document))
-		}
-		str(n, pSection, ev.Section)
-		num(n, pParagraph, ev.Paragraph)
-		num(n, pSentence, ev.Sentence)
-		str(n, pText, ev.Text)
+		add(n, pSentRec, quad.String(record(ev.Document, ev.Section, itoa(ev.Paragraph), itoa(ev.Sentence), ev.Text)))
 		return n, true
 	}
-	evidence := func(s quad.IRI, ev *Evidence) {
-		if n, ok := sentenceNode(ev); ok {
-			add(s, pEvidence, n)
-		}
-		num(s, pStart, ev.Start)
-		num(s, pEnd, ev.End)
+	// sentenceOf returns the IRI of the sentence node for ev, "" if none.
+	sentenceOf := func(ev *Evidence) string {
+		n, _ := sentenceNode(ev)
+		return string(n)
 	}
 
 	// Facts.
@@ -375,17 +366,9 @@ func encode(g *DocumentGraph) (*encoded, error) {
 		h, _ := parseHashID(factPrefix, id)
 		e.facts = append(e.facts, factEdge{id: id, from: f.From, to: f.To, via: f.Via, relation: f.Relation, hash: h})
 		s := quad.IRI(id)
-		add(s, pFrom, quad.IRI(f.From))
 		add(s, pTo, quad.IRI(f.To))
-		add(s, pRelation, quad.String(f.Relation))
-		if f.Via != "" {
-			add(s, pVia, quad.IRI(f.Via))
-		}
-		if f.Inferred {
-			add(s, pInferred, quad.Bool(true))
-		}
-		str(s, pRule, f.Rule)
-		evidence(s, &f.Evidence)
+		add(s, pFactRec, quad.String(record(f.From, string(f.Relation), f.To, f.Via, boolField(f.Inferred), f.Rule,
+			sentenceOf(&f.Evidence), itoa(f.Evidence.Start), itoa(f.Evidence.End))))
 		add(quad.IRI(f.From), quad.IRI(RelationPredicate(f.Relation)), quad.IRI(f.To))
 	}
 
@@ -401,10 +384,8 @@ func encode(g *DocumentGraph) (*encoded, error) {
 		ref(fmt.Sprintf("mention %d", i), m.Entity)
 		s := quad.IRI(mentionID(d.ID, m))
 		add(s, pEntity, quad.IRI(m.Entity))
-		str(s, pStage, string(m.Stage))
-		str(s, pCue, m.Cue)
-		num(s, pYear, m.Year)
-		evidence(s, &m.Evidence)
+		add(s, pMentionRec, quad.String(record(m.Entity, string(m.Stage), m.Cue, itoa(m.Year),
+			sentenceOf(&m.Evidence), itoa(m.Evidence.Start), itoa(m.Evidence.End))))
 	}
 
 	// Entities referred to but not listed keep at least their kind under
@@ -666,95 +647,177 @@ func latestStage(ms []mentionRec) Stage {
 	return Stage(intern(string(best.stage)))
 }
 
+// ---- records ----
+
+// record joins fields into one record literal: fields separated by tabs,
+// with backslash, tab, line feed and carriage return escaped in each.
+func record(fields ...string) string {
+	var b strings.Builder
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteByte('\t')
+		}
+		if !strings.ContainsAny(f, "\\\t\n\r") {
+			b.WriteString(f)
+			continue
+		}
+		for i := 0; i < len(f); i++ {
+			switch c := f[i]; c {
+			case '\\':
+				b.WriteString(`\\`)
+			case '\t':
+				b.WriteString(`\t`)
+			case '\n':
+				b.WriteString(`\n`)
+			case '\r':
+				b.WriteString(`\r`)
+			default:
+				b.WriteByte(c)
+			}
+		}
+	}
+	return b.String()
+}
+
+// fields splits a record into n fields; it returns false if the record
+// does not have n.
+func fields(rec string, n int) ([]string, bool) {
+	fs := strings.SplitN(rec, "\t", n+1)
+	if len(fs) != n {
+		return nil, false
+	}
+	for i, f := range fs {
+		if strings.IndexByte(f, '\\') >= 0 {
+			fs[i] = unescapeField(f)
+		}
+	}
+	return fs, true
+}
+
+func unescapeField(f string) string {
+	var b strings.Builder
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		if c != '\\' || i+1 == len(f) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch f[i] {
+		case 't':
+			b.WriteByte('\t')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		default:
+			b.WriteByte(f[i])
+		}
+	}
+	return b.String()
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+func boolField(b bool) string {
+	if b {
+		return "1"
+	}
+	return ""
+}
+
+// recordOf returns the record literal of the first quad of qs with
+// predicate p, and that quad's label.
+func recordOf(qs []quad.Quad, p quad.IRI) (rec, label string, ok bool) {
+	for _, q := range qs {
+		if q.Predicate == p {
+			return valString(q.Object), labelOf(q), true
+		}
+	}
+	return "", "", false
+}
+
 // decodeFact reads a fact node's quads. The evidence sentence is returned as
 // an IRI for the caller to resolve.
 func decodeFact(id string, qs []quad.Quad) (*Fact, quad.IRI, string) {
-	f := &Fact{ID: id}
-	var sent quad.IRI
-	var doc string
-	ok := false
-	for _, q := range qs {
-		p, _ := q.Predicate.(quad.IRI)
-		switch p {
-		case pFrom:
-			f.From, ok = valString(q.Object), true
-		case pTo:
-			f.To = valString(q.Object)
-		case pRelation:
-			f.Relation = Relation(intern(valString(q.Object)))
-		case pVia:
-			f.Via = valString(q.Object)
-		case pInferred:
-			f.Inferred = valBool(q.Object)
-		case pRule:
-			f.Rule = valString(q.Object)
-		case pEvidence:
-			sent, _ = q.Object.(quad.IRI)
-		case pStart:
-			f.Evidence.Start = valInt(q.Object)
-		case pEnd:
-			f.Evidence.End = valInt(q.Object)
-		default:
-			continue
-		}
-		doc = labelOf(q)
+	rec, doc, ok := recordOf(qs, pFactRec)
+	if !ok {
+		return nil, "", ""
 	}
+	f, sent, ok := parseFactRecord(id, rec)
 	if !ok {
 		return nil, "", ""
 	}
 	return f, sent, doc
 }
 
+// parseFactRecord decodes a pg:factRecord literal.
+func parseFactRecord(id, rec string) (*Fact, quad.IRI, bool) {
+	fs, ok := fields(rec, 9)
+	if !ok || fs[0] == "" {
+		return nil, "", false
+	}
+	f := &Fact{ID: id, From: fs[0], Relation: Relation(intern(fs[1])), To: fs[2], Via: fs[3],
+		Inferred: fs[4] == "1", Rule: fs[5]}
+	f.Evidence.Start, f.Evidence.End = atoi(fs[7]), atoi(fs[8])
+	return f, quad.IRI(fs[6]), true
+}
+
 // decodeMention reads a mention node's quads.
 func decodeMention(qs []quad.Quad) (*Mention, quad.IRI, string) {
-	m := &Mention{}
-	var sent quad.IRI
-	var doc string
-	for _, q := range qs {
-		p, _ := q.Predicate.(quad.IRI)
-		switch p {
-		case pEntity:
-			m.Entity = valString(q.Object)
-		case pStage:
-			m.Stage = Stage(intern(valString(q.Object)))
-		case pCue:
-			m.Cue = valString(q.Object)
-		case pYear:
-			m.Year = valInt(q.Object)
-		case pEvidence:
-			sent, _ = q.Object.(quad.IRI)
-		case pStart:
-			m.Evidence.Start = valInt(q.Object)
-		case pEnd:
-			m.Evidence.End = valInt(q.Object)
-		default:
-			continue
-		}
-		doc = labelOf(q)
-	}
-	if m.Entity == "" {
+	rec, doc, ok := recordOf(qs, pMentionRec)
+	if !ok {
 		return nil, "", ""
 	}
-	return m, sent, doc
+	fs, ok := fields(rec, 7)
+	if !ok || fs[0] == "" {
+		return nil, "", ""
+	}
+	m := &Mention{Entity: fs[0], Stage: Stage(intern(fs[1])), Cue: fs[2], Year: atoi(fs[3])}
+	m.Evidence.Start, m.Evidence.End = atoi(fs[5]), atoi(fs[6])
+	return m, quad.IRI(fs[4]), doc
+}
+
+// recordSentence returns the sentence IRI a fact or mention record cites,
+// "" if none or if q is not such a record.
+func recordSentence(q quad.Quad) quad.IRI {
+	var n, at int
+	switch q.Predicate {
+	case pFactRec:
+		n, at = 9, 6
+	case pMentionRec:
+		n, at = 7, 4
+	default:
+		return ""
+	}
+	fs, ok := fields(valString(q.Object), n)
+	if !ok {
+		return ""
+	}
+	return quad.IRI(fs[at])
 }
 
 // fillSentence copies a sentence node's fields into ev.
 func fillSentence(ev *Evidence, qs []quad.Quad) {
-	for _, q := range qs {
-		p, _ := q.Predicate.(quad.IRI)
-		switch p {
-		case pDocument:
-			ev.Document = valString(q.Object)
-		case pSection:
-			ev.Section = valString(q.Object)
-		case pParagraph:
-			ev.Paragraph = valInt(q.Object)
-		case pSentence:
-			ev.Sentence = valInt(q.Object)
-		case pText:
-			ev.Text = valString(q.Object)
-		}
+	rec, _, ok := recordOf(qs, pSentRec)
+	if !ok {
+		return
 	}
+	fs, ok := fields(rec, 5)
+	if !ok {
+		return
+	}
+	ev.Document, ev.Section, ev.Paragraph, ev.Sentence, ev.Text = fs[0], fs[1], atoi(fs[2]), atoi(fs[3]), fs[4]
 }
 
 // decodeDocument reads a document node's own quads (those under its label).

@@ -16,6 +16,11 @@ import (
 // ErrNotFound is returned (wrapped) when a document asked for is not stored.
 var ErrNotFound = errors.New("not found")
 
+// ErrOldLayout is returned by Open for a store written by a policygraph
+// older than quad layout 2 (see quads.go); its documents must be loaded
+// again into a new store.
+var ErrOldLayout = errors.New("the store was written with policygraph's first quad layout (one quad per fact attribute, pg:from), which this version no longer reads: load the documents again into a new store")
+
 // ErrClosed is returned (wrapped) by calls on a closed Store.
 var ErrClosed = errors.New("store is closed")
 

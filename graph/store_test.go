@@ -364,6 +364,33 @@ func testStore(t *testing.T, open func(t *testing.T) *graph.Store) {
 		}
 	})
 
+	t.Run("RecordsKeepAwkwardText", func(t *testing.T) {
+		// Facts, mentions and sentences are stored as tab-separated
+		// records: tabs, line breaks and backslashes in their text must
+		// come back unchanged.
+		s := open(t)
+		g := graphA(1)
+		odd := "线路\t位于\\成都\n（一期）\r\\t末"
+		g.Facts[0].Evidence.Text = odd
+		g.Facts[1].Evidence.Text = odd
+		g.Facts[3].Rule = "rule\twith\\tab"
+		g.Mentions[0].Cue = "加快\t建设\\"
+		g.Mentions[0].Evidence.Text = odd + "\\"
+		mustWrite(t, s, g)
+		for _, from := range []string{rail, ziyang} {
+			if got, want := clearIDs(factsFrom(t, s, from)), wantFacts(g, from); !reflect.DeepEqual(got, want) {
+				t.Errorf("facts from %s:\n got %s\nwant %s", from, dump(got), dump(want))
+			}
+		}
+		ms, err := s.Mentions(ctx, []string{rail})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(ms[0], g.Mentions) {
+			t.Errorf("Mentions(rail): got %+v, want %+v", ms[0], g.Mentions)
+		}
+	})
+
 	t.Run("SameHashIsUnchanged", func(t *testing.T) {
 		s := open(t)
 		mustWrite(t, s, graphA(1))

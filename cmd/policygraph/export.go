@@ -47,7 +47,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 	st, err := graph.Open(ctx, *db)
 	if err != nil {
-		return fmt.Errorf("open store: %w", err)
+		return err // graph.Open names the store in its error
 	}
 	defer st.Close()
 
@@ -114,7 +114,7 @@ func loadNQuads(ctx context.Context, dsn, file string, stdout io.Writer) error {
 	defer in.Close()
 	st, err := graph.Open(ctx, dsn)
 	if err != nil {
-		return fmt.Errorf("open store: %w", err)
+		return err // graph.Open names the store in its error
 	}
 	defer st.Close()
 	res, err := st.ImportNQuads(ctx, in)

@@ -65,7 +65,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	}
 	st, err := graph.Open(ctx, *db)
 	if err != nil {
-		return fmt.Errorf("open store: %w", err)
+		return err // graph.Open names the store in its error
 	}
 	defer st.Close()
 	if err := loaders.EnsureGazetteer(ctx, st, gz); err != nil {
@@ -261,7 +261,7 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	st, err := graph.Open(ctx, *db)
 	if err != nil {
-		return fmt.Errorf("open store: %w", err)
+		return err // graph.Open names the store in its error
 	}
 	defer st.Close()
 	stats, err := st.Stats(ctx)
@@ -352,7 +352,7 @@ func loadAssignmentTable(ctx context.Context, dsn, file, place string, stdout io
 	}
 	st, err := graph.Open(ctx, dsn)
 	if err != nil {
-		return fmt.Errorf("open store: %w", err)
+		return err // graph.Open names the store in its error
 	}
 	defer st.Close()
 	res, err := loaders.LoadAssignments(ctx, st, gz, file, place)

@@ -61,7 +61,7 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	st, err := graph.Open(ctx, *db)
 	if err != nil {
-		return fmt.Errorf("open store: %w", err)
+		return err // graph.Open names the store in its error
 	}
 	defer st.Close()
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))

@@ -43,7 +43,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	st, err := graph.Open(ctx, *db)
 	if err != nil {
-		return fmt.Errorf("open store: %w", err)
+		return err // graph.Open names the store in its error
 	}
 	defer st.Close()
 	if st.Index().Len() == 0 {
