@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,7 +54,42 @@ func Extract(ctx context.Context, gz *Gazetteer, file string, raw []byte, meta M
 			b.sentence(p, st, sent, &pc)
 		}
 	}
+	b.leaveToGazetteer()
 	return b.graph(), nil
+}
+
+// leaveToGazetteer drops from the document's graph what the gazetteer
+// document (GazetteerGraph, which every load writes first) already states
+// in the same words: gazetteer places the text added nothing to (no alias
+// of its own) and their membership facts. The document still refers to
+// those places, so they stay listed as its places in the store (see
+// graph.Store.WriteDocument: an entity referred to gets its kind under the
+// document's label). Without this every report restated ~60 places with
+// all their attributes and ~80 membership facts, a fifth of its quads, and
+// hub places such as 成都 gathered a dozen quads per document, which every
+// later write of them re-read.
+func (b *builder) leaveToGazetteer() {
+	own := make(map[string]bool) // places that must stay listed
+	for id, e := range b.entities {
+		if e.Kind != graph.KindPlace {
+			continue
+		}
+		p, ok := b.gz.Places[id]
+		if !ok || !reflect.DeepEqual(*e, p.Entity()) {
+			own[id] = true
+			continue
+		}
+		delete(b.entities, id)
+	}
+	kept := b.g.Facts[:0]
+	for _, f := range b.g.Facts {
+		if f.Relation == graph.RelPartOf && f.Inferred && strings.HasPrefix(f.Rule, "gazetteer ") &&
+			b.gz.Places[f.From] != nil && b.gz.Places[f.To] != nil && !own[f.From] && !own[f.To] {
+			continue
+		}
+		kept = append(kept, f)
+	}
+	b.g.Facts = kept
 }
 
 // paraContext is what a paragraph is about, from its lead and first sentence.

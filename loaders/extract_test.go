@@ -125,6 +125,11 @@ func dump(g *graph.DocumentGraph) string {
 	d := g.Document
 	fmt.Fprintf(&b, "document %s title=%q year=%d issuer=%q place=%s encoding=%s\n", d.ID, d.Title, d.Year, d.Issuer, d.Place, d.Encoding)
 	names := map[string]string{}
+	if gz, err := DefaultGazetteer(); err == nil { // places left to the gazetteer document
+		for id, p := range gz.Places {
+			names[id] = p.Short
+		}
+	}
 	for _, e := range g.Entities {
 		names[e.ID] = e.Name
 	}
