@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"runtime"
 	"slices"
@@ -22,8 +23,10 @@ import (
 // PostgreSQL recursive CTEs over the index's edges copied into a plain
 // table (what a planner would otherwise write). It also reports the index's
 // memory per edge and the time to build a ready index from the open store.
-// It is skipped unless POLICYGRAPH_SCALE_EDGES is set; the CTE part runs
-// when POLICYGRAPH_TEST_POSTGRES is set too:
+// It is skipped unless POLICYGRAPH_SCALE_EDGES or POLICYGRAPH_SCALE_DB (a
+// store to open instead of building one; its Open is timed as the start-up
+// to a ready index) is set; the CTE part runs when POLICYGRAPH_TEST_POSTGRES
+// is set too:
 //
 //	POLICYGRAPH_SCALE_EDGES=1000000 POLICYGRAPH_TEST_POSTGRES=postgres://... \
 //	  go test -count=1 -run TestScaleQueries -v -timeout 60m ./graph
@@ -33,34 +36,54 @@ import (
 // runs up to POLICYGRAPH_SCALE_N (200) calls or 60 s, at least 3 calls.
 func TestScaleQueries(t *testing.T) {
 	edges, _ := strconv.Atoi(os.Getenv("POLICYGRAPH_SCALE_EDGES"))
-	if edges < 1000 {
-		t.Skip("set POLICYGRAPH_SCALE_EDGES (e.g. 1000000)")
+	if edges < 1000 && os.Getenv("POLICYGRAPH_SCALE_DB") == "" {
+		t.Skip("set POLICYGRAPH_SCALE_EDGES (e.g. 1000000) or POLICYGRAPH_SCALE_DB")
 	}
 	n := 200
 	if v, err := strconv.Atoi(os.Getenv("POLICYGRAPH_SCALE_N")); err == nil && v > 0 {
 		n = v
 	}
 	ctx := context.Background()
-	st, err := Open(ctx, "memory")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	start := time.Now()
-	for i := 0; i < edges/1000; i++ {
-		if _, err := st.WriteDocument(ctx, SyntheticGraph(i, 1000, edges/5, edges/20)); err != nil {
+	var st *Store
+	var err error
+	if path := os.Getenv("POLICYGRAPH_SCALE_DB"); path != "" {
+		// A store built beforehand, e.g. from `policygraph gen` reports:
+		// opening it is the start-up time to a ready index.
+		start := time.Now()
+		st, err = Open(ctx, path)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if (i+1)%100 == 0 {
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			t.Logf("%d documents, %d edges, %v, heap %d MB", i+1, st.Index().EdgeCount(),
-				time.Since(start).Round(time.Second), ms.HeapAlloc>>20)
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		t.Logf("opened %s: ready index of %d nodes, %d edges in %v (start-up); heap after GC %d MB", path,
+			st.Index().Len(), st.Index().EdgeCount(), time.Since(start).Round(time.Millisecond), ms.HeapAlloc>>20)
+	} else {
+		if edges < 1000 {
+			t.Skip("set POLICYGRAPH_SCALE_EDGES (e.g. 1000000) or POLICYGRAPH_SCALE_DB")
 		}
+		st, err = Open(ctx, "memory")
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		for i := 0; i < edges/1000; i++ {
+			if _, err := st.WriteDocument(ctx, SyntheticGraph(i, 1000, edges/5, edges/20)); err != nil {
+				t.Fatal(err)
+			}
+			if (i+1)%100 == 0 {
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				t.Logf("%d documents, %d edges, %v, heap %d MB", i+1, st.Index().EdgeCount(),
+					time.Since(start).Round(time.Second), ms.HeapAlloc>>20)
+			}
+		}
+		t.Logf("built %d documents: %d nodes, %d edges in %v (memstore, WriteDocument one by one)",
+			edges/1000, st.Index().Len(), st.Index().EdgeCount(), time.Since(start).Round(time.Millisecond))
 	}
+	defer st.Close()
 	x := st.Index()
-	t.Logf("built %d documents: %d nodes, %d edges in %v (memstore, WriteDocument one by one)",
-		edges/1000, x.Len(), x.EdgeCount(), time.Since(start).Round(time.Millisecond))
 
 	// Index memory: the estimate, and the heap growth of building a second
 	// index from the same store while the first is kept.
@@ -91,10 +114,18 @@ func TestScaleQueries(t *testing.T) {
 
 	// The questions of TestLoadTestServer: connect(place/100000, a place
 	// sharing an initiative with it), paths from place/100000 to the
-	// farthest node within 4 hops.
+	// farthest node within 4 hops. POLICYGRAPH_SCALE_PAIR=a,b asks
+	// connect(a, b) and paths from a instead (on a graph of reports:
+	// place/510100,place/512000 is 成都 and 资阳).
 	a := "place/100000"
-	an, _ := x.Lookup(a)
 	b := ""
+	if pair := os.Getenv("POLICYGRAPH_SCALE_PAIR"); pair != "" {
+		a, b, _ = strings.Cut(pair, ",")
+	}
+	an, ok := x.Lookup(a)
+	if !ok {
+		t.Fatalf("%s is not in the graph", a)
+	}
 	for _, s := range x.Steps(an, DirectionIn, nil) {
 		for _, u := range x.Steps(s.Node, DirectionOut, nil) {
 			if id := x.Node(u.Node).ID; id != a && b == "" {
@@ -136,8 +167,7 @@ func TestScaleQueries(t *testing.T) {
 		for i, c := range cs {
 			ids[i] = c.Initiative
 		}
-		slices.Sort(ids)
-		return fmt.Sprint(len(cs), " initiatives ", ids), err
+		return answerOf(ids), err
 	}
 	idxPaths := func() (string, error) {
 		fs, err := x.Find(a)
@@ -156,7 +186,7 @@ func TestScaleQueries(t *testing.T) {
 	}
 	cayConnect := func() (string, error) {
 		ids, _, err := st.CayleyConnect(ctx, a, b)
-		return fmt.Sprint(len(ids), " initiatives ", ids), err
+		return answerOf(ids), err
 	}
 	cayPaths := func() (string, error) {
 		ps, _, err := st.CayleyPaths(ctx, a, to, 4, 5, nil)
@@ -227,7 +257,7 @@ SELECT DISTINCT depth, path FROM walk WHERE node = $2 ORDER BY depth, path LIMIT
 			}
 			ids = append(ids, id)
 		}
-		return fmt.Sprint(len(ids), " initiatives ", ids), rs.Err()
+		return answerOf(ids), rs.Err()
 	}
 	sqlPaths := func() (string, error) {
 		rs, err := db.QueryContext(ctx, pathsSQL, a, to)
@@ -259,6 +289,21 @@ SELECT DISTINCT depth, path FROM walk WHERE node = $2 ORDER BY depth, path LIMIT
 	ip2 := timeIt("index paths 2", idxPaths)
 	ratio("cte/index connect 2", sc, ic2)
 	ratio("cte/index paths 2", sp, ip2)
+}
+
+// answerOf describes a connect answer: how many initiatives, the first
+// few, and a hash of the whole sorted list, so that answers can be compared
+// in the log.
+func answerOf(ids []string) string {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	h := fnv.New64a()
+	for _, id := range ids {
+		h.Write([]byte(id))
+		h.Write([]byte{0})
+	}
+	return fmt.Sprintf("%d initiatives %v… #%016x", len(ids), ids[:min(3, len(ids))], h.Sum64())
 }
 
 // exportEdges copies every live edge of x (from ID, to ID, relation) into a
