@@ -5,6 +5,9 @@
 #   docs/loadtest.sh synthetic 1000000 the handler over a synthetic graph of that many edges in
 #                                      Cayley's memstore (the serve command cannot load one):
 #                                      resolvers' TestLoadTestServer, on 127.0.0.1 with net/http
+#   docs/loadtest.sh db DSN A B FROM TO policygraph serve --db DSN, a store loaded beforehand (e.g. a
+#                                      bolt file of `policygraph gen` reports): connect(A, B),
+#                                      paths(FROM -> TO)
 #
 # For each graph it runs wrk for $DUR (10s) with $CONNS (16) connections on $THREADS (1) thread
 # against four requests: connect and paths, each asking for names (entities read from the store
@@ -51,8 +54,16 @@ synthetic)
 	connect=$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["connect"]))' "$tmp/info.json")
 	paths=$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["paths"]))' "$tmp/info.json")
 	;;
+db)
+	[ $# -eq 6 ] || { echo "usage: docs/loadtest.sh db DSN A B FROM TO" >&2; exit 2; }
+	go build -o "$tmp/policygraph" ./cmd/policygraph
+	"$tmp/policygraph" serve --db "$2" --addr "127.0.0.1:$PORT" 2>"$tmp/server.log" &
+	pid=$!
+	connect=$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1:3], ensure_ascii=False))' "$3" "$4")
+	paths=$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1:3], ensure_ascii=False))' "$5" "$6")
+	;;
 *)
-	echo "usage: docs/loadtest.sh seed | synthetic [edges]" >&2
+	echo "usage: docs/loadtest.sh seed | synthetic [edges] | db DSN A B FROM TO" >&2
 	exit 2
 	;;
 esac
