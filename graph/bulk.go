@@ -194,6 +194,13 @@ func diffQuads(old, new []quad.Quad) (del, add []quad.Quad) {
 // olds[k] (which may not exist) to encs[k] (nil for a removal), with one
 // batched read of the merged state of every entity any version lists.
 func (s *Store) refreshMany(ctx context.Context, olds []*storedDoc, encs []*encoded) error {
+	allNew := true
+	for k, old := range olds {
+		allNew = allNew && !old.exists && encs[k] != nil
+	}
+	if allNew {
+		return s.refreshNew(ctx, encs)
+	}
 	ctx = context.WithoutCancel(ctx) // the store has changed: the index must follow
 	ch := &indexChange{}
 	var touched []string
@@ -258,6 +265,10 @@ func (s *Store) refreshMany(ctx context.Context, olds []*storedDoc, encs []*enco
 			return s.index.Node(n).Stage, true
 		}
 		return "", true // new, and no mention anywhere
+	}
+	s.cache.forget(touched)
+	for id := range mentioned {
+		s.cache.forget([]string{id})
 	}
 	ents, docs, err := loadEntities(ctx, reader{qs: s.be.quadStore()}, touched, known)
 	if err != nil {

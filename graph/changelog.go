@@ -327,6 +327,8 @@ func (s *Store) applyLog(ctx context.Context, b *pgBackend, after, upTo int64) (
 // applyChange brings the index up to date with one logged change, checking
 // each fact against the database as it is now. Called with writeMu held.
 func (s *Store) applyChange(ctx context.Context, b *pgBackend, c *logChange) error {
+	s.cache.forget(c.Nodes)
+	s.cache.forget(c.Mentioned)
 	ids := make([]string, 0, len(c.Del)+len(c.Add))
 	for _, f := range c.Del {
 		ids = append(ids, f.ID)

@@ -1144,6 +1144,7 @@ func (s *Store) ImportNQuads(ctx context.Context, r io.Reader) (ImportResult, er
 		return res, fmt.Errorf("import N-Quads: %w", err)
 	}
 	res.Added = len(add)
+	s.cache.reset()
 	x, err := buildIndex(context.WithoutCancel(ctx), reader{qs: s.be.quadStore()})
 	if err != nil {
 		return res, fmt.Errorf("import N-Quads: committed, but %w", err)

@@ -38,6 +38,7 @@ var ErrClosed = errors.New("store is closed")
 type Store struct {
 	be    backend
 	index *Index
+	cache *entityCache // see entitycache.go
 	reads atomic.Int64
 
 	writeMu sync.Mutex   // serialises writers
@@ -77,7 +78,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{be: be}
+	s := &Store{be: be, cache: newEntityCache()}
 	s.index, err = buildIndex(ctx, reader{qs: be.quadStore()})
 	if err != nil {
 		be.close()
@@ -221,6 +222,7 @@ func (s *Store) RebuildIndex(ctx context.Context) error {
 	if err := s.checkOpen(); err != nil {
 		return fmt.Errorf("rebuild index: %w", err)
 	}
+	s.cache.reset()
 	x, err := buildIndex(ctx, reader{qs: s.be.quadStore()})
 	if err != nil {
 		return err

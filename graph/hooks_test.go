@@ -1,0 +1,19 @@
+package graph
+
+import "context"
+
+// Hooks for the external tests of this package.
+
+// rebuiltIndex builds a fresh index from what s stores, leaving s's own
+// index and entity cache alone.
+func (s *Store) rebuiltIndex(ctx context.Context) (*Index, error) {
+	r, err := s.rlock()
+	if err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	return buildIndex(ctx, r)
+}
+
+// RebuiltIndexForTest is rebuiltIndex for graph_test.
+func (s *Store) RebuiltIndexForTest(ctx context.Context) (*Index, error) { return s.rebuiltIndex(ctx) }
