@@ -371,26 +371,10 @@ func (s *Store) applyChange(ctx context.Context, b *pgBackend, c *logChange) err
 		}
 	}
 	for _, f := range c.Add {
-		if e, ok := edge(f); ok && live[f.ID] && !s.index.hasFact(e) {
+		if e, ok := edge(f); ok && live[f.ID] {
 			ch.addFacts = append(ch.addFacts, e)
 		}
 	}
 	s.index.apply(ch)
 	return nil
-}
-
-// hasFact tells whether the index has an edge for fact f.
-func (x *Index) hasFact(f factEdge) bool {
-	x.mu.RLock()
-	defer x.mu.RUnlock()
-	n, ok := x.ids[f.from]
-	if !ok {
-		return false
-	}
-	for _, e := range x.out[n] {
-		if x.facts[e.Fact] == f.hash {
-			return true
-		}
-	}
-	return false
 }

@@ -128,8 +128,9 @@ func tiesOf(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bo
 		if x.Node(ini).Kind != KindInitiative {
 			return
 		}
-		if s.Via != NoNode {
-			if r := pl.reachThrough(s.Via); r.Rank() > reach.Rank() {
+		via := x.Via(s.Edge)
+		if via != NoNode {
+			if r := pl.reachThrough(via); r.Rank() > reach.Rank() {
 				reach = r
 			}
 		}
@@ -138,8 +139,8 @@ func tiesOf(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bo
 		}
 		t := Tie{Initiative: x.Node(ini).ID, Side: x.Node(side).ID, Target: x.Node(target).ID,
 			Relation: s.Relation(), Reach: reach, Fact: x.FactID(s.Edge)}
-		if s.Via != NoNode {
-			t.Via = x.Node(s.Via).ID
+		if via != NoNode {
+			t.Via = x.Node(via).ID
 		}
 		k := [2]string{t.Side, t.Fact}
 		if seen[k] {

@@ -88,7 +88,7 @@ func Dependencies(ctx context.Context, x *Index, f DependencyFilter, limit int) 
 		seen := make(map[[2]NodeRef]bool)
 		for _, s := range x.Steps(a, DirectionOut, shareRelations) {
 			shared := s.Node
-			if s.Via != NoNode {
+			if x.Via(s.Edge) != NoNode {
 				continue // a tie spread from a region: the region itself is shared, if anything
 			}
 			same := []Relation{s.Relation()}
@@ -102,7 +102,7 @@ func Dependencies(ctx context.Context, x *Index, f DependencyFilter, limit int) 
 			}
 			for _, t := range x.Steps(shared, DirectionIn, same) {
 				b := t.Node
-				if t.Via != NoNode || b == a || x.Node(b).Kind != KindInitiative || x.Node(b).ID <= aID || seen[[2]NodeRef{b, shared}] {
+				if x.Via(t.Edge) != NoNode || b == a || x.Node(b).Kind != KindInitiative || x.Node(b).ID <= aID || seen[[2]NodeRef{b, shared}] {
 					continue
 				}
 				if f.any() && !involved[a] && !involved[b] {

@@ -431,8 +431,8 @@ func exportAdjacency(x *graph.Index) (nodes []string, facts []string) {
 			var out []string
 			for _, e := range x.Out(n) {
 				via := ""
-				if e.Via != graph.NoNode {
-					via = x.Node(e.Via).ID
+				if x.Via(e) != graph.NoNode {
+					via = x.Node(x.Via(e)).ID
 				}
 				out = append(out, fmt.Sprintf("%s>%s>%s>%s>%s", e.Relation(), x.Node(e.Node).ID, via, x.FactID(e), ""))
 				facts = append(facts, x.FactID(e))

@@ -130,12 +130,20 @@ func levenshtein(a, b []rune) int {
 }
 
 // forEachName calls fn with every name key of the index and the live nodes
-// that bear it, under the read lock: fn must not call the index.
+// that bear it, under the read lock: fn must not call the index. A key of
+// several nodes comes once for each, and nodes is only valid during the call.
 func (x *Index) forEachName(fn func(key string, nodes []NodeRef)) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	for k, ns := range x.names {
-		fn(k, ns)
+	one := make([]NodeRef, 1)
+	for n := 1; n < len(x.nodes); n++ {
+		if nd := &x.nodes[n]; nd.kind&aliveBit != 0 {
+			x.eachKey(nd.text, func(k string) bool {
+				one[0] = NodeRef(n)
+				fn(k, one)
+				return true
+			})
+		}
 	}
 }
 
@@ -143,10 +151,10 @@ func (x *Index) forEachName(fn func(key string, nodes []NodeRef)) {
 func (x *Index) nameKeysOf(n NodeRef) []string {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	if int(n) >= len(x.nodes) {
+	if n == NoNode || int(n) >= len(x.nodes) {
 		return nil
 	}
-	return x.nodes[n].keys
+	return x.keysOf(n)
 }
 
 // Search returns up to limit live nodes whose names match text, best first:

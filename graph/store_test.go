@@ -234,8 +234,8 @@ func edges(x *graph.Index, id string) []string {
 	var out []string
 	for _, e := range x.Out(n) {
 		via := ""
-		if e.Via != graph.NoNode {
-			via = " via " + x.Node(e.Via).ID
+		if x.Via(e) != graph.NoNode {
+			via = " via " + x.Node(x.Via(e)).ID
 		}
 		out = append(out, fmt.Sprintf("%s -> %s%s", e.Relation(), x.Node(e.Node).ID, via))
 	}
@@ -893,7 +893,7 @@ func adjacency(x *graph.Index) map[string]string {
 			}
 			var out []string
 			for _, e := range x.Out(n) {
-				out = append(out, x.FactID(e)+" "+string(e.Relation())+" "+x.Node(e.Node).ID+" "+x.Node(e.Via).ID)
+				out = append(out, x.FactID(e)+" "+string(e.Relation())+" "+x.Node(e.Node).ID+" "+x.Node(x.Via(e)).ID)
 			}
 			sort.Strings(out)
 			m[info.ID] = fmt.Sprintf("%s|%s|%s|%s|%s|%v|%v|in %d", info.Kind, info.Name, info.Category, info.Level,

@@ -288,8 +288,8 @@ func adjacencyByID(x *graph.Index) (adj []string, ids []string, facts []string) 
 			var edges []string
 			for _, s := range x.Steps(n, graph.DirectionBoth, nil) {
 				via := ""
-				if s.Via != graph.NoNode {
-					via = x.Node(s.Via).ID
+				if x.Via(s.Edge) != graph.NoNode {
+					via = x.Node(x.Via(s.Edge)).ID
 				}
 				edges = append(edges, strings.Join([]string{string(s.Relation()), x.Node(s.Node).ID, via, x.FactID(s.Edge), map[bool]string{true: "out", false: "in"}[s.Out]}, " "))
 				if s.Out {
