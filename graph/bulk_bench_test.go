@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -69,6 +70,74 @@ func TestLoadAtScale(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestScalePlot draws docs/scale.png from the rows of one or more
+// TestLoadAtScale logs (go test -v output, or the markdown table in
+// docs/benchmarks.md), for when backends were measured in separate runs:
+//
+//	POLICYGRAPH_SCALE_PLOT_FROM=bolt.log,pg.log POLICYGRAPH_SCALE_PLOT=../docs/scale.png \
+//	  go test -count=1 -run TestScalePlot ./graph
+func TestScalePlot(t *testing.T) {
+	from, out := os.Getenv("POLICYGRAPH_SCALE_PLOT_FROM"), os.Getenv("POLICYGRAPH_SCALE_PLOT")
+	if from == "" || out == "" {
+		t.Skip("set POLICYGRAPH_SCALE_PLOT_FROM and POLICYGRAPH_SCALE_PLOT")
+	}
+	seen := make(map[string]bool)
+	var rows []scaleRow
+	for _, f := range strings.Split(from, ",") {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			r, ok := parseScaleRow(line)
+			if !ok || seen[r.backend+"/"+strconv.Itoa(r.reports)] {
+				continue
+			}
+			seen[r.backend+"/"+strconv.Itoa(r.reports)] = true
+			rows = append(rows, r)
+		}
+	}
+	if len(rows) == 0 {
+		t.Fatalf("no rows in %s", from)
+	}
+	slices.SortStableFunc(rows, func(a, b scaleRow) int {
+		return cmp.Or(strings.Compare(a.backend, b.backend), cmp.Compare(a.reports, b.reports))
+	})
+	if err := plotScale(rows, out); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("plotted %d rows into %s", len(rows), out)
+}
+
+// parseScaleRow reads the backend, reports, load seconds and Connect p50
+// back from a row as scaleRow.markdown writes it.
+func parseScaleRow(line string) (scaleRow, bool) {
+	i := strings.Index(line, "| ")
+	if i < 0 {
+		return scaleRow{}, false
+	}
+	cells := strings.Split(strings.Trim(strings.TrimSpace(line[i:]), "|"), "|")
+	if len(cells) != 13 {
+		return scaleRow{}, false
+	}
+	for k := range cells {
+		cells[k] = strings.TrimSpace(cells[k])
+	}
+	var r scaleRow
+	var err error
+	r.backend = strings.Trim(cells[0], "* ")
+	if r.reports, err = strconv.Atoi(strings.ReplaceAll(cells[1], ",", "")); err != nil {
+		return scaleRow{}, false
+	}
+	if r.loadSec, err = strconv.ParseFloat(strings.ReplaceAll(cells[5], ",", ""), 64); err != nil {
+		return scaleRow{}, false
+	}
+	if r.p50, err = time.ParseDuration(strings.ReplaceAll(cells[11], " ", "")); err != nil {
+		return scaleRow{}, false
+	}
+	return r, true
 }
 
 func cmpOr(a, b string) string {
