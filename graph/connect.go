@@ -68,11 +68,29 @@ var placeRelations = []Relation{RelLocatedIn, RelConnects}
 // side's, then name and ID. BROAD_REGION ties count only when broad is set.
 func Connect(ctx context.Context, x *Index, a, b []NodeRef, broad bool) ([]Connected, error) {
 	pl := newPlaces(x)
-	ta, err := tiesOf(ctx, x, pl, a, broad)
+	// First the initiatives tied to each side, as numbers only; the ties
+	// (with their IDs) are built for those tied to both. A side such as 成都
+	// has tens of thousands of ties in a large corpus, few of them shared.
+	ia, err := tiedTo(ctx, x, pl, a, broad)
 	if err != nil {
 		return nil, err
 	}
-	tb, err := tiesOf(ctx, x, pl, b, broad)
+	ib, err := tiedTo(ctx, x, pl, b, broad)
+	if err != nil {
+		return nil, err
+	}
+	both := make(map[NodeRef]bool)
+	for ini := range ia {
+		if ib[ini] {
+			both[ini] = true
+		}
+	}
+	keep := func(ini NodeRef) bool { return both[ini] }
+	ta, err := tiesOf(ctx, x, pl, a, broad, keep)
+	if err != nil {
+		return nil, err
+	}
+	tb, err := tiesOf(ctx, x, pl, b, broad, keep)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +118,7 @@ func Connect(ctx context.Context, x *Index, a, b []NodeRef, broad bool) ([]Conne
 // Ties returns the edges that tie initiative ini to any of sides, most direct
 // first (see tiesOf).
 func Ties(ctx context.Context, x *Index, ini NodeRef, sides []NodeRef, broad bool) ([]Tie, error) {
-	ts, err := tiesOf(ctx, x, newPlaces(x), sides, broad)
+	ts, err := tiesOf(ctx, x, newPlaces(x), sides, broad, func(n NodeRef) bool { return n == ini })
 	if err != nil {
 		return nil, err
 	}
@@ -118,23 +136,11 @@ func Ties(ctx context.Context, x *Index, ini NodeRef, sides []NodeRef, broad boo
 //   - a programme: it is UNDER_PROGRAMME;
 //   - an initiative: one is PART_OF the other;
 //   - a target: it HAS_TARGET.
-func tiesOf(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bool) (map[NodeRef][]Tie, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+func tiesOf(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bool, keep func(NodeRef) bool) (map[NodeRef][]Tie, error) {
 	out := make(map[NodeRef][]Tie)
 	seen := make(map[[2]string]bool) // side and fact
-	add := func(side, ini NodeRef, s Step, target NodeRef, reach Reach) {
-		if x.Node(ini).Kind != KindInitiative {
-			return
-		}
-		via := x.Via(s.Edge)
-		if via != NoNode {
-			if r := pl.reachThrough(via); r.Rank() > reach.Rank() {
-				reach = r
-			}
-		}
-		if reach == ReachBroadRegion && !broad {
+	err := walkTies(ctx, x, pl, sides, broad, func(side, ini NodeRef, s Step, target, via NodeRef, reach Reach) {
+		if keep != nil && !keep(ini) {
 			return
 		}
 		t := Tie{Initiative: x.Node(ini).ID, Side: x.Node(side).ID, Target: x.Node(target).ID,
@@ -148,11 +154,54 @@ func tiesOf(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bo
 		}
 		seen[k] = true
 		out[ini] = append(out[ini], t)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, ts := range out {
+		slices.SortFunc(ts, func(p, q Tie) int {
+			return cmp.Or(cmp.Compare(p.Reach.Rank(), q.Reach.Rank()), strings.Compare(p.Side, q.Side),
+				strings.Compare(p.Target, q.Target), strings.Compare(string(p.Relation), string(q.Relation)), strings.Compare(p.Fact, q.Fact))
+		})
+	}
+	return out, nil
+}
+
+// tiedTo returns the initiatives tiesOf would give ties for, without the ties.
+func tiedTo(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bool) (map[NodeRef]bool, error) {
+	out := make(map[NodeRef]bool)
+	err := walkTies(ctx, x, pl, sides, broad, func(_, ini NodeRef, _ Step, _, _ NodeRef, _ Reach) { out[ini] = true })
+	return out, err
+}
+
+// walkTies calls fn for every edge that ties an initiative to one of sides
+// by the rules of tiesOf, with the entity it reaches, the region it holds
+// through (or NoNode) and its reach. BROAD_REGION ties are left out unless
+// broad is set. The same edge may be passed more than once.
+func walkTies(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bool,
+	fn func(side, ini NodeRef, s Step, target, via NodeRef, reach Reach)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	add := func(side, ini NodeRef, s Step, target NodeRef, reach Reach) {
+		if x.Node(ini).Kind != KindInitiative {
+			return
+		}
+		via := x.Via(s.Edge)
+		if via != NoNode {
+			if r := pl.reachThrough(via); r.Rank() > reach.Rank() {
+				reach = r
+			}
+		}
+		if reach == ReachBroadRegion && !broad {
+			return
+		}
+		fn(side, ini, s, target, via, reach)
 	}
 	for i, side := range sides {
 		if i%ctxEvery == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		switch x.Node(side).Kind {
@@ -162,7 +211,7 @@ func tiesOf(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bo
 			}
 			members, err := pl.descendants(ctx, side)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			for _, m := range members {
 				for _, s := range x.Steps(m, DirectionIn, placeRelations) {
@@ -171,7 +220,7 @@ func tiesOf(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bo
 			}
 			containers, err := pl.ancestors(ctx, side)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			for _, c := range containers {
 				reach := pl.reachThrough(c)
@@ -200,13 +249,7 @@ func tiesOf(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bo
 			}
 		}
 	}
-	for _, ts := range out {
-		slices.SortFunc(ts, func(p, q Tie) int {
-			return cmp.Or(cmp.Compare(p.Reach.Rank(), q.Reach.Rank()), strings.Compare(p.Side, q.Side),
-				strings.Compare(p.Target, q.Target), strings.Compare(string(p.Relation), string(q.Relation)), strings.Compare(p.Fact, q.Fact))
-		})
-	}
-	return out, nil
+	return nil
 }
 
 // places answers containment questions about places from PART_OF edges

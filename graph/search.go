@@ -441,7 +441,7 @@ func (c *filterer) loadKind(k Kind) error {
 // through a place inside it, or through a region or place containing it that
 // is not broad (see Reach).
 func initiativesAt(ctx context.Context, x *Index, pl *places, ps []NodeRef) (map[NodeRef]bool, error) {
-	ties, err := tiesOf(ctx, x, pl, ps, false)
+	ties, err := tiesOf(ctx, x, pl, ps, false, nil)
 	if err != nil {
 		return nil, err
 	}
