@@ -479,13 +479,6 @@ func valFloat(v quad.Value) float64 {
 	return f
 }
 
-func valBool(v quad.Value) bool {
-	if b, ok := v.(quad.Bool); ok {
-		return bool(b)
-	}
-	return valString(v) == "true"
-}
-
 // mergeEntity builds the entity id from the quads that have it as subject,
 // merging documents in label order: aliases and members are unioned (and
 // sorted), the first non-empty value wins for scalars. It returns nil if no
