@@ -165,9 +165,12 @@ type Evidence struct {
 	Section   string // section label, e.g. "(一) 合力谱写“双城记”"
 	Paragraph int
 	Sentence  int
-	Start     int
-	End       int
+	Start     int    // the cited span, in characters (runes) of the document's normalised text
+	End       int    //
 	Text      string // the whole sentence
+	// SentenceStart is where Text starts in the document's text, so that
+	// the span is Text[Start-SentenceStart : End-SentenceStart] (in runes).
+	SentenceStart int
 }
 
 // Fact is one edge with its evidence. Facts of the same From, Relation and

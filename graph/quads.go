@@ -25,7 +25,7 @@ import (
 //	<entity>     <pg:rel/RELATION> <entity>   (one direct edge per stated From-Relation-To)
 //	<fact/h>     pg:to <entity>; pg:factRecord "from⇥RELATION⇥to⇥via⇥inferred⇥rule⇥<sentence>⇥start⇥end"
 //	<mention/h>  pg:entity <entity>; pg:mentionRecord "entity⇥stage⇥cue⇥year⇥<sentence>⇥start⇥end"
-//	<sentence/k/p/s> pg:sentenceRecord "document⇥section⇥paragraph⇥sentence⇥text"
+//	<sentence/k/p/s> pg:sentenceRecord "document⇥section⇥paragraph⇥sentence⇥text⇥sentenceStart"
 //
 // A fact, a mention and an evidence sentence are each one record literal
 // (tab-separated fields, see record) rather than a quad per attribute: a fact
@@ -329,11 +329,12 @@ func encode(g *DocumentGraph) (*encoded, error) {
 		n := quad.IRI(base)
 		if prev, ok := sentences[k]; ok && !sameSentence(&prev, ev) {
 			// Two different sentences under one number: keep them apart.
-			n = quad.IRI(base + "~" + fmt.Sprintf("%08x", uint32(hash64(ev.Document, ev.Section, ev.Text))))
+			n = quad.IRI(base + "~" + fmt.Sprintf("%08x", uint32(hash64(ev.Document, ev.Section, ev.Text, strconv.Itoa(ev.SentenceStart)))))
 		} else if !ok {
 			sentences[k] = *ev
 		}
-		add(n, pSentRec, quad.String(record(ev.Document, ev.Section, itoa(ev.Paragraph), itoa(ev.Sentence), ev.Text)))
+		add(n, pSentRec, quad.String(record(ev.Document, ev.Section, itoa(ev.Paragraph), itoa(ev.Sentence), ev.Text,
+			itoa(ev.SentenceStart))))
 		return n, true
 	}
 	// sentenceOf returns the IRI of the sentence node for ev, "" if none.
@@ -407,7 +408,7 @@ func encode(g *DocumentGraph) (*encoded, error) {
 }
 
 func sameSentence(a, b *Evidence) bool {
-	return a.Document == b.Document && a.Section == b.Section && a.Text == b.Text
+	return a.Document == b.Document && a.Section == b.Section && a.Text == b.Text && a.SentenceStart == b.SentenceStart
 }
 
 func knownKind(k Kind) bool {
@@ -806,11 +807,12 @@ func fillSentence(ev *Evidence, qs []quad.Quad) {
 	if !ok {
 		return
 	}
-	fs, ok := fields(rec, 5)
+	fs, ok := fields(rec, 6)
 	if !ok {
 		return
 	}
 	ev.Document, ev.Section, ev.Paragraph, ev.Sentence, ev.Text = fs[0], fs[1], atoi(fs[2]), atoi(fs[3]), fs[4]
+	ev.SentenceStart = atoi(fs[5])
 }
 
 // decodeDocument reads a document node's own quads (those under its label).

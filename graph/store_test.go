@@ -61,7 +61,7 @@ const (
 )
 
 var sentA1 = graph.Evidence{Document: docA, Section: "(一) 合力谱写“双城记”", Paragraph: 3, Sentence: 7,
-	Start: 120, End: 138, Text: "加快建设成资市域(郊)铁路，连接成都与资阳。"}
+	Start: 120, End: 138, Text: "加快建设成资市域(郊)铁路，连接成都与资阳。", SentenceStart: 116}
 
 // graphA is version 1 (or 2) of a regional plan: places, a region with
 // members, the rail line connecting 成都 and 资阳 through the region, a
@@ -92,9 +92,9 @@ func graphA(version int) *graph.DocumentGraph {
 		},
 		Facts: []graph.Fact{
 			{From: rail, To: chengdu, Relation: graph.RelConnects, Via: region,
-				Evidence: graph.Evidence{Document: docA, Section: sentA1.Section, Paragraph: 3, Sentence: 7, Start: 124, End: 126, Text: sentA1.Text}},
+				Evidence: graph.Evidence{Document: docA, Section: sentA1.Section, Paragraph: 3, Sentence: 7, Start: 124, End: 126, Text: sentA1.Text, SentenceStart: sentA1.SentenceStart}},
 			{From: rail, To: ziyang, Relation: graph.RelConnects, Via: region,
-				Evidence: graph.Evidence{Document: docA, Section: sentA1.Section, Paragraph: 3, Sentence: 7, Start: 128, End: 130, Text: sentA1.Text}},
+				Evidence: graph.Evidence{Document: docA, Section: sentA1.Section, Paragraph: 3, Sentence: 7, Start: 128, End: 130, Text: sentA1.Text, SentenceStart: sentA1.SentenceStart}},
 			{From: rail, To: target, Relation: graph.RelHasTarget,
 				Evidence: graph.Evidence{Document: docA, Section: "一 总体要求", Paragraph: 1, Sentence: 2, Start: 40, End: 60, Text: "到2025年，成资市域铁路通车里程达到38.7公里。"}},
 			{From: ziyang, To: region, Relation: graph.RelPartOf, Inferred: true, Rule: "region members"},

@@ -176,7 +176,7 @@ func (b *builder) evidence(p *Paragraph, st *Sentence, sp Span) graph.Evidence {
 		b.evSection = b.d.SectionLabel(p)
 	}
 	return graph.Evidence{Document: b.g.Document.ID, Section: b.evSection, Paragraph: p.Index,
-		Sentence: st.Index, Start: sp.Start, End: sp.End, Text: b.evText}
+		Sentence: st.Index, Start: sp.Start, End: sp.End, Text: b.evText, SentenceStart: st.Start}
 }
 
 func (b *builder) entity(e graph.Entity) *graph.Entity {

@@ -3,6 +3,7 @@ package loaders_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -156,6 +157,38 @@ func TestEveryFactHasEvidence(t *testing.T) {
 		if f.Evidence.Document == "" || f.Evidence.Text == "" {
 			t.Errorf("fact %s %s->%s has no evidence: %+v", f.Relation, f.From, f.To, f.Evidence)
 		}
+	}
+	// The span of a fact stated in a sentence lies inside that sentence, at
+	// the place SentenceStart says, and reads as the span of the document.
+	raw, err := os.ReadFile(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _, err := loaders.Normalize(seed, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := []rune(text)
+	spans := 0
+	for _, f := range facts {
+		ev := f.Evidence
+		if ev.Sentence == 0 && ev.Paragraph == 0 || ev.End <= ev.Start {
+			continue // document-level facts (issuer, place) and gazetteer facts cite no span
+		}
+		sent := []rune(ev.Text)
+		s, e := ev.Start-ev.SentenceStart, ev.End-ev.SentenceStart
+		if s < 0 || e > len(sent) || e > len(doc) {
+			t.Errorf("fact %s %s->%s: span %d-%d is outside its sentence at %d (%d runes)", f.Relation, f.From, f.To,
+				ev.Start, ev.End, ev.SentenceStart, len(sent))
+			continue
+		}
+		if got, want := string(sent[s:e]), string(doc[ev.Start:ev.End]); got != want {
+			t.Errorf("fact %s %s->%s: span in the sentence %q, in the document %q", f.Relation, f.From, f.To, got, want)
+		}
+		spans++
+	}
+	if spans < 100 {
+		t.Errorf("only %d facts with a span in a sentence", spans)
 	}
 }
 

@@ -114,13 +114,14 @@ type ComplexityRoot struct {
 	}
 
 	Evidence struct {
-		Document  func(childComplexity int) int
-		End       func(childComplexity int) int
-		Paragraph func(childComplexity int) int
-		Section   func(childComplexity int) int
-		Sentence  func(childComplexity int) int
-		Start     func(childComplexity int) int
-		Text      func(childComplexity int) int
+		Document      func(childComplexity int) int
+		End           func(childComplexity int) int
+		Paragraph     func(childComplexity int) int
+		Section       func(childComplexity int) int
+		Sentence      func(childComplexity int) int
+		SentenceStart func(childComplexity int) int
+		Start         func(childComplexity int) int
+		Text          func(childComplexity int) int
 	}
 
 	Fact struct {
@@ -710,6 +711,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evidence.Sentence(childComplexity), true
+	case "Evidence.sentenceStart":
+		if e.ComplexityRoot.Evidence.SentenceStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.SentenceStart(childComplexity), true
 	case "Evidence.start":
 		if e.ComplexityRoot.Evidence.Start == nil {
 			break
@@ -2056,6 +2063,8 @@ func (ec *executionContext) childFields_Evidence(ctx context.Context, field grap
 		return ec.fieldContext_Evidence_end(ctx, field)
 	case "text":
 		return ec.fieldContext_Evidence_text(ctx, field)
+	case "sentenceStart":
+		return ec.fieldContext_Evidence_sentenceStart(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Evidence", field.Name)
 }

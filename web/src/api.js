@@ -72,7 +72,7 @@ export function nodesQuery(ids) {
   return { query: `query Nodes(${vars}) {\n${fields}\n}\n${N}`, variables };
 }
 
-const EV = `fragment EV on Evidence { document { id name title year } section paragraph sentence start end text }`;
+const EV = `fragment EV on Evidence { document { id name title year } section paragraph sentence start end text sentenceStart }`;
 
 export const DETAIL = `query Detail($id: ID!) {
   node(id: $id) {
