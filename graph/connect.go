@@ -138,21 +138,34 @@ func Ties(ctx context.Context, x *Index, ini NodeRef, sides []NodeRef, broad boo
 //   - a target: it HAS_TARGET.
 func tiesOf(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bool, keep func(NodeRef) bool) (map[NodeRef][]Tie, error) {
 	out := make(map[NodeRef][]Tie)
-	seen := make(map[[2]string]bool) // side and fact
+	type sideFact struct {
+		side NodeRef
+		fact uint32
+	}
+	seen := make(map[sideFact]bool)
+	ids := make(map[NodeRef]string) // the same few sides, targets and regions recur
+	id := func(n NodeRef) string {
+		s, ok := ids[n]
+		if !ok {
+			s = x.Node(n).ID
+			ids[n] = s
+		}
+		return s
+	}
 	err := walkTies(ctx, x, pl, sides, broad, func(side, ini NodeRef, s Step, target, via NodeRef, reach Reach) {
 		if keep != nil && !keep(ini) {
 			return
 		}
-		t := Tie{Initiative: x.Node(ini).ID, Side: x.Node(side).ID, Target: x.Node(target).ID,
-			Relation: s.Relation(), Reach: reach, Fact: x.FactID(s.Edge)}
-		if via != NoNode {
-			t.Via = x.Node(via).ID
-		}
-		k := [2]string{t.Side, t.Fact}
+		k := sideFact{side, s.Fact}
 		if seen[k] {
 			return
 		}
 		seen[k] = true
+		t := Tie{Initiative: id(ini), Side: id(side), Target: id(target),
+			Relation: s.Relation(), Reach: reach, Fact: x.FactID(s.Edge)}
+		if via != NoNode {
+			t.Via = id(via)
+		}
 		out[ini] = append(out[ini], t)
 	})
 	if err != nil {

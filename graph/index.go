@@ -3,7 +3,6 @@ package graph
 import (
 	"bytes"
 	"encoding/binary"
-	"fmt"
 	"hash/maphash"
 	"slices"
 	"strings"
@@ -754,7 +753,19 @@ func (x *Index) FactID(e Edge) string {
 	if int(e.Fact) >= len(x.facts) {
 		return ""
 	}
-	return fmt.Sprintf("%s%016x", factPrefix, x.facts[e.Fact])
+	return factIDOf(x.facts[e.Fact])
+}
+
+// factIDOf returns the fact ID with hash h: "fact/" and 16 hex digits.
+func factIDOf(h uint64) string {
+	const digits = "0123456789abcdef"
+	var b [len(factPrefix) + 16]byte
+	copy(b[:], factPrefix)
+	for i := len(b) - 1; i >= len(factPrefix); i-- {
+		b[i] = digits[h&0xf]
+		h >>= 4
+	}
+	return string(b[:])
 }
 
 // Len returns the number of live nodes.
