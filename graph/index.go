@@ -460,7 +460,10 @@ func (x *Index) resolve(k string) []NodeRef {
 		}
 	}
 	if len(out) > 1 {
+		// A slot of another key of the same node may share k's tag and
+		// probe run, and hasKey is true for it too: drop the repeats.
 		slices.SortFunc(out, func(a, b NodeRef) int { return strings.Compare(x.idOf(a), x.idOf(b)) })
+		out = slices.Compact(out)
 	}
 	return out
 }
