@@ -329,7 +329,17 @@ func (s *Store) Entities(ctx context.Context, ids []string) ([]*Entity, error) {
 		return nil, fmt.Errorf("entities: %w", err)
 	}
 	defer s.mu.RUnlock()
-	ents, _, err := loadEntities(ctx, r, ids, nil)
+	// The index keeps every initiative's latest stage in step with the
+	// writes, by the same rule: reading all its mentions again (hundreds for
+	// an initiative many reports name) is not needed.
+	known := func(id string) (Stage, bool) {
+		n, ok := s.index.Lookup(id)
+		if !ok {
+			return "", false
+		}
+		return s.index.Node(n).Stage, true
+	}
+	ents, _, err := loadEntities(ctx, r, ids, known)
 	if err != nil {
 		return nil, fmt.Errorf("entities: %w", err)
 	}
