@@ -142,7 +142,8 @@ func (s *Store) commitBatch(ctx context.Context, b *batch, res []WriteResult) er
 		del = append(del, it.del...)
 		add = append(add, it.add...)
 	}
-	if err := s.commit(ctx, del, add); err != nil {
+	detached, err := s.commit(ctx, del, add)
+	if err != nil {
 		err = fmt.Errorf("write documents (a transaction of %d documents, %d quads): %w", len(b.items), b.quads, err)
 		for _, it := range b.items {
 			res[it.i].Err = err
@@ -155,7 +156,7 @@ func (s *Store) commitBatch(ctx context.Context, b *batch, res []WriteResult) er
 		res[it.i] = WriteResult{Replaced: it.old.exists, QuadsAdded: len(it.add), QuadsRemoved: len(it.del)}
 		olds[k], encs[k] = it.old, it.enc
 	}
-	if err := s.refreshMany(ctx, olds, encs); err != nil {
+	if err := s.refreshMany(ctx, olds, encs, detached); err != nil {
 		err = fmt.Errorf("write documents: committed, but %w", err)
 		for _, it := range b.items {
 			res[it.i].Err = err
@@ -193,13 +194,17 @@ func diffQuads(old, new []quad.Quad) (del, add []quad.Quad) {
 // refreshMany updates the index after a committed change of documents from
 // olds[k] (which may not exist) to encs[k] (nil for a removal), with one
 // batched read of the merged state of every entity any version lists.
-func (s *Store) refreshMany(ctx context.Context, olds []*storedDoc, encs []*encoded) error {
+//
+// detached are the cache's entries of the entities the commit changed,
+// taken out of the cache by commit; the new documents' refresh builds on
+// them.
+func (s *Store) refreshMany(ctx context.Context, olds []*storedDoc, encs []*encoded, detached map[string]*cachedEntity) error {
 	allNew := true
 	for k, old := range olds {
 		allNew = allNew && !old.exists && encs[k] != nil
 	}
 	if allNew {
-		return s.refreshNew(ctx, encs)
+		return s.refreshNew(ctx, encs, detached)
 	}
 	ctx = context.WithoutCancel(ctx) // the store has changed: the index must follow
 	ch := &indexChange{}

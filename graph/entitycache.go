@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/cayleygraph/quad"
@@ -28,9 +29,44 @@ type entityCache struct {
 }
 
 type cachedEntity struct {
-	quads       []quad.Quad  // the entity's attribute quads (entityPreds), every label
+	quads       []quad.Quad  // the entity's attribute quads (entityPreds), every label; nil in a read-only entry
 	mentions    []mentionRec // initiatives: all their mentions, when hasMentions
 	hasMentions bool
+	merged      *Entity // the entity as Store.Entities gives it (its Stage aside)
+	readOnly    bool    // filled by a read: merged only, no quads for a write to build on
+}
+
+// size is what an entry counts against maxCachedQuads.
+func (e *cachedEntity) size() int {
+	n := len(e.quads) + len(e.mentions)
+	if e.merged != nil {
+		n += 1 + len(e.merged.Aliases) + len(e.merged.Members)
+	}
+	return n
+}
+
+// entity returns a copy of the merged entity cached for id, or nil.
+func (c *entityCache) entity(id string) *Entity {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ce := c.ents[id]
+	if ce == nil || ce.merged == nil {
+		return nil
+	}
+	e := *ce.merged
+	e.Aliases, e.Members = slices.Clone(e.Aliases), slices.Clone(e.Members)
+	return &e
+}
+
+// putEntity keeps an entity a read merged, unless a fuller entry is there.
+func (c *entityCache) putEntity(id string, e *Entity) {
+	c.mu.Lock()
+	has := c.ents[id] != nil
+	c.mu.Unlock()
+	if !has {
+		cp := *e
+		c.put(id, &cachedEntity{merged: &cp, readOnly: true})
+	}
 }
 
 // maxCachedQuads bounds the cache: ~150 bytes a quad, so ~40 MB.
@@ -40,20 +76,14 @@ func newEntityCache() *entityCache {
 	return &entityCache{ents: make(map[string]*cachedEntity)}
 }
 
-func (c *entityCache) get(id string) *cachedEntity {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.ents[id]
-}
-
 func (c *entityCache) put(id string, e *cachedEntity) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old := c.ents[id]; old != nil {
-		c.quads -= len(old.quads) + len(old.mentions)
+		c.quads -= old.size()
 		delete(c.ents, id)
 	}
-	n := len(e.quads) + len(e.mentions)
+	n := e.size()
 	if n > maxCachedQuads/4 {
 		return // too big to keep: read it each time
 	}
@@ -61,12 +91,36 @@ func (c *entityCache) put(id string, e *cachedEntity) {
 		if c.quads+n <= maxCachedQuads {
 			break
 		}
-		c.quads -= len(old.quads) + len(old.mentions)
+		c.quads -= old.size()
 		delete(c.ents, id2)
 	}
 	c.ents[id] = e
 	c.quads += n
 }
+
+// detach takes the entries of ids out of the cache and returns them.
+func (c *entityCache) detach(ids []string) map[string]*cachedEntity {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]*cachedEntity)
+	for _, id := range ids {
+		if e := c.ents[id]; e != nil {
+			out[id] = e
+			c.quads -= e.size()
+			delete(c.ents, id)
+		}
+	}
+	return out
+}
+
+// isEntityPred tells the predicates of entityPreds.
+var isEntityPred = func() map[quad.Value]bool {
+	m := make(map[quad.Value]bool, len(entityPreds))
+	for _, p := range entityPreds {
+		m[p] = true
+	}
+	return m
+}()
 
 // forget drops the entries of ids.
 func (c *entityCache) forget(ids []string) {
@@ -74,7 +128,7 @@ func (c *entityCache) forget(ids []string) {
 	defer c.mu.Unlock()
 	for _, id := range ids {
 		if old := c.ents[id]; old != nil {
-			c.quads -= len(old.quads) + len(old.mentions)
+			c.quads -= old.size()
 			delete(c.ents, id)
 		}
 	}
@@ -88,15 +142,20 @@ func (c *entityCache) reset() {
 	c.quads = 0
 }
 
+func cloneEntity(e *Entity) *Entity {
+	if e == nil {
+		return nil
+	}
+	cp := *e
+	cp.Aliases, cp.Members = slices.Clone(e.Aliases), slices.Clone(e.Members)
+	return &cp
+}
+
 // refreshNew updates the index after committing documents that were not
 // stored before (encs, none nil), using and filling the entity cache: the
 // store is read only for entities the cache does not hold.
-func (s *Store) refreshNew(ctx context.Context, encs []*encoded) error {
+func (s *Store) refreshNew(ctx context.Context, encs []*encoded, detached map[string]*cachedEntity) error {
 	ctx = context.WithoutCancel(ctx) // the store has changed: the index must follow
-	isEntityPred := make(map[quad.Value]bool, len(entityPreds))
-	for _, p := range entityPreds {
-		isEntityPred[p] = true
-	}
 	ch := &indexChange{}
 	var touched []string
 	added := make(map[string][]quad.Quad)      // attribute quads the new documents add, by entity
@@ -131,8 +190,8 @@ func (s *Store) refreshNew(ctx context.Context, encs []*encoded) error {
 	// From the cache where it can; the others are read below.
 	var missing []string
 	for _, id := range touched {
-		c := s.cache.get(id)
-		if c == nil || (len(mentioned[id]) > 0 && !c.hasMentions && KindOf(id) == KindInitiative) {
+		c := detached[id]
+		if c == nil || c.readOnly || (len(mentioned[id]) > 0 && !c.hasMentions && KindOf(id) == KindInitiative) {
 			missing = append(missing, id)
 			continue
 		}
@@ -149,6 +208,7 @@ func (s *Store) refreshNew(ctx context.Context, encs []*encoded) error {
 				e.Stage = s.index.Node(n).Stage
 			}
 		}
+		next.merged = cloneEntity(e)
 		s.cache.put(id, next)
 		ch.nodes = append(ch.nodes, nodeUpdate{id: id, entity: e, docs: docs})
 	}
@@ -184,6 +244,7 @@ func (s *Store) refreshNew(ctx context.Context, encs []*encoded) error {
 					e.Stage = s.index.Node(n).Stage
 				}
 			}
+			c.merged = cloneEntity(e)
 			s.cache.put(id, c)
 			ch.nodes = append(ch.nodes, nodeUpdate{id: id, entity: e, docs: docs})
 		}

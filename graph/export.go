@@ -1140,7 +1140,7 @@ func (s *Store) ImportNQuads(ctx context.Context, r io.Reader) (ImportResult, er
 	if len(add) == 0 {
 		return res, nil
 	}
-	if err := s.commit(ctx, nil, add); err != nil {
+	if _, err := s.commit(ctx, nil, add); err != nil {
 		return res, fmt.Errorf("import N-Quads: %w", err)
 	}
 	res.Added = len(add)

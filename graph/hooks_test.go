@@ -15,5 +15,17 @@ func (s *Store) rebuiltIndex(ctx context.Context) (*Index, error) {
 	return buildIndex(ctx, r)
 }
 
+// EntitiesUncachedForTest reads entities from the store as Entities does,
+// without the entity cache.
+func (s *Store) EntitiesUncachedForTest(ctx context.Context, ids []string) ([]*Entity, error) {
+	r, err := s.rlock()
+	if err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	ents, _, err := loadEntities(ctx, r, ids, nil)
+	return ents, err
+}
+
 // RebuiltIndexForTest is rebuiltIndex for graph_test.
 func (s *Store) RebuiltIndexForTest(ctx context.Context) (*Index, error) { return s.rebuiltIndex(ctx) }

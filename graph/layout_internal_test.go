@@ -22,7 +22,7 @@ func TestOpenRefusesTheOldLayout(t *testing.T) {
 		{Subject: quad.IRI("fact/0123456789abcdef"), Predicate: pOldFrom, Object: quad.IRI("place/510100"), Label: quad.String("document/x")},
 		{Subject: quad.IRI("place/510100"), Predicate: pKind, Object: quad.String(KindPlace), Label: quad.String("document/x")},
 	}
-	if err := s.commit(ctx, nil, old); err != nil {
+	if _, err := s.commit(ctx, nil, old); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {

@@ -179,11 +179,12 @@ func (s *Store) WriteDocument(ctx context.Context, g *DocumentGraph) (WriteResul
 			add = append(add, q)
 		}
 	}
-	if err := s.commit(ctx, del, add); err != nil {
+	detached, err := s.commit(ctx, del, add)
+	if err != nil {
 		return WriteResult{}, fmt.Errorf("write document %s: %w", enc.doc, err)
 	}
 	res := WriteResult{Replaced: old.exists, QuadsAdded: len(add), QuadsRemoved: len(del)}
-	if err := s.refresh(ctx, old, enc); err != nil {
+	if err := s.refresh(ctx, old, enc, detached); err != nil {
 		return res, fmt.Errorf("write document %s: committed, but %w", enc.doc, err)
 	}
 	return res, nil
@@ -205,10 +206,11 @@ func (s *Store) RemoveDocument(ctx context.Context, id string) error {
 	if !old.exists {
 		return fmt.Errorf("remove document %s: %w", id, ErrNotFound)
 	}
-	if err := s.commit(ctx, old.quads, nil); err != nil {
+	detached, err := s.commit(ctx, old.quads, nil)
+	if err != nil {
 		return fmt.Errorf("remove document %s: %w", id, err)
 	}
-	if err := s.refresh(ctx, old, nil); err != nil {
+	if err := s.refresh(ctx, old, nil, detached); err != nil {
 		return fmt.Errorf("remove document %s: committed, but %w", id, err)
 	}
 	return nil
@@ -240,16 +242,34 @@ func (s *Store) checkOpen() error {
 	return nil
 }
 
-func (s *Store) commit(ctx context.Context, del, add []quad.Quad) error {
+func (s *Store) commit(ctx context.Context, del, add []quad.Quad) (detached map[string]*cachedEntity, err error) {
 	if len(del) == 0 && len(add) == 0 {
-		return nil
+		return nil, nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.be.apply(ctx, del, add); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return nil, fmt.Errorf("commit: %w", err)
 	}
-	return nil
+	// Before any reader sees the new state: the cached entities it changes
+	// leave the cache (a reader must not mix them with what it reads from
+	// the store); the refresh that follows builds on them and puts them back.
+	return s.cache.detach(entitySubjects(del, add)), nil
+}
+
+// entitySubjects returns the subjects of the entity-attribute quads in qss.
+func entitySubjects(qss ...[]quad.Quad) []string {
+	seen := make(map[quad.Value]bool)
+	var out []string
+	for _, qs := range qss {
+		for _, q := range qs {
+			if !seen[q.Subject] && isEntityPred[q.Predicate] {
+				seen[q.Subject] = true
+				out = append(out, valString(q.Subject))
+			}
+		}
+	}
+	return out
 }
 
 // storedDoc is a document's quads as stored.
@@ -310,8 +330,8 @@ func readDoc(ctx context.Context, r reader, id, skipHash string) (*storedDoc, er
 // refresh updates the index after a committed change of one document from
 // old (which may not exist) to enc (nil for a removal). It re-reads the
 // merged state of every entity either version lists.
-func (s *Store) refresh(ctx context.Context, old *storedDoc, enc *encoded) error {
-	return s.refreshMany(ctx, []*storedDoc{old}, []*encoded{enc})
+func (s *Store) refresh(ctx context.Context, old *storedDoc, enc *encoded, detached map[string]*cachedEntity) error {
+	return s.refreshMany(ctx, []*storedDoc{old}, []*encoded{enc}, detached)
 }
 
 // ---- reading ----
@@ -339,9 +359,47 @@ func (s *Store) Entities(ctx context.Context, ids []string) ([]*Entity, error) {
 		}
 		return s.index.Node(n).Stage, true
 	}
-	ents, _, err := loadEntities(ctx, r, ids, known)
+	// Entities the cache holds are not read again: an entity many documents
+	// list has a quad per document, and reading them all is what costs.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("entities: %w", err)
+	}
+	v := s.index.Version()
+	ents := make([]*Entity, len(ids))
+	var missing []string
+	var at []int
+	for i, id := range ids {
+		if e := s.cache.entity(id); e != nil {
+			if e.Kind == KindInitiative {
+				e.Stage, _ = known(id)
+			}
+			ents[i] = e
+			continue
+		}
+		missing = append(missing, id)
+		at = append(at, i)
+	}
+	if len(missing) == 0 {
+		return ents, nil
+	}
+	read, _, err := loadEntities(ctx, r, missing, known)
 	if err != nil {
 		return nil, fmt.Errorf("entities: %w", err)
+	}
+	for k, e := range read {
+		ents[at[k]] = e
+	}
+	// Keep what was read, unless a write is under way or has changed the
+	// index since the read began (then what was read may be stale).
+	if s.writeMu.TryLock() {
+		if s.index.Version() == v {
+			for k, e := range read {
+				if e != nil {
+					s.cache.putEntity(missing[k], e)
+				}
+			}
+		}
+		s.writeMu.Unlock()
 	}
 	return ents, nil
 }

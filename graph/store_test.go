@@ -682,6 +682,11 @@ func testStore(t *testing.T, open func(t *testing.T) *graph.Store) {
 		s := open(t)
 		mustWrite(t, s, graphA(1))
 		mustWrite(t, s, graphB())
+		// counted from a cold start: Entities keeps what it read, and
+		// writes keep what they merged
+		if err := s.RebuildIndex(ctx); err != nil {
+			t.Fatal(err)
+		}
 		var factIDs []string
 		for _, f := range factsFrom(t, s, rail) {
 			factIDs = append(factIDs, f.ID)
@@ -1018,6 +1023,31 @@ func TestIncrementalIndexMatchesRebuild(t *testing.T) {
 					}
 					t.Fatalf("%s: the index kept by the writes differs from a rebuilt one", step)
 				}
+				// Entities (served from the cache where it can) agrees with
+				// a read of the store, and fills the cache for the next step.
+				var ids []string
+				for _, k := range graph.Kinds {
+					for _, n := range y.NodesOfKind(k) {
+						ids = append(ids, y.Node(n).ID)
+					}
+				}
+				for range 2 {
+					got, err := s.Entities(ctx, ids)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, err := s.EntitiesUncachedForTest(ctx, ids)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !reflect.DeepEqual(got, want) {
+						for i := range got {
+							if !reflect.DeepEqual(got[i], want[i]) {
+								t.Fatalf("%s: Entities(%s) = %+v, the store says %+v", step, ids[i], got[i], want[i])
+							}
+						}
+					}
+				}
 			}
 			var batch []*graph.DocumentGraph
 			for i := range 8 {
@@ -1031,6 +1061,13 @@ func TestIncrementalIndexMatchesRebuild(t *testing.T) {
 				mustWrite(t, s, syn(i))
 				check(fmt.Sprintf("new document %d on its own", i))
 			}
+			// A new document that adds names to entities others list.
+			extra := syn(30)
+			for i := range extra.Entities {
+				extra.Entities[i].Aliases = append(extra.Entities[i].Aliases, extra.Entities[i].Name+"（别称）")
+			}
+			mustWrite(t, s, extra)
+			check("a new document adding aliases")
 			g := syn(3)
 			g.Document.Hash = "changed"
 			g.Mentions = g.Mentions[:len(g.Mentions)/2]
