@@ -187,6 +187,22 @@ func (s *Store) refreshNew(ctx context.Context, encs []*encoded, detached map[st
 		ch.addFacts = append(ch.addFacts, enc.facts...)
 	}
 
+	// keep finishes an entity: an initiative's stage from its mentions when
+	// the cache entry has them all, else from the index (no new mention, so
+	// no change); then the cache entry and the index update.
+	keep := func(id string, e *Entity, docs []string, c *cachedEntity) {
+		if e != nil && e.Kind == KindInitiative {
+			if c.hasMentions {
+				e.Stage = latestStage(c.mentions)
+			} else if n, ok := s.index.Lookup(id); ok {
+				e.Stage = s.index.Node(n).Stage
+			}
+		}
+		c.merged = cloneEntity(e)
+		s.cache.put(id, c)
+		ch.nodes = append(ch.nodes, nodeUpdate{id: id, entity: e, docs: docs})
+	}
+
 	// From the cache where it can; the others are read below.
 	var missing []string
 	for _, id := range touched {
@@ -198,19 +214,10 @@ func (s *Store) refreshNew(ctx context.Context, encs []*encoded, detached map[st
 		quads := append(c.quads[:len(c.quads):len(c.quads)], added[id]...)
 		e, docs := mergeEntity(id, quads)
 		next := &cachedEntity{quads: quads, mentions: c.mentions, hasMentions: c.hasMentions}
-		if e != nil && e.Kind == KindInitiative {
-			if ms := mentioned[id]; len(ms) > 0 {
-				next.mentions = append(c.mentions[:len(c.mentions):len(c.mentions)], ms...)
-				e.Stage = latestStage(next.mentions)
-			} else if c.hasMentions {
-				e.Stage = latestStage(c.mentions)
-			} else if n, ok := s.index.Lookup(id); ok {
-				e.Stage = s.index.Node(n).Stage
-			}
+		if ms := mentioned[id]; len(ms) > 0 {
+			next.mentions = append(c.mentions[:len(c.mentions):len(c.mentions)], ms...)
 		}
-		next.merged = cloneEntity(e)
-		s.cache.put(id, next)
-		ch.nodes = append(ch.nodes, nodeUpdate{id: id, entity: e, docs: docs})
+		keep(id, e, docs, next)
 	}
 	if len(missing) > 0 {
 		r := reader{qs: s.be.quadStore()}
@@ -233,20 +240,13 @@ func (s *Store) refreshNew(ctx context.Context, encs []*encoded, detached map[st
 			quads := g[vals[i]]
 			e, docs := mergeEntity(id, quads)
 			c := &cachedEntity{quads: quads}
-			if e != nil && e.Kind == KindInitiative {
-				if l, ok := ms[vals[i]]; ok || len(mentioned[id]) > 0 {
-					c.hasMentions = true
-					for _, m := range l {
-						c.mentions = append(c.mentions, mentionRec{doc: m.doc, year: m.Year, stage: m.Stage})
-					}
-					e.Stage = latestStage(c.mentions)
-				} else if n, ok := s.index.Lookup(id); ok {
-					e.Stage = s.index.Node(n).Stage
+			if l, ok := ms[vals[i]]; ok || len(mentioned[id]) > 0 {
+				c.hasMentions = true
+				for _, m := range l {
+					c.mentions = append(c.mentions, mentionRec{doc: m.doc, year: m.Year, stage: m.Stage})
 				}
 			}
-			c.merged = cloneEntity(e)
-			s.cache.put(id, c)
-			ch.nodes = append(ch.nodes, nodeUpdate{id: id, entity: e, docs: docs})
+			keep(id, e, docs, c)
 		}
 	}
 	s.index.apply(ch)
