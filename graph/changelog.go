@@ -65,10 +65,6 @@ func summarize(del, add []quad.Quad) []logEntry {
 	}
 	docs := make(map[string]*acc)
 	var order []string
-	isEntityPred := make(map[quad.Value]bool, len(entityPreds))
-	for _, p := range entityPreds {
-		isEntityPred[p] = true
-	}
 	scan := func(qs []quad.Quad, added bool) {
 		for _, q := range qs {
 			doc := labelOf(q)

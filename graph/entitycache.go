@@ -113,15 +113,6 @@ func (c *entityCache) detach(ids []string) map[string]*cachedEntity {
 	return out
 }
 
-// isEntityPred tells the predicates of entityPreds.
-var isEntityPred = func() map[quad.Value]bool {
-	m := make(map[quad.Value]bool, len(entityPreds))
-	for _, p := range entityPreds {
-		m[p] = true
-	}
-	return m
-}()
-
 // forget drops the entries of ids.
 func (c *entityCache) forget(ids []string) {
 	c.mu.Lock()

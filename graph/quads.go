@@ -90,6 +90,15 @@ var (
 var entityPreds = []quad.Value{pKind, pName, pAlias, pCategory, pLevel, pCode, pPinyin, pEnglish, pParent,
 	pMember, pType, pMetric, pValue, pUnit, pComparator, pYear, pTitle}
 
+// isEntityPred tells the predicates of entityPreds.
+var isEntityPred = func() map[quad.Value]bool {
+	m := make(map[quad.Value]bool, len(entityPreds))
+	for _, p := range entityPreds {
+		m[p] = true
+	}
+	return m
+}()
+
 // RelationPredicate returns the IRI of the direct edge predicate written for
 // every fact of relation r, e.g. "pg:rel/LOCATED_IN". Walks through Cayley's
 // own path API follow these.
