@@ -272,9 +272,7 @@ func (s *Store) refreshMany(ctx context.Context, olds []*storedDoc, encs []*enco
 		return "", true // new, and no mention anywhere
 	}
 	s.cache.forget(touched)
-	for id := range mentioned {
-		s.cache.forget([]string{id})
-	}
+	s.cache.forget(sortedKeys(mentioned))
 	ents, docs, err := loadEntities(ctx, reader{qs: s.be.quadStore()}, touched, known)
 	if err != nil {
 		return fmt.Errorf("update index: %w", err)

@@ -10,18 +10,23 @@ import (
 )
 
 // entityCache keeps, for entities recent writes touched, the quads their
-// merged state is computed from (their attribute quads under every label)
-// and, for initiatives, the (document, year, stage) of their mentions. A
-// write of a new document then updates an entity it touches from the cache
-// plus the document's own quads, instead of re-reading everything every
-// document ever said about it: a place such as 成都 is referred to by
-// nearly every report, so that re-read made loading N reports cost O(N²).
+// merged state is computed from (their attribute quads under every label),
+// for initiatives the (document, year, stage) of their mentions, and the
+// merged entity. A write of a new document then updates an entity it
+// touches from the cache plus the document's own quads, instead of
+// re-reading everything every document ever said about it: a place such as
+// 成都 is referred to by nearly every report, so that re-read made loading N
+// reports cost O(N²). Store.Entities answers from the merged entities and
+// adds read-only entries (the merged entity alone) for what it read.
 //
-// The cache is only used for documents that are new to the store (nothing
-// to replace); a replacement, a removal, a change applied from another
-// replica's log, an import or a rebuild drops the entries they touch (or
-// all). It holds at most maxCachedQuads quads; past that it forgets entries
-// at random and reads them again when next needed.
+// Store.commit takes the entries of every entity a commit changes out of
+// the cache under the store's write lock, so no reader mixes a cached
+// version with a stored one; the refresh of new documents builds on those
+// entries and puts them back, any other refresh reads the store. An import
+// or a rebuild drops every entry, a change applied from another replica's
+// log those it names. The cache holds at most maxCachedQuads units (quads,
+// mentions, names); past that it forgets entries at random and reads them
+// again when next needed.
 type entityCache struct {
 	mu    sync.Mutex
 	ents  map[string]*cachedEntity
@@ -53,19 +58,15 @@ func (c *entityCache) entity(id string) *Entity {
 	if ce == nil || ce.merged == nil {
 		return nil
 	}
-	e := *ce.merged
-	e.Aliases, e.Members = slices.Clone(e.Aliases), slices.Clone(e.Members)
-	return &e
+	return cloneEntity(ce.merged)
 }
 
-// putEntity keeps an entity a read merged, unless a fuller entry is there.
+// putEntity keeps a copy of an entity a read merged, unless an entry is there.
 func (c *entityCache) putEntity(id string, e *Entity) {
 	c.mu.Lock()
-	has := c.ents[id] != nil
-	c.mu.Unlock()
-	if !has {
-		cp := *e
-		c.put(id, &cachedEntity{merged: &cp, readOnly: true})
+	defer c.mu.Unlock()
+	if c.ents[id] == nil {
+		c.putLocked(id, &cachedEntity{merged: cloneEntity(e), readOnly: true})
 	}
 }
 
@@ -79,6 +80,10 @@ func newEntityCache() *entityCache {
 func (c *entityCache) put(id string, e *cachedEntity) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.putLocked(id, e)
+}
+
+func (c *entityCache) putLocked(id string, e *cachedEntity) {
 	if old := c.ents[id]; old != nil {
 		c.quads -= old.size()
 		delete(c.ents, id)
@@ -114,16 +119,7 @@ func (c *entityCache) detach(ids []string) map[string]*cachedEntity {
 }
 
 // forget drops the entries of ids.
-func (c *entityCache) forget(ids []string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, id := range ids {
-		if old := c.ents[id]; old != nil {
-			c.quads -= old.size()
-			delete(c.ents, id)
-		}
-	}
-}
+func (c *entityCache) forget(ids []string) { c.detach(ids) }
 
 // reset drops every entry.
 func (c *entityCache) reset() {
