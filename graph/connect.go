@@ -57,7 +57,11 @@ type Connected struct {
 	Initiative string
 	Name       string
 	Reach      Reach // the weaker side's most direct tie
-	A, B       []Tie
+	// A and B are the ties on each side, most direct first. Connect fills
+	// them; ConnectedTo leaves them nil for FillTies.
+	A, B []Tie
+
+	node NodeRef
 }
 
 // placeRelations are the relations that tie an initiative to a place.
@@ -65,54 +69,95 @@ var placeRelations = []Relation{RelLocatedIn, RelConnects}
 
 // Connect returns the initiatives tied to something in a and to something in
 // b (see Ties), ordered by the weaker side's best reach, then the stronger
-// side's, then name and ID. BROAD_REGION ties count only when broad is set.
+// side's, then name and ID, with their ties. BROAD_REGION ties count only
+// when broad is set.
 func Connect(ctx context.Context, x *Index, a, b []NodeRef, broad bool) ([]Connected, error) {
+	cs, err := ConnectedTo(ctx, x, a, b, broad)
+	if err != nil {
+		return nil, err
+	}
+	return cs, FillTies(ctx, x, cs, a, b, broad)
+}
+
+// ConnectedTo returns what Connect returns, in the same order, without the
+// ties: A and B are nil. The order comes from each side's best reach, which
+// is worked out as numbers, so a question whose answer is thousands of
+// initiatives costs a pass over the edges of the asked entities and a sort.
+func ConnectedTo(ctx context.Context, x *Index, a, b []NodeRef, broad bool) ([]Connected, error) {
 	pl := newPlaces(x)
-	// First the initiatives tied to each side, as numbers only; the ties
-	// (with their IDs) are built for those tied to both. A side such as 成都
-	// has tens of thousands of ties in a large corpus, few of them shared.
-	ia, err := tiedTo(ctx, x, pl, a, broad)
+	ra, na, err := bestReach(ctx, x, pl, a, broad, nil)
 	if err != nil {
 		return nil, err
 	}
-	ib, err := tiedTo(ctx, x, pl, b, broad)
+	// Only the initiatives tied to a matter on b's side.
+	rb, _, err := bestReach(ctx, x, pl, b, broad, ra)
 	if err != nil {
 		return nil, err
 	}
-	both := make(map[NodeRef]bool)
-	for ini := range ia {
-		if ib[ini] {
-			both[ini] = true
+	type answer struct {
+		n            NodeRef
+		weak, strong uint8
+		id, name     string
+	}
+	var ans []answer
+	for _, n := range na {
+		if int(n) < len(rb) && rb[n] != 0 {
+			ans = append(ans, answer{n: n, weak: max(ra[n], rb[n]), strong: min(ra[n], rb[n])})
 		}
 	}
-	keep := func(ini NodeRef) bool { return both[ini] }
+	ns := make([]NodeRef, len(ans))
+	for i := range ans {
+		ns[i] = ans[i].n
+	}
+	ids, names := x.idNames(ns)
+	for i := range ans {
+		ans[i].id, ans[i].name = ids[i], names[i]
+	}
+	slices.SortFunc(ans, func(p, q answer) int {
+		return cmp.Or(cmp.Compare(p.weak, q.weak), cmp.Compare(p.strong, q.strong),
+			strings.Compare(p.name, q.name), strings.Compare(p.id, q.id))
+	})
+	out := make([]Connected, len(ans))
+	for i, c := range ans {
+		out[i] = Connected{Initiative: c.id, Name: c.name, Reach: reachOfRank(c.weak), node: c.n}
+	}
+	return out, nil
+}
+
+// FillTies sets the A and B ties of cs, answers of ConnectedTo for the same
+// a, b and broad (or a part of them, such as a page).
+func FillTies(ctx context.Context, x *Index, cs []Connected, a, b []NodeRef, broad bool) error {
+	want := make(map[NodeRef]bool, len(cs))
+	for _, c := range cs {
+		want[c.node] = true
+	}
+	keep := func(n NodeRef) bool { return want[n] }
+	pl := newPlaces(x)
 	ta, err := tiesOf(ctx, x, pl, a, broad, keep)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	tb, err := tiesOf(ctx, x, pl, b, broad, keep)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var out []Connected
-	for ini, as := range ta {
-		bs, ok := tb[ini]
-		if !ok {
-			continue
-		}
-		info := x.Node(ini)
-		c := Connected{Initiative: info.ID, Name: info.Name, A: as, B: bs, Reach: as[0].Reach}
-		if bs[0].Reach.Rank() > c.Reach.Rank() {
-			c.Reach = bs[0].Reach
-		}
-		out = append(out, c)
+	for i := range cs {
+		cs[i].A, cs[i].B = ta[cs[i].node], tb[cs[i].node]
 	}
-	slices.SortFunc(out, func(p, q Connected) int {
-		return cmp.Or(cmp.Compare(p.Reach.Rank(), q.Reach.Rank()),
-			cmp.Compare(min(p.A[0].Reach.Rank(), p.B[0].Reach.Rank()), min(q.A[0].Reach.Rank(), q.B[0].Reach.Rank())),
-			strings.Compare(p.Name, q.Name), strings.Compare(p.Initiative, q.Initiative))
-	})
-	return out, nil
+	return nil
+}
+
+// reachOfRank is the Reach of a rank (see Reach.Rank).
+func reachOfRank(r uint8) Reach {
+	switch r {
+	case 1:
+		return ReachDirect
+	case 2:
+		return ReachMember
+	case 3:
+		return ReachRegion
+	}
+	return ReachBroadRegion
 }
 
 // Ties returns the edges that tie initiative ini to any of sides, most direct
@@ -125,8 +170,9 @@ func Ties(ctx context.Context, x *Index, ini NodeRef, sides []NodeRef, broad boo
 	return ts[ini], nil
 }
 
-// tiesOf returns, for every initiative tied to one of sides, its ties sorted
-// most direct first. What ties depends on the side's kind:
+// tiesOf returns, for every initiative tied to one of sides (and kept by
+// keep, when given), its ties sorted most direct first. What ties depends on
+// the side's kind:
 //
 //   - a place: the initiative is LOCATED_IN or CONNECTS the place (DIRECT),
 //     a place inside it (MEMBER), or a place or region containing it (REGION
@@ -137,6 +183,24 @@ func Ties(ctx context.Context, x *Index, ini NodeRef, sides []NodeRef, broad boo
 //   - an initiative: one is PART_OF the other;
 //   - a target: it HAS_TARGET.
 func tiesOf(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bool, keep func(NodeRef) bool) (map[NodeRef][]Tie, error) {
+	srcs, err := tieSources(ctx, pl, sides, broad)
+	if err != nil {
+		return nil, err
+	}
+	type match struct {
+		src int
+		s   Step
+		via NodeRef
+	}
+	var ms []match
+	err = x.scanTies(ctx, srcs, func(i int, s Step, via NodeRef) {
+		if keep == nil || keep(s.Node) {
+			ms = append(ms, match{i, s, via})
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[NodeRef][]Tie)
 	type sideFact struct {
 		side NodeRef
@@ -152,24 +216,24 @@ func tiesOf(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bo
 		}
 		return s
 	}
-	err := walkTies(ctx, x, pl, sides, broad, func(side, ini NodeRef, s Step, target, via NodeRef, reach Reach) {
-		if keep != nil && !keep(ini) {
-			return
+	for _, m := range ms {
+		src := &srcs[m.src]
+		reach, ok := src.reachVia(pl, m.via, broad)
+		if !ok {
+			continue
 		}
-		k := sideFact{side, s.Fact}
+		k := sideFact{src.side, m.s.Fact}
 		if seen[k] {
-			return
+			continue
 		}
 		seen[k] = true
-		t := Tie{Initiative: id(ini), Side: id(side), Target: id(target),
-			Relation: s.Relation(), Reach: reach, Fact: x.FactID(s.Edge)}
-		if via != NoNode {
-			t.Via = id(via)
+		ini := m.s.Node
+		t := Tie{Initiative: id(ini), Side: id(src.side), Target: id(src.node),
+			Relation: m.s.Relation(), Reach: reach, Fact: x.FactID(m.s.Edge)}
+		if m.via != NoNode {
+			t.Via = id(m.via)
 		}
 		out[ini] = append(out[ini], t)
-	})
-	if err != nil {
-		return nil, err
 	}
 	for _, ts := range out {
 		slices.SortFunc(ts, func(p, q Tie) int {
@@ -180,86 +244,172 @@ func tiesOf(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bo
 	return out, nil
 }
 
-// tiedTo returns the initiatives tiesOf would give ties for, without the ties.
-func tiedTo(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bool) (map[NodeRef]bool, error) {
-	out := make(map[NodeRef]bool)
-	err := walkTies(ctx, x, pl, sides, broad, func(_, ini NodeRef, _ Step, _, _ NodeRef, _ Reach) { out[ini] = true })
-	return out, err
+// bestReach returns, by node number, the rank of the most direct tie of each
+// initiative to one of sides (0 for none), and the initiatives with a tie in
+// the order first found. When only is given, initiatives with only[n] == 0
+// are left out.
+func bestReach(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bool, only []uint8) ([]uint8, []NodeRef, error) {
+	srcs, err := tieSources(ctx, pl, sides, broad)
+	if err != nil {
+		return nil, nil, err
+	}
+	best := make([]uint8, x.Bound())
+	var found []NodeRef
+	set := func(n NodeRef, r uint8) {
+		if int(n) >= len(best) { // a write added nodes since Bound
+			best = append(best, make([]uint8, int(n)+1-len(best))...)
+		}
+		if best[n] == 0 {
+			found = append(found, n)
+		}
+		if best[n] == 0 || r < best[n] {
+			best[n] = r
+		}
+	}
+	type viaTie struct {
+		src int
+		n   NodeRef
+		via NodeRef
+	}
+	var vias []viaTie // few: worked out after the scan, which holds the index's lock
+	err = x.scanTies(ctx, srcs, func(i int, s Step, via NodeRef) {
+		if only != nil && (int(s.Node) >= len(only) || only[s.Node] == 0) {
+			return
+		}
+		if via != NoNode {
+			vias = append(vias, viaTie{i, s.Node, via})
+			return
+		}
+		set(s.Node, uint8(srcs[i].reach.Rank()))
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, v := range vias {
+		if r, ok := srcs[v.src].reachVia(pl, v.via, broad); ok {
+			set(v.n, uint8(r.Rank()))
+		}
+	}
+	return best, found, nil
 }
 
-// walkTies calls fn for every edge that ties an initiative to one of sides
-// by the rules of tiesOf, with the entity it reaches, the region it holds
-// through (or NoNode) and its reach. BROAD_REGION ties are left out unless
-// broad is set. The same edge may be passed more than once.
-func walkTies(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bool,
-	fn func(side, ini NodeRef, s Step, target, via NodeRef, reach Reach)) error {
+// tieSource is one list of edges whose other ends are tied to an asked
+// entity: the In or Out edges of node, of the relations in rels, reaching
+// the asked side at reach (before any region the edge holds through).
+type tieSource struct {
+	side, node NodeRef
+	dir        Direction
+	rels       func(RelCode) bool
+	reach      Reach
+}
+
+// reachVia returns the reach of an edge of the source that holds through
+// via (or NoNode), and whether it counts.
+func (src *tieSource) reachVia(pl *places, via NodeRef, broad bool) (Reach, bool) {
+	reach := src.reach
+	if via != NoNode {
+		if r := pl.reachThrough(via); r.Rank() > reach.Rank() {
+			reach = r
+		}
+	}
+	return reach, reach != ReachBroadRegion || broad
+}
+
+var (
+	placeRels     = relationSet(placeRelations)
+	bodyRels      = relationSet([]Relation{RelLeads, RelCoBuilds, RelCoordinates})
+	programmeRels = relationSet([]Relation{RelUnderProgramme})
+	partRels      = relationSet([]Relation{RelPartOf})
+	targetRels    = relationSet([]Relation{RelHasTarget})
+)
+
+// tieSources lists the edge lists that tie initiatives to sides, by the
+// rules of tiesOf. BROAD_REGION containers are left out unless broad is set.
+func tieSources(ctx context.Context, pl *places, sides []NodeRef, broad bool) ([]tieSource, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
-	add := func(side, ini NodeRef, s Step, target NodeRef, reach Reach) {
-		if x.Node(ini).Kind != KindInitiative {
-			return
-		}
-		via := x.Via(s.Edge)
-		if via != NoNode {
-			if r := pl.reachThrough(via); r.Rank() > reach.Rank() {
-				reach = r
-			}
-		}
-		if reach == ReachBroadRegion && !broad {
-			return
-		}
-		fn(side, ini, s, target, via, reach)
-	}
+	var out []tieSource
 	for i, side := range sides {
-		if i%ctxEvery == 0 {
+		if i%ctxEvery == ctxEvery-1 {
 			if err := ctx.Err(); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		switch x.Node(side).Kind {
+		switch pl.x.Node(side).Kind {
 		case KindPlace:
-			for _, s := range x.Steps(side, DirectionIn, placeRelations) {
-				add(side, s.Node, s, side, ReachDirect)
-			}
+			out = append(out, tieSource{side, side, DirectionIn, placeRels, ReachDirect})
 			members, err := pl.descendants(ctx, side)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			for _, m := range members {
-				for _, s := range x.Steps(m, DirectionIn, placeRelations) {
-					add(side, s.Node, s, m, ReachMember)
-				}
+				out = append(out, tieSource{side, m, DirectionIn, placeRels, ReachMember})
 			}
 			containers, err := pl.ancestors(ctx, side)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			for _, c := range containers {
-				reach := pl.reachThrough(c)
-				if reach == ReachBroadRegion && !broad {
-					continue
-				}
-				for _, s := range x.Steps(c, DirectionIn, placeRelations) {
-					add(side, s.Node, s, c, reach)
+				if reach := pl.reachThrough(c); reach != ReachBroadRegion || broad {
+					out = append(out, tieSource{side, c, DirectionIn, placeRels, reach})
 				}
 			}
 		case KindBody:
-			for _, s := range x.Steps(side, DirectionOut, []Relation{RelLeads, RelCoBuilds, RelCoordinates}) {
-				add(side, s.Node, s, side, ReachDirect)
-			}
+			out = append(out, tieSource{side, side, DirectionOut, bodyRels, ReachDirect})
 		case KindProgramme:
-			for _, s := range x.Steps(side, DirectionIn, []Relation{RelUnderProgramme}) {
-				add(side, s.Node, s, side, ReachDirect)
-			}
+			out = append(out, tieSource{side, side, DirectionIn, programmeRels, ReachDirect})
 		case KindInitiative:
-			for _, s := range x.Steps(side, DirectionBoth, []Relation{RelPartOf}) {
-				add(side, s.Node, s, side, ReachDirect)
-			}
+			out = append(out, tieSource{side, side, DirectionBoth, partRels, ReachDirect})
 		case KindTarget:
-			for _, s := range x.Steps(side, DirectionIn, []Relation{RelHasTarget}) {
-				add(side, s.Node, s, side, ReachDirect)
+			out = append(out, tieSource{side, side, DirectionIn, targetRels, ReachDirect})
+		}
+	}
+	return out, nil
+}
+
+// scanTies calls fn with the number of the source and every step of srcs
+// that reaches a live initiative, and the region its fact holds through (or
+// NoNode). It holds the index's read lock throughout, so that a question
+// reads one state of the graph and pays for the lock once: fn must not call
+// the index.
+func (x *Index) scanTies(ctx context.Context, srcs []tieSource, fn func(src int, s Step, via NodeRef)) error {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	code, ok := x.codes[fKind][string(KindInitiative)]
+	if !ok {
+		return nil // no initiatives
+	}
+	ini := code | aliveBit
+	scan := func(i int, es []Edge, out bool) {
+		keep := srcs[i].rels
+		for _, e := range es {
+			if !keep(e.Rel) || x.nodes[e.Node].kind != ini {
+				continue
 			}
+			via := NoNode
+			if len(x.via) > 0 {
+				if v, ok := x.via[e.Fact]; ok {
+					via = v
+				}
+			}
+			fn(i, Step{e, out}, via)
+		}
+	}
+	for i := range srcs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n := srcs[i].node
+		if int(n) >= len(x.nodes) {
+			continue
+		}
+		out, in := x.lists(n)
+		if srcs[i].dir != DirectionIn {
+			scan(i, out, true)
+		}
+		if srcs[i].dir != DirectionOut {
+			scan(i, in, false)
 		}
 	}
 	return nil

@@ -1242,3 +1242,16 @@ func (x *Index) replaceWith(y *Index) {
 	x.indexState = y.indexState
 	x.version = v + 1
 }
+
+// idNames returns the IDs and names of nodes ns, under one read lock.
+func (x *Index) idNames(ns []NodeRef) (ids, names []string) {
+	ids, names = make([]string, len(ns)), make([]string, len(ns))
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	for i, n := range ns {
+		if int(n) < len(x.nodes) {
+			ids[i], names[i] = x.idName(&x.nodes[n])
+		}
+	}
+	return ids, names
+}

@@ -537,6 +537,27 @@ func TestConnect(t *testing.T) {
 		t.Errorf("first connection: %+v", d.Connections[0])
 	}
 
+	// Ties are built only when a or b is asked for, also through fragments;
+	// the order is the same either way.
+	var lean struct {
+		Connections []struct {
+			Initiative named
+			Reach      string
+			B          []struct{ Reach string }
+		}
+	}
+	e.data(`fragment ties on Connected { b { reach } }
+		{ connections(a: "成都", b: "资阳", first: 3) { initiative { name } reach ...ties } }`, nil, &lean)
+	for i, c := range lean.Connections {
+		if c.Initiative.Name != d.Connections[i].Initiative.Name || c.Reach != d.Connections[i].Reach || len(c.B) != len(d.Connections[i].B) {
+			t.Errorf("connection %d through a fragment: %+v", i, c)
+		}
+	}
+	e.data(`{ connections(a: "成都", b: "资阳", first: 2) { initiative { name } reach } }`, nil, &lean)
+	if len(lean.Connections) != 2 || lean.Connections[1].Initiative.Name != d.Connections[1].Initiative.Name {
+		t.Errorf("connections without ties: %+v", lean.Connections)
+	}
+
 	err := e.fails(`{ connect(a: "成度", b: "资阳") { name } }`, nil, "NOT_FOUND")
 	if !strings.Contains(err.Message, "成都") {
 		t.Errorf("NOT_FOUND message %q suggests no close name", err.Message)

@@ -7,6 +7,9 @@ package resolvers
 
 import (
 	"context"
+	"slices"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/schema"
@@ -17,7 +20,7 @@ func (r *connectedResolver) Initiative(ctx context.Context, obj *graph.Connected
 }
 
 func (r *queryResolver) Connect(ctx context.Context, a string, b string, kinds []graph.Kind, broad *bool) ([]*schema.Initiative, error) {
-	cs, err := r.connect(ctx, a, b, kinds, broad)
+	cs, err := r.connect(ctx, a, b, kinds, broad, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +36,13 @@ func (r *queryResolver) Connections(ctx context.Context, a string, b string, kin
 	if err != nil {
 		return nil, err
 	}
-	cs, err := r.connect(ctx, a, b, kinds, broad)
+	// The ties are built only when asked for: an answer of thousands of
+	// initiatives has several ties each.
+	withTies := 0
+	if graphql.GetFieldContext(ctx) == nil || slices.ContainsFunc(graphql.CollectAllFields(ctx), func(f string) bool { return f == "a" || f == "b" }) {
+		withTies = n
+	}
+	cs, err := r.connect(ctx, a, b, kinds, broad, withTies)
 	if err != nil {
 		return nil, err
 	}

@@ -369,8 +369,8 @@ func pointers[T any](s []T) []*T {
 }
 
 // connect answers connect and connections: the initiatives tied to both a
-// and b.
-func (r *Resolver) connect(ctx context.Context, a, b string, kinds []graph.Kind, broad *bool) ([]graph.Connected, error) {
+// and b, in order. Their ties are filled for the first withTies of them.
+func (r *Resolver) connect(ctx context.Context, a, b string, kinds []graph.Kind, broad *bool, withTies int) ([]graph.Connected, error) {
 	as, err := r.findKinds("a", a, kinds)
 	if err != nil {
 		return nil, err
@@ -379,5 +379,11 @@ func (r *Resolver) connect(ctx context.Context, a, b string, kinds []graph.Kind,
 	if err != nil {
 		return nil, err
 	}
-	return graph.Connect(ctx, r.store.Index(), as, bs, broad != nil && *broad)
+	x, br := r.store.Index(), broad != nil && *broad
+	cs, err := graph.ConnectedTo(ctx, x, as, bs, br)
+	if err != nil || withTies == 0 {
+		return cs, err
+	}
+	cs = cs[:min(withTies, len(cs))]
+	return cs, graph.FillTies(ctx, x, cs, as, bs, br)
 }

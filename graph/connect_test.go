@@ -1,0 +1,70 @@
+package graph_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/policygraph/policygraph/graph"
+)
+
+// TestConnectAsReference asks connect for every pair of the seed's places,
+// bodies, programmes and a sample of its initiatives, with and without broad
+// regions, and checks that the answers, their order, reaches and ties are
+// those of the walk Connect made before it ordered from numbers.
+func TestConnectAsReference(t *testing.T) {
+	ctx := context.Background()
+	st := seedStore(t, "memory")
+	x := st.Index()
+	var sides []graph.NodeRef
+	for _, k := range []graph.Kind{graph.KindPlace, graph.KindBody, graph.KindProgramme, graph.KindInitiative} {
+		ns := x.NodesOfKind(k)
+		step := max(1, len(ns)/25) // every place and body would be 10^5 pairs: take a spread
+		for i := 0; i < len(ns); i += step {
+			if len(x.In(ns[i]))+len(x.Out(ns[i])) > 0 {
+				sides = append(sides, ns[i])
+			}
+		}
+	}
+	pairs, answers := 0, 0
+	for _, a := range sides {
+		for _, b := range sides {
+			for _, broad := range []bool{false, true} {
+				as, bs := []graph.NodeRef{a}, []graph.NodeRef{b}
+				want, err := graph.ConnectReferenceForTest(ctx, x, as, bs, broad)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := graph.Connect(ctx, x, as, bs, broad)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pairs++
+				answers += len(got)
+				if len(got) != len(want) {
+					t.Fatalf("connect(%s, %s, broad %v): %d answers, want %d", x.Node(a).ID, x.Node(b).ID, broad, len(got), len(want))
+				}
+				for i := range got {
+					g, w := got[i], want[i]
+					if g.Initiative != w.Initiative || g.Name != w.Name || g.Reach != w.Reach ||
+						!reflect.DeepEqual(g.A, w.A) || !reflect.DeepEqual(g.B, w.B) {
+						t.Fatalf("connect(%s, %s, broad %v) answer %d:\n got %+v\nwant %+v", x.Node(a).ID, x.Node(b).ID, broad, i, g, w)
+					}
+				}
+				lean, err := graph.ConnectedTo(ctx, x, as, bs, broad)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range lean {
+					if lean[i].Initiative != want[i].Initiative || lean[i].A != nil || lean[i].B != nil {
+						t.Fatalf("ConnectedTo(%s, %s) answer %d = %+v, want %s without ties", x.Node(a).ID, x.Node(b).ID, i, lean[i], want[i].Initiative)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d sides, %d questions, %d answers", len(sides), pairs, answers)
+	if answers < 100 {
+		t.Errorf("only %d answers: the comparison says little", answers)
+	}
+}
