@@ -92,7 +92,7 @@ func testReadersSeeWholeVersions(t *testing.T, st *graph.Store, writes int) {
 	}
 
 	var done atomic.Bool
-	var reads [4]atomic.Int64
+	var reads [5]atomic.Int64
 	seen := [2]atomic.Int64{}
 	errs := make(chan error, 16)
 	var wg sync.WaitGroup
@@ -144,6 +144,23 @@ func testReadersSeeWholeVersions(t *testing.T, st *graph.Store, writes int) {
 			}
 			return nil
 		},
+		func() error { // connect: both sides read from one version
+			x := st.Index()
+			c, ok := x.Lookup(chengdu)
+			if !ok {
+				return fmt.Errorf("%s is gone", chengdu)
+			}
+			// Two lists of sides, so that each side is read on its own.
+			cs, err := graph.ConnectedTo(ctx, x, []graph.NodeRef{c}, []graph.NodeRef{c, c}, false)
+			if err != nil {
+				return err
+			}
+			reads[4].Add(1)
+			if len(cs) != len(ids0) && len(cs) != len(ids1) {
+				return fmt.Errorf("ConnectedTo saw %d initiatives; the versions have %d and %d", len(cs), len(ids0), len(ids1))
+			}
+			return nil
+		},
 	}
 	for _, read := range readers {
 		for range 2 {
@@ -181,8 +198,8 @@ func testReadersSeeWholeVersions(t *testing.T, st *graph.Store, writes int) {
 	for err := range errs {
 		t.Error(err)
 	}
-	t.Logf("%d replacements in %v; reads: %d entities, %d mentions, %d documents, %d stats; entities saw version 0 %d times, version 1 %d times",
-		writes, time.Since(start).Round(time.Millisecond), reads[0].Load(), reads[1].Load(), reads[2].Load(), reads[3].Load(), seen[0].Load(), seen[1].Load())
+	t.Logf("%d replacements in %v; reads: %d entities, %d mentions, %d documents, %d stats, %d connects; entities saw version 0 %d times, version 1 %d times",
+		writes, time.Since(start).Round(time.Millisecond), reads[0].Load(), reads[1].Load(), reads[2].Load(), reads[3].Load(), reads[4].Load(), seen[0].Load(), seen[1].Load())
 	if reads[0].Load() == 0 {
 		t.Error("no read ran during the writes")
 	}

@@ -3,8 +3,10 @@ package graph
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Reach says how directly an edge ties an initiative to an entity someone
@@ -84,44 +86,89 @@ func Connect(ctx context.Context, x *Index, a, b []NodeRef, broad bool) ([]Conne
 // is worked out as numbers, so a question whose answer is thousands of
 // initiatives costs a pass over the edges of the asked entities and a sort.
 func ConnectedTo(ctx context.Context, x *Index, a, b []NodeRef, broad bool) ([]Connected, error) {
-	pl := newPlaces(x)
-	ra, na, err := bestReach(ctx, x, pl, a, broad, nil)
-	if err != nil {
-		return nil, err
-	}
-	// Only the initiatives tied to a matter on b's side.
-	rb, _, err := bestReach(ctx, x, pl, b, broad, ra)
-	if err != nil {
-		return nil, err
-	}
-	type answer struct {
-		n            NodeRef
-		weak, strong uint8
-		id, name     string
-	}
-	var ans []answer
-	for _, n := range na {
-		if int(n) < len(rb) && rb[n] != 0 {
-			ans = append(ans, answer{n: n, weak: max(ra[n], rb[n]), strong: min(ra[n], rb[n])})
+	var ta, tb *tiedSet
+	// The two sides are read under two locks: should a write come between
+	// them, ask again (a few times, then take what was read).
+	for try := 0; ; try++ {
+		pl := newPlaces(x)
+		var err error
+		if ta, err = pl.tied(ctx, a, broad); err != nil {
+			return nil, err
+		}
+		if betweenSides != nil {
+			betweenSides()
+		}
+		if tb, err = pl.tied(ctx, b, broad); err != nil {
+			return nil, err
+		}
+		if ta.version == tb.version || try == 3 {
+			break
 		}
 	}
-	ns := make([]NodeRef, len(ans))
-	for i := range ans {
-		ns[i] = ans[i].n
+	// Both lists are sorted by node number: merge them.
+	type answer struct {
+		key, key2 uint64 // weak and strong rank, the first 15 bytes of the name: to sort by
+		i         int32  // in ns
+	}
+	var ans []answer
+	var ns []NodeRef
+	for i, j := 0, 0; i < len(ta.nodes) && j < len(tb.nodes); {
+		switch na, nb := ta.nodes[i], tb.nodes[j]; {
+		case na < nb:
+			i++
+		case na > nb:
+			j++
+		default:
+			ra, rb := ta.ranks[i], tb.ranks[j]
+			ans = append(ans, answer{key: uint64(max(ra, rb))<<60 | uint64(min(ra, rb))<<56, i: int32(len(ns))})
+			ns = append(ns, na)
+			i++
+			j++
+		}
 	}
 	ids, names := x.idNames(ns)
-	for i := range ans {
-		ans[i].id, ans[i].name = ids[i], names[i]
+	for k := range ans {
+		name := names[ans[k].i]
+		ans[k].key |= namePrefix(name, 0)
+		ans[k].key2 = namePrefix(name, 7)<<8 | uint64(byteAt(name, 14))
 	}
 	slices.SortFunc(ans, func(p, q answer) int {
-		return cmp.Or(cmp.Compare(p.weak, q.weak), cmp.Compare(p.strong, q.strong),
-			strings.Compare(p.name, q.name), strings.Compare(p.id, q.id))
+		// Not cmp.Or: it would compare the strings every time.
+		if p.key != q.key {
+			return cmp.Compare(p.key, q.key)
+		}
+		if p.key2 != q.key2 {
+			return cmp.Compare(p.key2, q.key2)
+		}
+		return cmp.Or(strings.Compare(names[p.i], names[q.i]), strings.Compare(ids[p.i], ids[q.i]))
 	})
 	out := make([]Connected, len(ans))
-	for i, c := range ans {
-		out[i] = Connected{Initiative: c.id, Name: c.name, Reach: reachOfRank(c.weak), node: c.n}
+	for k, c := range ans {
+		out[k] = Connected{Initiative: ids[c.i], Name: names[c.i], Reach: reachOfRank(uint8(c.key >> 60)), node: ns[c.i]}
 	}
 	return out, nil
+}
+
+// betweenSides, when set by a test, runs between the reads of the two sides.
+var betweenSides func()
+
+// namePrefix is the 7 bytes of name from byte from on as a big-endian
+// number (0 past its end), so that comparing such numbers orders names as
+// strings.Compare does wherever they differ.
+func namePrefix(name string, from int) uint64 {
+	var k uint64
+	for i := from; i < from+7; i++ {
+		k = k<<8 | uint64(byteAt(name, i))
+	}
+	return k
+}
+
+// byteAt is s[i], or 0 past the end of s.
+func byteAt(s string, i int) byte {
+	if i < len(s) {
+		return s[i]
+	}
+	return 0
 }
 
 // FillTies sets the A and B ties of cs, answers of ConnectedTo for the same
@@ -244,53 +291,159 @@ func tiesOf(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bo
 	return out, nil
 }
 
-// bestReach returns, by node number, the rank of the most direct tie of each
-// initiative to one of sides (0 for none), and the initiatives with a tie in
-// the order first found. When only is given, initiatives with only[n] == 0
-// are left out.
-func bestReach(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bool, only []uint8) ([]uint8, []NodeRef, error) {
+// tiedSet is the initiatives tied to some asked entities, sorted by node
+// number, with the rank of each one's most direct tie. It is not changed
+// once made: places keeps it for other questions about the same entities.
+type tiedSet struct {
+	nodes   []NodeRef
+	ranks   []uint8
+	version uint64 // of the index it was read from
+}
+
+// tiedCacheSize is how many tied sets places keeps, the oldest leaving first.
+const tiedCacheSize = 64
+
+// tiedKey names a tied set: the asked entities, as bytes, and broad.
+type tiedKey struct {
+	sides string
+	broad bool
+}
+
+// tied returns the tied set of sides (see tiesOf), kept for the next
+// question about the same sides until the index changes.
+func (p *places) tied(ctx context.Context, sides []NodeRef, broad bool) (*tiedSet, error) {
+	kb := make([]byte, 0, 4*len(sides))
+	for _, n := range sides {
+		kb = binary.LittleEndian.AppendUint32(kb, uint32(n))
+	}
+	k := tiedKey{string(kb), broad}
+	p.mu.Lock()
+	t, ok := p.tiedSets[k]
+	p.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	t, err := bestReach(ctx, p.x, p, sides, broad)
+	if err != nil || t.version != p.version {
+		return t, err // read from another version: not for p to keep
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if old, ok := p.tiedSets[k]; ok { // asked meanwhile
+		return old, nil
+	}
+	if len(p.tiedOrder) == tiedCacheSize {
+		delete(p.tiedSets, p.tiedOrder[0])
+		p.tiedOrder = p.tiedOrder[1:]
+	}
+	p.tiedSets[k] = t
+	p.tiedOrder = append(p.tiedOrder, k)
+	return t, nil
+}
+
+// reaches is bestReach's working space, by node number: the rank of the most
+// direct tie of each initiative (0 for none). It comes from a pool and goes
+// back clear.
+type reaches struct {
+	rank []uint8
+	vias []viaTie // ties through a region, for bestReach to weigh
+}
+
+var reachPool = sync.Pool{New: func() any { return new(reaches) }}
+
+// bestReach works out the tied set of sides.
+func bestReach(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bool) (*tiedSet, error) {
 	srcs, err := tieSources(ctx, pl, sides, broad)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	best := make([]uint8, x.Bound())
-	var found []NodeRef
-	set := func(n NodeRef, r uint8) {
-		if int(n) >= len(best) { // a write added nodes since Bound
-			best = append(best, make([]uint8, int(n)+1-len(best))...)
-		}
-		if best[n] == 0 {
-			found = append(found, n)
-		}
-		if best[n] == 0 || r < best[n] {
-			best[n] = r
-		}
-	}
-	type viaTie struct {
-		src int
-		n   NodeRef
-		via NodeRef
-	}
-	var vias []viaTie // few: worked out after the scan, which holds the index's lock
-	err = x.scanTies(ctx, srcs, func(i int, s Step, via NodeRef) {
-		if only != nil && (int(s.Node) >= len(only) || only[s.Node] == 0) {
-			return
-		}
-		if via != NoNode {
-			vias = append(vias, viaTie{i, s.Node, via})
-			return
-		}
-		set(s.Node, uint8(srcs[i].reach.Rank()))
-	})
+	r := reachPool.Get().(*reaches)
+	defer func() {
+		clear(r.rank)
+		r.vias = r.vias[:0]
+		reachPool.Put(r)
+	}()
+	n, version, err := x.scanReach(ctx, srcs, r)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	for _, v := range vias {
-		if r, ok := srcs[v.src].reachVia(pl, v.via, broad); ok {
-			set(v.n, uint8(r.Rank()))
+	// Ties through a region come in runs from one source and region: work
+	// out the reach once a run.
+	last, reach, ok := viaTie{src: -1}, Reach(""), false
+	for _, v := range r.vias {
+		if v.src != last.src || v.via != last.via {
+			last = v
+			reach, ok = srcs[v.src].reachVia(pl, v.via, broad)
+		}
+		if !ok {
+			continue
+		}
+		if rk := uint8(reach.Rank()); r.rank[v.n] == 0 || rk < r.rank[v.n] {
+			r.rank[v.n] = rk
 		}
 	}
-	return best, found, nil
+	t := &tiedSet{version: version}
+	for i, rk := range r.rank[:n] {
+		if rk != 0 {
+			t.nodes = append(t.nodes, NodeRef(i))
+			t.ranks = append(t.ranks, rk)
+		}
+	}
+	return t, nil
+}
+
+// viaTie is a tie through a region, whose reach needs places.
+type viaTie struct {
+	src int
+	n   NodeRef
+	via NodeRef
+}
+
+// scanReach is scanTies for bestReach, written out: it is the inner loop of
+// every connect question. Ties through a region go to r.vias. It returns
+// the number of nodes (the length of r.rank that counts) and the version it
+// read.
+func (x *Index) scanReach(ctx context.Context, srcs []tieSource, r *reaches) (n int, version uint64, err error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	code, ok := x.codes[fKind][string(KindInitiative)]
+	if !ok {
+		return 0, x.version, nil // no initiatives
+	}
+	ini := code | aliveBit
+	if len(r.rank) < len(x.nodes) {
+		r.rank = make([]uint8, len(x.nodes)+len(x.nodes)/8)
+	}
+	rank, nodes := r.rank, x.nodes
+	for i := range srcs {
+		if err := ctx.Err(); err != nil {
+			return 0, 0, err
+		}
+		src := &srcs[i]
+		if int(src.node) >= len(nodes) {
+			continue
+		}
+		rk := uint8(src.reach.Rank())
+		out, in := x.lists(src.node)
+		for d, es := range [2][]Edge{out, in} {
+			if d == 0 && src.dir == DirectionIn || d == 1 && src.dir == DirectionOut {
+				continue
+			}
+			for _, e := range es {
+				if src.rels&(1<<e.Rel) == 0 || nodes[e.Node].kind != ini {
+					continue
+				}
+				if e.via != 0 {
+					r.vias = append(r.vias, viaTie{i, e.Node, x.viaOf(e)})
+					continue
+				}
+				if rank[e.Node] == 0 || rk < rank[e.Node] {
+					rank[e.Node] = rk
+				}
+			}
+		}
+	}
+	return len(nodes), x.version, nil
 }
 
 // tieSource is one list of edges whose other ends are tied to an asked
@@ -299,7 +452,7 @@ func bestReach(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad
 type tieSource struct {
 	side, node NodeRef
 	dir        Direction
-	rels       func(RelCode) bool
+	rels       uint32 // a bit for each RelCode
 	reach      Reach
 }
 
@@ -316,12 +469,21 @@ func (src *tieSource) reachVia(pl *places, via NodeRef, broad bool) (Reach, bool
 }
 
 var (
-	placeRels     = relationSet(placeRelations)
-	bodyRels      = relationSet([]Relation{RelLeads, RelCoBuilds, RelCoordinates})
-	programmeRels = relationSet([]Relation{RelUnderProgramme})
-	partRels      = relationSet([]Relation{RelPartOf})
-	targetRels    = relationSet([]Relation{RelHasTarget})
+	placeRels     = relationMask(placeRelations...)
+	bodyRels      = relationMask(RelLeads, RelCoBuilds, RelCoordinates)
+	programmeRels = relationMask(RelUnderProgramme)
+	partRels      = relationMask(RelPartOf)
+	targetRels    = relationMask(RelHasTarget)
 )
+
+// relationMask has bit c set for the code c of each of rels.
+func relationMask(rels ...Relation) uint32 {
+	var m uint32
+	for _, r := range rels {
+		m |= 1 << relCode(r)
+	}
+	return m
+}
 
 // tieSources lists the edge lists that tie initiatives to sides, by the
 // rules of tiesOf. BROAD_REGION containers are left out unless broad is set.
@@ -384,16 +546,10 @@ func (x *Index) scanTies(ctx context.Context, srcs []tieSource, fn func(src int,
 	scan := func(i int, es []Edge, out bool) {
 		keep := srcs[i].rels
 		for _, e := range es {
-			if !keep(e.Rel) || x.nodes[e.Node].kind != ini {
+			if keep&(1<<e.Rel) == 0 || x.nodes[e.Node].kind != ini {
 				continue
 			}
-			via := NoNode
-			if len(x.via) > 0 {
-				if v, ok := x.via[e.Fact]; ok {
-					via = v
-				}
-			}
-			fn(i, Step{e, out}, via)
+			fn(i, Step{e, out}, x.viaOf(e))
 		}
 	}
 	for i := range srcs {
@@ -416,17 +572,50 @@ func (x *Index) scanTies(ctx context.Context, srcs []tieSource, fn func(src int,
 }
 
 // places answers containment questions about places from PART_OF edges
-// (member -> container), remembering what it worked out.
+// (member -> container), remembering what it worked out. One places serves
+// every question asked of the same version of an index (see newPlaces):
+// finding the PART_OF edges of a hub such as 成都 means going through tens of
+// thousands of In edges, too slow to repeat for every question.
 type places struct {
-	x     *Index
-	broad map[NodeRef]bool
+	x         *Index
+	version   uint64
+	mu        sync.Mutex
+	broad     map[NodeRef]bool
+	closure   map[closureKey][]NodeRef
+	tiedSets  map[tiedKey]*tiedSet // see tied
+	tiedOrder []tiedKey
 }
 
-func newPlaces(x *Index) *places { return &places{x: x, broad: make(map[NodeRef]bool)} }
+type closureKey struct {
+	n   NodeRef
+	dir Direction
+}
+
+// newPlaces returns the places of the index's current version, shared by
+// the questions asked of it until the next write.
+func newPlaces(x *Index) *places {
+	v := x.Version()
+	if p := x.places.Load(); p != nil && p.version == v {
+		return p
+	}
+	p := &places{x: x, version: v, broad: make(map[NodeRef]bool), closure: make(map[closureKey][]NodeRef),
+		tiedSets: make(map[tiedKey]*tiedSet)}
+	// A newer version may have been stored meanwhile: keep it then.
+	if old := x.places.Load(); old == nil || old.version < v {
+		x.places.CompareAndSwap(old, p)
+	}
+	return p
+}
 
 // isBroad reports whether n is a country, a province or a region with a
 // broad member.
 func (p *places) isBroad(n NodeRef) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.isBroadLocked(n)
+}
+
+func (p *places) isBroadLocked(n NodeRef) bool {
 	if b, ok := p.broad[n]; ok {
 		return b
 	}
@@ -437,7 +626,7 @@ func (p *places) isBroad(n NodeRef) bool {
 		b = true
 	case LevelRegion:
 		for _, m := range p.members(n) {
-			if p.isBroad(m) {
+			if p.isBroadLocked(m) {
 				b = true
 				break
 			}
@@ -466,17 +655,25 @@ func (p *places) members(n NodeRef) []NodeRef {
 	return out
 }
 
-// descendants returns the places inside n at any depth, without n.
+// descendants returns the places inside n at any depth, without n. The
+// slice is shared: callers must not modify it.
 func (p *places) descendants(ctx context.Context, n NodeRef) ([]NodeRef, error) {
-	return p.closure(ctx, n, DirectionIn)
+	return p.closureOf(ctx, n, DirectionIn)
 }
 
-// ancestors returns the places that contain n at any depth, without n.
+// ancestors returns the places that contain n at any depth, without n. The
+// slice is shared: callers must not modify it.
 func (p *places) ancestors(ctx context.Context, n NodeRef) ([]NodeRef, error) {
-	return p.closure(ctx, n, DirectionOut)
+	return p.closureOf(ctx, n, DirectionOut)
 }
 
-func (p *places) closure(ctx context.Context, n NodeRef, dir Direction) ([]NodeRef, error) {
+func (p *places) closureOf(ctx context.Context, n NodeRef, dir Direction) ([]NodeRef, error) {
+	k := closureKey{n, dir}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if c, ok := p.closure[k]; ok {
+		return c, nil
+	}
 	seen := map[NodeRef]bool{n: true}
 	var out []NodeRef
 	queue := []NodeRef{n}
@@ -495,5 +692,7 @@ func (p *places) closure(ctx context.Context, n NodeRef, dir Direction) ([]NodeR
 			queue = append(queue, s.Node)
 		}
 	}
+	out = clip(out)
+	p.closure[k] = out
 	return out, nil
 }

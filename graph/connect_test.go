@@ -3,9 +3,12 @@ package graph_test
 import (
 	"context"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/loaders"
 )
 
 // TestConnectAsReference asks connect for every pair of the seed's places,
@@ -66,5 +69,58 @@ func TestConnectAsReference(t *testing.T) {
 	t.Logf("%d sides, %d questions, %d answers", len(sides), pairs, answers)
 	if answers < 100 {
 		t.Errorf("only %d answers: the comparison says little", answers)
+	}
+}
+
+// TestConnectSeesWrites asks the same question before and after a document
+// is added and removed: what connect keeps between questions must not
+// outlive a write.
+func TestConnectSeesWrites(t *testing.T) {
+	ctx := context.Background()
+	st := seedStore(t, "memory")
+	x := st.Index()
+	cd, zy := placeID(t, st, "Chengdu"), placeID(t, st, "Ziyang")
+	ask := func() []string {
+		an, _ := x.Lookup(cd)
+		bn, _ := x.Lookup(zy)
+		cs, err := graph.ConnectedTo(ctx, x, []graph.NodeRef{an}, []graph.NodeRef{bn}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, c := range cs {
+			names = append(names, c.Name)
+		}
+		return names
+	}
+	before := ask()
+	if again := ask(); !slices.Equal(again, before) {
+		t.Fatalf("asked twice: %v, then %v", before, again)
+	}
+	gz, err := loaders.DefaultGazetteer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := []byte("一、交通\n加快建设成都至资阳城际快线，启动建设成资临空物流枢纽。\n")
+	if _, err := loaders.Load(ctx, st, gz, "ziyang-2023-test.txt", raw, loaders.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	after := ask()
+	if len(after) <= len(before) {
+		t.Fatalf("after a document tying 成都 and 资阳: %v, before %v", after, before)
+	}
+	docs, err := st.Documents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range docs {
+		if strings.HasPrefix(d.ID, "document/ziyang-2023-test") {
+			if err := st.RemoveDocument(ctx, d.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if got := ask(); !slices.Equal(got, before) {
+		t.Errorf("after removing it again: %v, want %v", got, before)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -53,7 +54,14 @@ type Edge struct {
 	Node NodeRef // the other end
 	Fact uint32  // the fact's number; FactID gives its ID, Via its region
 	Rel  RelCode
+	// via is the region the fact holds through: 0 for none, else a slot of
+	// Index.viaNodes, or viaInMap when the slots ran out and the region is
+	// in Index.via. It fits in Edge's padding.
+	via uint16
 }
+
+// viaInMap is Edge.via for a fact whose region is in Index.via.
+const viaInMap = ^uint16(0)
 
 // Relation returns the edge's relation.
 func (e Edge) Relation() Relation { return e.Rel.Relation() }
@@ -100,26 +108,29 @@ type NodeInfo struct {
 type Index struct {
 	mu sync.RWMutex
 	indexState
+	places atomic.Pointer[places] // containment worked out for one version; see newPlaces
 }
 
 // indexState is the data of an Index, apart from its lock.
 type indexState struct {
-	nodes   []indexNode // by NodeRef; nodes[0] is unused
-	idTab   table       // ID -> node, for every node given a number
-	nameTab table       // name key -> live nodes: one entry a key of a node
-	text    []byte      // arena of node blocks; see appendBlock
-	refs    []NodeRef   // arena of document lists; refs[0] is unused
-	adj     []Edge      // arena of adjacency regions: a node's Out edges, then its In edges
-	kinds   map[Kind][]NodeRef
-	facts   []uint64           // fact number -> the hash in its ID
-	via     map[uint32]NodeRef // fact number -> the region it holds through, for the few facts with one
-	strs    [4][]string        // enumerated strings by field (kind, category, level, stage) and code; strs[f][0] = ""
-	codes   [4]map[string]uint8
-	byRel   []int // live facts by RelCode
-	live    int
-	edges   int
-	version uint64
-	seed    maphash.Seed
+	nodes    []indexNode // by NodeRef; nodes[0] is unused
+	idTab    table       // ID -> node, for every node given a number
+	nameTab  table       // name key -> live nodes: one entry a key of a node
+	text     []byte      // arena of node blocks; see appendBlock
+	refs     []NodeRef   // arena of document lists; refs[0] is unused
+	adj      []Edge      // arena of adjacency regions: a node's Out edges, then its In edges
+	kinds    map[Kind][]NodeRef
+	facts    []uint64           // fact number -> the hash in its ID
+	via      map[uint32]NodeRef // fact number -> the region it holds through, when Edge.via is viaInMap
+	viaNodes []NodeRef          // regions facts hold through, by Edge.via slot; viaNodes[0] is unused
+	viaSlot  map[NodeRef]uint16
+	strs     [4][]string // enumerated strings by field (kind, category, level, stage) and code; strs[f][0] = ""
+	codes    [4]map[string]uint8
+	byRel    []int // live facts by RelCode
+	live     int
+	edges    int
+	version  uint64
+	seed     maphash.Seed
 }
 
 // indexNode is a node as the index keeps it: 24 bytes of offsets into the
@@ -159,6 +170,8 @@ func newIndex() *Index {
 	x.nodes = make([]indexNode, 1)
 	x.refs = make([]NodeRef, 1)
 	x.via = make(map[uint32]NodeRef)
+	x.viaNodes = make([]NodeRef, 1)
+	x.viaSlot = make(map[NodeRef]uint16)
 	x.byRel = make([]int, len(Relations)+1)
 	x.seed = maphash.MakeSeed()
 	for f := range x.strs {
@@ -726,9 +739,41 @@ func (x *Index) In(n NodeRef) []Edge {
 // Via returns the region the fact behind e holds through (Fact.Via), or
 // NoNode.
 func (x *Index) Via(e Edge) NodeRef {
+	if e.via == 0 {
+		return NoNode
+	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return x.via[e.Fact]
+	return x.viaOf(e)
+}
+
+// viaOf is Via with the lock held.
+func (x *Index) viaOf(e Edge) NodeRef {
+	switch e.via {
+	case 0:
+		return NoNode
+	case viaInMap:
+		return x.via[e.Fact]
+	}
+	return x.viaNodes[e.via]
+}
+
+// viaSlotOf returns the Edge.via of a fact that holds through region r.
+// Lock held for writing.
+func (x *Index) viaSlotOf(r NodeRef) uint16 {
+	if r == NoNode {
+		return 0
+	}
+	if s, ok := x.viaSlot[r]; ok {
+		return s
+	}
+	if len(x.viaNodes) >= int(viaInMap) {
+		return viaInMap
+	}
+	s := uint16(len(x.viaNodes))
+	x.viaNodes = append(x.viaNodes, r)
+	x.viaSlot[r] = s
+	return s
 }
 
 // Resolve returns the live nodes one of whose names, aliases, pinyin or
@@ -835,7 +880,7 @@ func (x *Index) memoryParts() (nodes, edges int) {
 		}
 	}
 	edges = cap(x.adj)*int(unsafe.Sizeof(Edge{})) + cap(x.facts)*8 + cap(x.byRel)*8
-	edges += mapFixed + len(x.via)*viaPerFact
+	edges += mapFixed + len(x.via)*viaPerFact + cap(x.viaNodes)*4 + len(x.viaSlot)*viaPerFact
 	return b, edges
 }
 
@@ -1152,12 +1197,13 @@ func (x *Index) applyFacts(ch *indexChange) {
 		a := adds[i]
 		num := uint32(len(x.facts))
 		x.facts = append(x.facts, f.hash)
-		if a.via != NoNode {
+		via := x.viaSlotOf(a.via)
+		if via == viaInMap {
 			x.via[num] = a.via
 		}
 		rel := relCode(f.relation)
-		outAdd[a.from] = append(outAdd[a.from], Edge{Node: a.to, Fact: num, Rel: rel})
-		inAdd[a.to] = append(inAdd[a.to], Edge{Node: a.from, Fact: num, Rel: rel})
+		outAdd[a.from] = append(outAdd[a.from], Edge{Node: a.to, Fact: num, Rel: rel, via: via})
+		inAdd[a.to] = append(inAdd[a.to], Edge{Node: a.from, Fact: num, Rel: rel, via: via})
 		x.edges++
 		x.byRel[rel]++
 	}

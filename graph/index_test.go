@@ -529,7 +529,7 @@ func TestIndexFacts(t *testing.T) {
 	if x.nodes[hub].deg == bigDeg {
 		t.Errorf("hub still has a header")
 	}
-	if len(old) != many || old[0] != (Edge{Node: old[0].Node, Fact: old[0].Fact, Rel: CodeOf(RelLocatedIn)}) {
+	if len(old) != many || old[0].Rel != CodeOf(RelLocatedIn) || x.Via(old[0]) != NoNode && x.Via(old[0]) != region {
 		t.Errorf("a list handed out changed")
 	}
 	for _, e := range x.Out(hub) {
@@ -643,5 +643,35 @@ func TestIndexConcurrentReaders(t *testing.T) {
 	wg.Wait()
 	if got := x.EdgeCount(); got != len(ch.addFacts)+200 {
 		t.Errorf("EdgeCount = %d, want %d", got, len(ch.addFacts)+200)
+	}
+}
+
+// TestIndexViaSlotsRunOut gives facts more regions than Edge.via has slots
+// for: the rest go to the via map, and Via finds both.
+func TestIndexViaSlotsRunOut(t *testing.T) {
+	x := newIndex()
+	x.viaNodes = append(x.viaNodes, make([]NodeRef, int(viaInMap)-2)...) // one slot left
+	ch := &indexChange{nodes: []nodeUpdate{{id: "initiative/a", entity: &Entity{ID: "initiative/a", Kind: KindInitiative, Name: "甲"}}}}
+	for i := range 3 {
+		ch.addFacts = append(ch.addFacts, factEdge{id: fmt.Sprintf("fact/%016x", i+1), from: "initiative/a", to: "place/x",
+			via: fmt.Sprintf("place/region%d", i), relation: RelLocatedIn, hash: uint64(i + 1)})
+	}
+	x.apply(ch)
+	a, _ := x.Lookup("initiative/a")
+	got := map[string]uint16{}
+	for _, e := range x.Out(a) {
+		got[x.Node(x.Via(e)).ID] = e.via
+	}
+	inMap := 0
+	for r, slot := range got {
+		if !strings.HasPrefix(r, "place/region") {
+			t.Errorf("a fact holds through %q", r)
+		}
+		if slot == viaInMap {
+			inMap++
+		}
+	}
+	if len(got) != 3 || inMap != 2 || len(x.via) != 2 {
+		t.Errorf("regions %v (%d in the map, map %d), want 3 regions, 2 in the map", got, inMap, len(x.via))
 	}
 }
