@@ -645,14 +645,34 @@ func (p *places) reachThrough(c NodeRef) Reach {
 }
 
 // members returns the places directly PART_OF n.
-func (p *places) members(n NodeRef) []NodeRef {
-	var out []NodeRef
-	for _, s := range p.x.Steps(n, DirectionIn, []Relation{RelPartOf}) {
-		if p.x.Node(s.Node).Kind == KindPlace {
-			out = append(out, s.Node)
+func (p *places) members(n NodeRef) []NodeRef { return p.x.placesPartOf(n, DirectionIn) }
+
+// placesPartOf returns the places PART_OF n (DirectionIn) or that n is
+// PART_OF (DirectionOut), under one read lock: a hub's In list has tens of
+// thousands of edges and a few PART_OF.
+func (x *Index) placesPartOf(n NodeRef, dir Direction) []NodeRef {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if int(n) >= len(x.nodes) {
+		return nil
+	}
+	code, ok := x.codes[fKind][string(KindPlace)]
+	if !ok {
+		return nil
+	}
+	out, in := x.lists(n)
+	es := in
+	if dir == DirectionOut {
+		es = out
+	}
+	rel := relCode(RelPartOf)
+	var ps []NodeRef
+	for _, e := range es {
+		if e.Rel == rel && x.nodes[e.Node].kind == code|aliveBit {
+			ps = append(ps, e.Node)
 		}
 	}
-	return out
+	return ps
 }
 
 // descendants returns the places inside n at any depth, without n. The
@@ -683,13 +703,12 @@ func (p *places) closureOf(ctx context.Context, n NodeRef, dir Direction) ([]Nod
 				return nil, err
 			}
 		}
-		for _, s := range p.x.Steps(queue[i], dir, []Relation{RelPartOf}) {
-			if seen[s.Node] || p.x.Node(s.Node).Kind != KindPlace {
-				continue
+		for _, m := range p.x.placesPartOf(queue[i], dir) {
+			if !seen[m] {
+				seen[m] = true
+				out = append(out, m)
+				queue = append(queue, m)
 			}
-			seen[s.Node] = true
-			out = append(out, s.Node)
-			queue = append(queue, s.Node)
 		}
 	}
 	out = clip(out)
