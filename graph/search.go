@@ -441,12 +441,12 @@ func (c *filterer) loadKind(k Kind) error {
 // through a place inside it, or through a region or place containing it that
 // is not broad (see Reach).
 func initiativesAt(ctx context.Context, x *Index, pl *places, ps []NodeRef) (map[NodeRef]bool, error) {
-	ties, err := tiesOf(ctx, x, pl, ps, false, nil)
+	t, err := pl.tied(ctx, ps, false)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[NodeRef]bool, len(ties))
-	for n := range ties {
+	out := make(map[NodeRef]bool, len(t.nodes))
+	for _, n := range t.nodes {
 		out[n] = true
 	}
 	return out, nil
