@@ -10,7 +10,6 @@ import (
 	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
-
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/schema"
 )
