@@ -82,9 +82,11 @@ func Connect(ctx context.Context, x *Index, a, b []NodeRef, broad bool) ([]Conne
 }
 
 // ConnectedTo returns what Connect returns, in the same order, without the
-// ties: A and B are nil. The order comes from each side's best reach, which
-// is worked out as numbers, so a question whose answer is thousands of
-// initiatives costs a pass over the edges of the asked entities and a sort.
+// ties: A and B are nil. The order comes from each side's best reach, worked
+// out as numbers: the first question about a side after a write scans the
+// edges of the asked entities once (see places.tied), and later ones until
+// the next write reuse that side's tied set, so a question whose answer is
+// thousands of initiatives costs a merge of two sorted lists and a sort.
 func ConnectedTo(ctx context.Context, x *Index, a, b []NodeRef, broad bool) ([]Connected, error) {
 	var ta, tb *tiedSet
 	// The two sides are read under two locks: should a write come between
