@@ -124,3 +124,46 @@ func TestConnectSeesWrites(t *testing.T) {
 		t.Errorf("after removing it again: %v, want %v", got, before)
 	}
 }
+
+// TestCachesDoNotOutliveWrites reads entities and facts, then removes the
+// document that states them: CachedFacts and CachedEntities must not serve
+// what was read before, and a new read sees the removal.
+func TestCachesDoNotOutliveWrites(t *testing.T) {
+	ctx := context.Background()
+	st := seedStore(t, "memory")
+	x := st.Index()
+	var ids []string
+	for _, n := range x.NodesOfKind(graph.KindInitiative)[:5] {
+		for _, e := range x.Out(n) {
+			ids = append(ids, x.FactID(e))
+		}
+	}
+	if _, ok := st.CachedFacts(ids); ok {
+		t.Fatal("facts cached before any read")
+	}
+	fs, err := st.Facts(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cached, ok := st.CachedFacts(ids)
+	if !ok || !reflect.DeepEqual(cached, fs) {
+		t.Fatalf("after a read: cached %v (ok %v), want what Facts gave", cached, ok)
+	}
+	cached[0].Evidence.Text = "changed by a caller"
+	if again, _ := st.CachedFacts(ids); again[0].Evidence.Text == "changed by a caller" {
+		t.Error("a caller's change reached the cache")
+	}
+	doc := fs[0].Evidence.Document
+	if err := st.RemoveDocument(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := st.CachedFacts(ids); ok {
+		t.Error("facts of a removed document still served from the cache")
+	}
+	if after, err := st.Facts(ctx, ids); err != nil || after[0] != nil {
+		t.Errorf("Facts after the removal: %v, %v; want nil", after[0], err)
+	}
+	if _, ok := st.CachedEntities([]string{fs[0].From}); ok {
+		t.Error("an initiative of a removed document still served from the entity cache")
+	}
+}

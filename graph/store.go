@@ -39,6 +39,7 @@ type Store struct {
 	be    backend
 	index *Index
 	cache *entityCache // see entitycache.go
+	facts factCache    // see factcache.go
 	reads atomic.Int64
 
 	writeMu sync.Mutex   // serialises writers
@@ -352,33 +353,14 @@ func (s *Store) Entities(ctx context.Context, ids []string) ([]*Entity, error) {
 	// The index keeps every initiative's latest stage in step with the
 	// writes, by the same rule: reading all its mentions again (hundreds for
 	// an initiative many reports name) is not needed.
-	known := func(id string) (Stage, bool) {
-		n, ok := s.index.Lookup(id)
-		if !ok {
-			return "", false
-		}
-		return s.index.Node(n).Stage, true
-	}
+	known := s.indexStage
 	// Entities the cache holds are not read again: an entity many documents
 	// list has a quad per document, and reading them all is what costs.
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("entities: %w", err)
 	}
 	v := s.index.Version()
-	ents := make([]*Entity, len(ids))
-	var missing []string
-	var at []int
-	for i, id := range ids {
-		if e := s.cache.entity(id); e != nil {
-			if e.Kind == KindInitiative {
-				e.Stage, _ = known(id)
-			}
-			ents[i] = e
-			continue
-		}
-		missing = append(missing, id)
-		at = append(at, i)
-	}
+	ents, missing, at := s.fromCache(ids, known, false)
 	if len(missing) == 0 {
 		return ents, nil
 	}
@@ -402,6 +384,57 @@ func (s *Store) Entities(ctx context.Context, ids []string) ([]*Entity, error) {
 		s.writeMu.Unlock()
 	}
 	return ents, nil
+}
+
+// Remote reports whether the store's backend is a database server (each
+// read a network round trip) rather than in this process (memory, bbolt).
+func (s *Store) Remote() bool {
+	_, ok := s.be.(*pgBackend)
+	return ok
+}
+
+// CachedEntities returns what Entities would for ids when the entity cache
+// holds every one of them, and ok false, reading nothing from the backend,
+// when it does not (or the store is closed). GraphQL fields use it to answer
+// at once what a batch would otherwise wait to read.
+func (s *Store) CachedEntities(ids []string) (ents []*Entity, ok bool) {
+	if _, err := s.rlock(); err != nil {
+		return nil, false
+	}
+	defer s.mu.RUnlock()
+	ents, missing, _ := s.fromCache(ids, s.indexStage, true)
+	return ents, len(missing) == 0
+}
+
+// indexStage is the latest stage of initiative id as the index keeps it.
+func (s *Store) indexStage(id string) (Stage, bool) {
+	n, ok := s.index.Lookup(id)
+	if !ok {
+		return "", false
+	}
+	return s.index.Node(n).Stage, true
+}
+
+// fromCache returns copies of the cached entities of ids (nil where the
+// cache has none), with initiatives' stages from known, and the IDs missing
+// with their places in ids. With stopAtMiss it returns at the first miss.
+func (s *Store) fromCache(ids []string, known func(string) (Stage, bool), stopAtMiss bool) (ents []*Entity, missing []string, at []int) {
+	ents = make([]*Entity, len(ids))
+	for i, id := range ids {
+		if e := s.cache.entity(id); e != nil {
+			if e.Kind == KindInitiative {
+				e.Stage, _ = known(id)
+			}
+			ents[i] = e
+			continue
+		}
+		missing = append(missing, id)
+		at = append(at, i)
+		if stopAtMiss {
+			return nil, missing, at
+		}
+	}
+	return ents, missing, at
 }
 
 // loadEntities reads and merges entities, and returns with each the
@@ -493,6 +526,7 @@ func (s *Store) Facts(ctx context.Context, ids []string) ([]*Fact, error) {
 		return nil, fmt.Errorf("facts: %w", err)
 	}
 	defer s.mu.RUnlock()
+	v := s.index.Version()
 	vals := iris(ids)
 	g, err := r.bySubject(ctx, vals)
 	if err != nil {
@@ -516,7 +550,19 @@ func (s *Store) Facts(ctx context.Context, ids []string) ([]*Fact, error) {
 			fillSentence(&f.Evidence, sg[sents[i]])
 		}
 	}
+	s.facts.put(v, facts)
 	return facts, nil
+}
+
+// CachedFacts returns what Facts would for ids when the fact cache holds
+// every one of them at the index's current version, and ok false, reading
+// nothing from the backend, when it does not (or the store is closed).
+func (s *Store) CachedFacts(ids []string) (facts []*Fact, ok bool) {
+	if _, err := s.rlock(); err != nil {
+		return nil, false
+	}
+	defer s.mu.RUnlock()
+	return s.facts.get(s.index.Version(), ids)
 }
 
 // Mentions returns the mentions of each entity, in the same order, each list

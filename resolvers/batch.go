@@ -12,8 +12,9 @@ import (
 // batchWait is how long a loader waits for more keys before it reads. The
 // elements of a list resolve concurrently and ask within a millisecond of
 // each other; the wait covers that with some room for a busy machine, and is
-// paid once per level of nesting below the top-level field (top-level lists
-// read at once, see Resolver.entities).
+// paid once per level of nesting below the top-level field by the loaders
+// that read (top-level lists read at once, and entities the store has cached
+// are served at once: see Resolver.entities).
 const batchWait = 10 * time.Millisecond
 
 // batch holds the per-request loaders that turn the look-ups of many

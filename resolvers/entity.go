@@ -38,6 +38,9 @@ func (r *Resolver) entities(ctx context.Context, ids []string) ([]*graph.Entity,
 				}
 			}
 		}
+	} else if cached, ok := r.store.CachedEntities(ids); ok {
+		// Nothing to read: no need to wait for a batch.
+		ents = cached
 	} else {
 		ents, err = b.entities.LoadAll(ctx, ids)
 	}
@@ -289,9 +292,12 @@ func (r *Resolver) factsByID(ctx context.Context, ids []string) ([]*graph.Fact, 
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	fs, err := r.batchOf(ctx).facts.LoadAll(ctx, ids)
-	if err != nil {
-		return nil, err
+	fs, ok := r.store.CachedFacts(ids)
+	if !ok { // read them in a batch
+		var err error
+		if fs, err = r.batchOf(ctx).facts.LoadAll(ctx, ids); err != nil {
+			return nil, err
+		}
 	}
 	return slices.DeleteFunc(fs, func(f *graph.Fact) bool { return f == nil }), nil
 }
