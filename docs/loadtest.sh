@@ -10,8 +10,9 @@
 #                                      paths(FROM -> TO)
 #
 # For each graph it runs wrk for $DUR (10s) with $CONNS (16) connections on $THREADS (1) thread
-# against four requests: connect and paths, each asking for names (entities read from the store
-# through the batch loaders) and asking only for what the index answers. It prints wrk's report
+# against five requests: connect and paths, each asking for names (entities read from the store
+# through the batch loaders) and asking only for what the index answers, and connections with
+# fields nested two levels down (ties' targets and evidence sentences). It prints wrk's report
 # (requests/s, latency percentiles) and how many responses carried GraphQL errors. Each request
 # is sent once before its wrk run, so that the figures are those of a warm server.
 # Run from the repository root. Only 127.0.0.1 is targeted.
@@ -106,10 +107,11 @@ cv=$(python3 -c 'import json,sys; print(json.dumps({"a":sys.argv[1],"b":sys.argv
 pv=$(python3 -c 'import json,sys; print(json.dumps({"f":sys.argv[1],"t":sys.argv[2]}, ensure_ascii=False))' "$f" "$t")
 script connect 'query($a: String!, $b: String!) { connect(a: $a, b: $b) { id name } }' "$cv"
 script connect-index 'query($a: String!, $b: String!) { connections(a: $a, b: $b, first: 500) { reach } }' "$cv"
+script connect-nested 'query($a: String!, $b: String!) { connections(a: $a, b: $b, first: 50) { initiative { name } reach a { target { name } evidence { text } } } }' "$cv"
 script paths 'query($f: String!, $t: String!) { paths(from: $f, to: $t, maxHops: 4, first: 5) { length nodes { id name } edges { from to relation } } }' "$pv"
 script paths-index 'query($f: String!, $t: String!) { paths(from: $f, to: $t, maxHops: 4, first: 5) { length edges { from to relation } } }' "$pv"
 
-for q in connect connect-index paths paths-index; do
+for q in connect connect-index connect-nested paths paths-index; do
 	echo "== $mode $q: connect $connect, paths $paths"
 	# One request first, outside the figures: the first connect reads its
 	# initiatives from the store into the entity cache (~0.4 s on bolt).
