@@ -41,3 +41,33 @@ func TestConnectedToRereadsAfterAWrite(t *testing.T) {
 		t.Errorf("after a write between the sides: %d answers (%d writes), want the 5 of the new version", len(cs), writes)
 	}
 }
+
+// TestFactCacheStaysBounded puts more facts than the cap, in one read and in
+// many: the cache never holds more than factCacheMax.
+func TestFactCacheStaysBounded(t *testing.T) {
+	var c factCache
+	many := make([]*Fact, factCacheMax+1)
+	for i := range many {
+		many[i] = &Fact{ID: fmt.Sprintf("fact/%d", i)}
+	}
+	c.put(1, many)
+	if len(c.facts) > factCacheMax {
+		t.Errorf("one bulk read left %d facts in the cache", len(c.facts))
+	}
+	for i := 0; i < len(many); i += 1000 {
+		c.put(1, many[i:min(i+1000, len(many))])
+		if len(c.facts) > factCacheMax {
+			t.Fatalf("%d facts in the cache after %d", len(c.facts), i)
+		}
+	}
+	if _, ok := c.get(1, []string{"fact/50000"}); !ok {
+		t.Error("the last fact put is not there")
+	}
+	if _, ok := c.get(2, []string{"fact/50000"}); ok {
+		t.Error("a fact put at version 1 served at version 2")
+	}
+	c.put(1, many[:1])
+	if _, ok := c.get(2, []string{"fact/0"}); ok {
+		t.Error("a read from before version 2 was kept")
+	}
+}

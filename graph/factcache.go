@@ -46,6 +46,9 @@ func (c *factCache) put(v uint64, facts []*Fact) {
 		}
 		c.version, c.facts = v, nil
 	}
+	if len(facts) > factCacheMax {
+		return // a bulk read, such as an export: not for the cache
+	}
 	if c.facts == nil || len(c.facts)+len(facts) > factCacheMax {
 		c.facts = make(map[string]Fact, len(facts))
 	}
