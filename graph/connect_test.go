@@ -125,8 +125,8 @@ func TestConnectSeesWrites(t *testing.T) {
 	}
 }
 
-// TestCachesDoNotOutliveWrites reads entities and facts, then removes the
-// document that states them: CachedFacts and CachedEntities must not serve
+// TestCachesDoNotOutliveWrites reads entities, facts and documents, then
+// removes the document that states them: the Cached* reads must not serve
 // what was read before, and a new read sees the removal.
 func TestCachesDoNotOutliveWrites(t *testing.T) {
 	ctx := context.Background()
@@ -154,8 +154,28 @@ func TestCachesDoNotOutliveWrites(t *testing.T) {
 		t.Error("a caller's change reached the cache")
 	}
 	doc := fs[0].Evidence.Document
+	if _, ok := st.CachedDocuments([]string{doc}); ok {
+		t.Fatal("documents cached before any read")
+	}
+	if _, err := st.Documents(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ds, ok := st.CachedDocuments([]string{doc, "document/none"})
+	if !ok || ds[0] == nil || ds[0].ID != doc || ds[1] != nil {
+		t.Fatalf("after reading all documents: %v (ok %v), want %s and nil", ds, ok, doc)
+	}
+	ds[0].Sections[0].Heading = "changed by a caller"
+	if again, _ := st.CachedDocuments([]string{doc}); again[0].Sections[0].Heading == "changed by a caller" {
+		t.Error("a caller's change reached the document cache")
+	}
 	if err := st.RemoveDocument(ctx, doc); err != nil {
 		t.Fatal(err)
+	}
+	if _, ok := st.CachedDocuments([]string{doc}); ok {
+		t.Error("documents served from the cache after a removal")
+	}
+	if all, err := st.Documents(ctx); err != nil || slices.ContainsFunc(all, func(d graph.Document) bool { return d.ID == doc }) {
+		t.Errorf("Documents after removing %s: %d documents, %v", doc, len(all), err)
 	}
 	if _, ok := st.CachedFacts(ids); ok {
 		t.Error("facts of a removed document still served from the cache")

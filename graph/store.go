@@ -39,7 +39,8 @@ type Store struct {
 	be    backend
 	index *Index
 	cache *entityCache // see entitycache.go
-	facts factCache    // see factcache.go
+	facts factCache    // see readcache.go
+	docs  docCache     // see readcache.go
 	reads atomic.Int64
 
 	writeMu sync.Mutex   // serialises writers
@@ -635,6 +636,10 @@ func (s *Store) Documents(ctx context.Context) ([]Document, error) {
 		return nil, fmt.Errorf("documents: %w", err)
 	}
 	defer s.mu.RUnlock()
+	v := s.index.Version()
+	if docs, ok := s.docs.all(v); ok {
+		return docs, nil
+	}
 	kind := quad.String(KindDocument)
 	links, err := r.inLinks(ctx, []quad.Value{kind}, pKind)
 	if err != nil {
@@ -658,7 +663,20 @@ func (s *Store) Documents(ctx context.Context) ([]Document, error) {
 			out = append(out, *d)
 		}
 	}
+	s.docs.put(v, out)
 	return out, nil
+}
+
+// CachedDocuments returns the documents of ids (nil for those not stored)
+// when every document has been read since the index last changed, and ok
+// false, reading nothing from the backend, when not (or the store is
+// closed).
+func (s *Store) CachedDocuments(ids []string) (docs []*Document, ok bool) {
+	if _, err := s.rlock(); err != nil {
+		return nil, false
+	}
+	defer s.mu.RUnlock()
+	return s.docs.get(s.index.Version(), ids)
 }
 
 func loadDocuments(ctx context.Context, r reader, ids []string) ([]*Document, error) {

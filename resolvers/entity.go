@@ -112,9 +112,12 @@ func (r *Resolver) documents(ctx context.Context, ids []string) ([]*schema.Docum
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	docs, err := r.batchOf(ctx).documents.LoadAll(ctx, ids)
-	if err != nil {
-		return nil, err
+	docs, ok := r.store.CachedDocuments(ids)
+	if !ok { // read them in a batch
+		var err error
+		if docs, err = r.batchOf(ctx).documents.LoadAll(ctx, ids); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]*schema.Document, 0, len(docs))
 	for _, d := range docs {
