@@ -387,13 +387,6 @@ func (s *Store) Entities(ctx context.Context, ids []string) ([]*Entity, error) {
 	return ents, nil
 }
 
-// Remote reports whether the store's backend is a database server (each
-// read a network round trip) rather than in this process (memory, bbolt).
-func (s *Store) Remote() bool {
-	_, ok := s.be.(*pgBackend)
-	return ok
-}
-
 // CachedEntities returns what Entities would for ids when the entity cache
 // holds every one of them, and ok false, reading nothing from the backend,
 // when it does not (or the store is closed). GraphQL fields use it to answer
