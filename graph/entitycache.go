@@ -25,12 +25,18 @@ import (
 // entries and puts them back, any other refresh reads the store. An import
 // or a rebuild drops every entry, a change applied from another replica's
 // log those it names. The cache holds at most maxCachedQuads units (quads,
-// mentions, names); past that it forgets entries at random and reads them
-// again when next needed.
+// mentions, names); past that it forgets the least recently used of a few
+// entries picked at random, and reads an entry again when next needed. The
+// entities nearly every write touches (programmes, provinces, big cities,
+// the bodies of a city) are then the ones it keeps: forgetting them at
+// random made each write re-read their whole history, which grows with the
+// corpus.
 type entityCache struct {
 	mu    sync.Mutex
 	ents  map[string]*cachedEntity
 	quads int
+	max   int    // maxCachedQuads; tests set less
+	clock uint64 // counts puts and hits, for cachedEntity.used
 }
 
 type cachedEntity struct {
@@ -39,6 +45,7 @@ type cachedEntity struct {
 	hasMentions bool
 	merged      *Entity // the entity as Store.Entities gives it (its Stage aside)
 	readOnly    bool    // filled by a read: merged only, no quads for a write to build on
+	used        uint64  // entityCache.clock when last put or read
 }
 
 // size is what an entry counts against maxCachedQuads.
@@ -58,6 +65,8 @@ func (c *entityCache) entity(id string) *Entity {
 	if ce == nil || ce.merged == nil {
 		return nil
 	}
+	c.clock++
+	ce.used = c.clock
 	return cloneEntity(ce.merged)
 }
 
@@ -70,11 +79,17 @@ func (c *entityCache) putEntity(id string, e *Entity) {
 	}
 }
 
-// maxCachedQuads bounds the cache: ~150 bytes a quad, so ~40 MB.
-const maxCachedQuads = 250_000
+// maxCachedQuads bounds the cache: ~150 bytes a quad, so ~300 MB. A corpus
+// of 10,000 reports has ~10M such units; the entities most writes touch
+// need a few hundred thousand of them.
+const maxCachedQuads = 2_000_000
+
+// evictSample is how many entries eviction compares to forget the least
+// recently used of them.
+const evictSample = 8
 
 func newEntityCache() *entityCache {
-	return &entityCache{ents: make(map[string]*cachedEntity)}
+	return &entityCache{ents: make(map[string]*cachedEntity), max: maxCachedQuads}
 }
 
 func (c *entityCache) put(id string, e *cachedEntity) {
@@ -89,16 +104,28 @@ func (c *entityCache) putLocked(id string, e *cachedEntity) {
 		delete(c.ents, id)
 	}
 	n := e.size()
-	if n > maxCachedQuads/4 {
+	if n > c.max/4 {
 		return // too big to keep: read it each time
 	}
-	for id2, old := range c.ents { // map order is random: forget at random
-		if c.quads+n <= maxCachedQuads {
-			break
+	for c.quads+n > c.max && len(c.ents) > 0 {
+		// Map order is random: of the first few entries, forget the one
+		// used longest ago.
+		var victim string
+		var oldest *cachedEntity
+		k := 0
+		for id2, e2 := range c.ents {
+			if oldest == nil || e2.used < oldest.used {
+				victim, oldest = id2, e2
+			}
+			if k++; k == evictSample {
+				break
+			}
 		}
-		c.quads -= old.size()
-		delete(c.ents, id2)
+		c.quads -= oldest.size()
+		delete(c.ents, victim)
 	}
+	c.clock++
+	e.used = c.clock
 	c.ents[id] = e
 	c.quads += n
 }
