@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-
-	"github.com/cayleygraph/quad"
 )
 
 // TestConnectedToRereadsAfterAWrite replaces every initiative tied to a
@@ -81,7 +79,11 @@ func TestEntityCacheKeepsWhatIsUsed(t *testing.T) {
 	c := newEntityCache()
 	c.max = 1000
 	entry := func(n int) *cachedEntity {
-		return &cachedEntity{quads: make([]quad.Quad, n), merged: &Entity{Name: "x"}}
+		m := newMerge("x")
+		for i := range n - 1 {
+			m.docs = append(m.docs, fmt.Sprint(i))
+		}
+		return &cachedEntity{merge: m, merged: &Entity{Name: "x"}}
 	}
 	hubs := []string{"programme/一带一路", "place/510000", "body/四川省发展改革委"}
 	for _, h := range hubs {

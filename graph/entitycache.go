@@ -40,17 +40,20 @@ type entityCache struct {
 }
 
 type cachedEntity struct {
-	quads       []quad.Quad  // the entity's attribute quads (entityPreds), every label; nil in a read-only entry
-	mentions    []mentionRec // initiatives: all their mentions, when hasMentions
-	hasMentions bool
-	merged      *Entity // the entity as Store.Entities gives it (its Stage aside)
-	readOnly    bool    // filled by a read: merged only, no quads for a write to build on
-	used        uint64  // entityCache.clock when last put or read
+	merge       *merge     // the entity's merged attribute quads, every label; nil in a read-only entry
+	latest      mentionRec // initiatives: the mention that gives the stage, when hasMentions
+	hasMentions bool       // latest is over all the initiative's mentions
+	merged      *Entity    // the entity as Store.Entities gives it (its Stage aside)
+	readOnly    bool       // filled by a read: merged only, nothing for a write to build on
+	used        uint64     // entityCache.clock when last put or read
 }
 
 // size is what an entry counts against maxCachedQuads.
 func (e *cachedEntity) size() int {
-	n := len(e.quads) + len(e.mentions)
+	n := 1
+	if e.merge != nil {
+		n += e.merge.size()
+	}
 	if e.merged != nil {
 		n += 1 + len(e.merged.Aliases) + len(e.merged.Members)
 	}
@@ -172,8 +175,8 @@ func (s *Store) refreshNew(ctx context.Context, encs []*encoded, detached map[st
 	ctx = context.WithoutCancel(ctx) // the store has changed: the index must follow
 	ch := &indexChange{}
 	var touched []string
-	added := make(map[string][]quad.Quad)      // attribute quads the new documents add, by entity
-	mentioned := make(map[string][]mentionRec) // mentions the new documents add, by entity
+	added := make(map[string]map[string][]quad.Quad) // attribute quads the new documents add, by entity and document
+	mentioned := make(map[string][]mentionRec)       // mentions the new documents add, by entity
 	touch := func(id string) {
 		if _, ok := added[id]; !ok {
 			added[id] = nil
@@ -194,8 +197,12 @@ func (s *Store) refreshNew(ctx context.Context, encs []*encoded, detached map[st
 		}
 		for _, q := range enc.quads {
 			id := valString(q.Subject)
-			if _, ok := added[id]; ok && isEntityPred[q.Predicate] {
-				added[id] = append(added[id], q)
+			if byDoc, ok := added[id]; ok && isEntityPred[q.Predicate] {
+				if byDoc == nil {
+					byDoc = make(map[string][]quad.Quad)
+					added[id] = byDoc
+				}
+				byDoc[enc.doc] = append(byDoc[enc.doc], q)
 			}
 		}
 		ch.addFacts = append(ch.addFacts, enc.facts...)
@@ -204,10 +211,11 @@ func (s *Store) refreshNew(ctx context.Context, encs []*encoded, detached map[st
 	// keep finishes an entity: an initiative's stage from its mentions when
 	// the cache entry has them all, else from the index (no new mention, so
 	// no change); then the cache entry and the index update.
-	keep := func(id string, e *Entity, docs []string, c *cachedEntity) {
+	keep := func(id string, c *cachedEntity) {
+		e, docs := c.merge.entity()
 		if e != nil && e.Kind == KindInitiative {
 			if c.hasMentions {
-				e.Stage = latestStage(c.mentions)
+				e.Stage = Stage(intern(string(c.latest.stage)))
 			} else if n, ok := s.index.Lookup(id); ok {
 				e.Stage = s.index.Node(n).Stage
 			}
@@ -216,8 +224,14 @@ func (s *Store) refreshNew(ctx context.Context, encs []*encoded, detached map[st
 		s.cache.put(id, c)
 		ch.nodes = append(ch.nodes, nodeUpdate{id: id, entity: e, docs: docs})
 	}
+	addMentions := func(c *cachedEntity, ms []mentionRec) {
+		for _, m := range ms {
+			c.latest = laterMention(c.latest, m)
+		}
+	}
 
-	// From the cache where it can; the others are read below.
+	// From the cache where it can; the others are read below. A detached
+	// entry is this refresh's alone, so it is updated in place.
 	var missing []string
 	for _, id := range touched {
 		c := detached[id]
@@ -225,13 +239,13 @@ func (s *Store) refreshNew(ctx context.Context, encs []*encoded, detached map[st
 			missing = append(missing, id)
 			continue
 		}
-		quads := append(c.quads[:len(c.quads):len(c.quads)], added[id]...)
-		e, docs := mergeEntity(id, quads)
-		next := &cachedEntity{quads: quads, mentions: c.mentions, hasMentions: c.hasMentions}
-		if ms := mentioned[id]; len(ms) > 0 {
-			next.mentions = append(c.mentions[:len(c.mentions):len(c.mentions)], ms...)
+		for _, enc := range encs {
+			if qs := added[id][enc.doc]; len(qs) > 0 {
+				c.merge.add(enc.doc, qs)
+			}
 		}
-		keep(id, e, docs, next)
+		addMentions(c, mentioned[id])
+		keep(id, c)
 	}
 	if len(missing) > 0 {
 		r := reader{qs: s.be.quadStore()}
@@ -251,16 +265,18 @@ func (s *Store) refreshNew(ctx context.Context, encs []*encoded, detached map[st
 			return fmt.Errorf("update index: %w", err)
 		}
 		for i, id := range missing {
-			quads := g[vals[i]]
-			e, docs := mergeEntity(id, quads)
-			c := &cachedEntity{quads: quads}
+			c := &cachedEntity{merge: newMerge(id)}
+			labels, groups := byLabel(g[vals[i]])
+			for _, l := range labels {
+				c.merge.add(l, groups[l])
+			}
 			if l, ok := ms[vals[i]]; ok || len(mentioned[id]) > 0 {
 				c.hasMentions = true
 				for _, m := range l {
-					c.mentions = append(c.mentions, mentionRec{doc: m.doc, year: m.Year, stage: m.Stage})
+					c.latest = laterMention(c.latest, mentionRec{doc: m.doc, year: m.Year, stage: m.Stage})
 				}
 			}
-			keep(id, e, docs, c)
+			keep(id, c)
 		}
 	}
 	s.index.apply(ch)

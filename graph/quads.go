@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -494,86 +495,172 @@ func valFloat(v quad.Value) float64 {
 // sorted), the first non-empty value wins for scalars. It returns nil if no
 // label gives the entity a kind, and the labels that do.
 func mergeEntity(id string, qs []quad.Quad) (*Entity, []string) {
+	m := newMerge(id)
 	labels, groups := byLabel(qs)
-	e := &Entity{ID: id}
-	var docs []string
-	aliases := make(map[string]bool)
-	members := make(map[string]bool)
-	setS := func(dst *string, v quad.Value) {
-		if *dst == "" {
-			*dst = valString(v)
+	for _, l := range labels {
+		m.add(l, groups[l])
+	}
+	return m.entity()
+}
+
+// The scalar fields a merge keeps, each with the label that gave it.
+const (
+	mKind = iota
+	mName
+	mCategory
+	mLevel
+	mCode
+	mPinyin
+	mEnglish
+	mParent
+	mType
+	mMetric
+	mUnit
+	mComparator
+	mValue // vals[mValue] unused: value holds it
+	mYear  // likewise: year
+	nMerged
+)
+
+// merge is an entity's merged state, built one label at a time in any
+// order: a scalar comes from the smallest label that has it (within a label,
+// from its first quad), aliases and members are unions, docs are the labels
+// that list the entity. It gives the same entity as merging every quad at
+// once, so the entity cache keeps a merge instead of the quads: adding a
+// document costs its own quads, not the entity's whole history.
+type merge struct {
+	id      string
+	vals    [nMerged]string
+	from    [nMerged]string // label that gave vals[f]
+	has     [nMerged]bool
+	value   float64
+	year    int
+	aliases map[string]bool // Name included: entity leaves it out
+	members map[string]bool
+	docs    []string // sorted
+}
+
+func newMerge(id string) *merge { return &merge{id: id} }
+
+// add merges the quads of label l (all with l as label). l must not have
+// been added before.
+func (m *merge) add(l string, qs []quad.Quad) {
+	var p merge
+	listed := false
+	setS := func(f int, v quad.Value) {
+		if !p.has[f] {
+			if s := valString(v); s != "" {
+				p.vals[f], p.has[f] = s, true
+			}
 		}
 	}
-	hasValue := false
-	for _, l := range labels {
-		listed := false
-		for _, q := range groups[l] {
-			p, _ := q.Predicate.(quad.IRI)
-			switch p {
-			case pKind:
-				listed = true
-				if e.Kind == "" {
-					e.Kind = Kind(valString(q.Object))
-				}
-			case pName:
-				setS(&e.Name, q.Object)
-			case pTitle:
-				if l == id && e.Name == "" { // a document's name is its title
-					e.Name = valString(q.Object)
-				}
-			case pAlias:
-				aliases[valString(q.Object)] = true
-			case pCategory:
-				setS((*string)(&e.Category), q.Object)
-			case pLevel:
-				setS((*string)(&e.Level), q.Object)
-			case pCode:
-				setS(&e.Code, q.Object)
-			case pPinyin:
-				setS(&e.Pinyin, q.Object)
-			case pEnglish:
-				setS(&e.English, q.Object)
-			case pParent:
-				if _, ok := q.Object.(quad.IRI); ok {
-					setS(&e.Parent, q.Object)
-				}
-			case pMember:
-				members[valString(q.Object)] = true
-			case pType:
-				setS(&e.Type, q.Object)
-			case pMetric:
-				setS(&e.Metric, q.Object)
-			case pValue:
-				if !hasValue {
-					e.Value, hasValue = valFloat(q.Object), true
-				}
-			case pUnit:
-				setS(&e.Unit, q.Object)
-			case pComparator:
-				setS(&e.Comparator, q.Object)
-			case pYear:
-				if e.Year == 0 {
-					e.Year = valInt(q.Object)
+	for _, q := range qs {
+		pr, _ := q.Predicate.(quad.IRI)
+		switch pr {
+		case pKind:
+			listed = true
+			setS(mKind, q.Object)
+		case pName:
+			setS(mName, q.Object)
+		case pTitle:
+			if l == m.id { // a document's name is its title
+				setS(mName, q.Object)
+			}
+		case pAlias:
+			if m.aliases == nil {
+				m.aliases = make(map[string]bool)
+			}
+			m.aliases[valString(q.Object)] = true
+		case pCategory:
+			setS(mCategory, q.Object)
+		case pLevel:
+			setS(mLevel, q.Object)
+		case pCode:
+			setS(mCode, q.Object)
+		case pPinyin:
+			setS(mPinyin, q.Object)
+		case pEnglish:
+			setS(mEnglish, q.Object)
+		case pParent:
+			if _, ok := q.Object.(quad.IRI); ok {
+				setS(mParent, q.Object)
+			}
+		case pMember:
+			if m.members == nil {
+				m.members = make(map[string]bool)
+			}
+			m.members[valString(q.Object)] = true
+		case pType:
+			setS(mType, q.Object)
+		case pMetric:
+			setS(mMetric, q.Object)
+		case pValue:
+			if !p.has[mValue] {
+				p.value, p.has[mValue] = valFloat(q.Object), true
+			}
+		case pUnit:
+			setS(mUnit, q.Object)
+		case pComparator:
+			setS(mComparator, q.Object)
+		case pYear:
+			if !p.has[mYear] {
+				if y := valInt(q.Object); y != 0 {
+					p.year, p.has[mYear] = y, true
 				}
 			}
 		}
-		if listed {
-			docs = append(docs, l)
+	}
+	for f := range nMerged {
+		if p.has[f] && (!m.has[f] || l < m.from[f]) {
+			m.vals[f], m.from[f], m.has[f] = p.vals[f], l, true
+			switch f {
+			case mValue:
+				m.value = p.value
+			case mYear:
+				m.year = p.year
+			}
 		}
 	}
-	if e.Kind == "" {
+	if listed {
+		i, _ := slices.BinarySearch(m.docs, l)
+		m.docs = slices.Insert(m.docs, i, l)
+	}
+}
+
+// entity returns the merged entity, or nil if no label gave it a kind, and
+// the labels that list it (none for a document).
+func (m *merge) entity() (*Entity, []string) {
+	if !m.has[mKind] {
 		return nil, nil
 	}
-	e.Kind = canonKind(e.Kind)
-	e.Category = Category(intern(string(e.Category)))
-	e.Level = PlaceLevel(intern(string(e.Level)))
-	delete(aliases, e.Name)
-	e.Aliases = sortedKeys(aliases)
-	e.Members = sortedKeys(members)
+	e := &Entity{ID: m.id, Kind: canonKind(Kind(m.vals[mKind])), Name: m.vals[mName],
+		Category: Category(intern(m.vals[mCategory])), Level: PlaceLevel(intern(m.vals[mLevel])),
+		Code: m.vals[mCode], Pinyin: m.vals[mPinyin], English: m.vals[mEnglish], Parent: m.vals[mParent],
+		Type: m.vals[mType], Metric: m.vals[mMetric], Value: m.value, Unit: m.vals[mUnit],
+		Comparator: m.vals[mComparator], Year: m.year}
+	e.Aliases = sortedKeysExcept(m.aliases, e.Name)
+	e.Members = sortedKeys(m.members)
 	if e.Kind == KindDocument {
-		docs = nil
+		return e, nil
 	}
-	return e, docs
+	return e, slices.Clone(m.docs)
+}
+
+// size is what the merge counts against the entity cache's bound.
+func (m *merge) size() int { return 1 + len(m.aliases) + len(m.members) + len(m.docs) }
+
+func sortedKeysExcept(m map[string]bool, skip string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		if k != skip {
+			out = append(out, k)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	sort.Strings(out)
+	return out
 }
 
 func sortedKeys(m map[string]bool) []string {
@@ -632,22 +719,22 @@ type mentionRec struct {
 // greatest document ID, then greatest StageRank. Mentions without a stage
 // are ignored.
 func latestStage(ms []mentionRec) Stage {
-	var best *mentionRec
-	for i := range ms {
-		m := &ms[i]
-		if m.stage == "" {
-			continue
-		}
-		if best == nil || m.year > best.year ||
-			m.year == best.year && (m.doc > best.doc ||
-				m.doc == best.doc && StageRank(m.stage) > StageRank(best.stage)) {
-			best = m
-		}
-	}
-	if best == nil {
-		return ""
+	var best mentionRec
+	for _, m := range ms {
+		best = laterMention(best, m)
 	}
 	return Stage(intern(string(best.stage)))
+}
+
+// laterMention returns whichever of a and b gives an initiative its stage:
+// a mention with a stage over one without, then greatest year, then
+// greatest document, then most advanced stage.
+func laterMention(a, b mentionRec) mentionRec {
+	if b.stage != "" && (a.stage == "" || b.year > a.year || b.year == a.year &&
+		(b.doc > a.doc || b.doc == a.doc && StageRank(b.stage) > StageRank(a.stage))) {
+		return b
+	}
+	return a
 }
 
 // ---- records ----
