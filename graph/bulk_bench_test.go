@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,6 +43,12 @@ func TestLoadAtScale(t *testing.T) {
 		t.Skip("set POLICYGRAPH_SCALE=10,100,1000 to run (minutes)")
 	}
 	backends := strings.Split(cmpOr(os.Getenv("POLICYGRAPH_SCALE_BACKENDS"), "bolt"), ",")
+	if os.Getenv("GOGC") == "" {
+		// as `policygraph load` runs (cmd/policygraph's loadGCPercent and
+		// loadMemoryLimit), for the pipeline and the raw write alike
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(8 << 30))
+	}
 	var rows []scaleRow
 	for _, be := range backends {
 		for _, f := range strings.Split(sizes, ",") {
@@ -222,9 +229,12 @@ func loadScale(t *testing.T, be, dsn string, n int) scaleRow {
 	for i := range out {
 		out[i] = make(chan *graph.DocumentGraph, 1)
 	}
-	jobs := make(chan int, 4*workers)
+	// as loadFiles: extraction runs at most 48 reports ahead of the writer
+	slots := make(chan struct{}, max(4*workers, 48))
+	jobs := make(chan int)
 	go func() {
 		for i := range n {
+			slots <- struct{}{}
 			jobs <- i
 		}
 		close(jobs)
@@ -256,7 +266,8 @@ func loadScale(t *testing.T, be, dsn string, n int) scaleRow {
 	}
 	for i := range n {
 		pending = append(pending, <-out[i])
-		if len(pending) >= 32 || (i+1 < n && len(out[i+1]) == 0) {
+		<-slots
+		if len(pending) >= 128 || (i+1 < n && len(out[i+1]) == 0) {
 			flush()
 		}
 	}

@@ -105,7 +105,11 @@ func openBolt(ctx context.Context, path string) (*boltBackend, error) {
 			return nil, fmt.Errorf("create directory for %s: %w", path, err)
 		}
 	}
-	raw, err := hbolt.Open(path, &bolt.Options{Timeout: lockTimeout})
+	// The map freelist finds free pages by size instead of scanning a sorted
+	// array: on a file of a few GB, commits spent much of their time there
+	// (600 reports loaded in 100 s instead of 126 s). The file format is the
+	// same.
+	raw, err := hbolt.Open(path, &bolt.Options{Timeout: lockTimeout, FreelistType: bolt.FreelistMapType})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("open %s: store is in use by another process (or another Store in this one); waited %v for its lock: %w", path, lockTimeout, err)
 	} else if err != nil {

@@ -4,6 +4,10 @@ import "context"
 
 // Hooks for the external tests of this package.
 
+// SetBatchQuadsForTest sets how many quads WriteDocuments puts in one
+// transaction, so that a test can write several with a few documents.
+func (s *Store) SetBatchQuadsForTest(n int) { s.batchQuads = n }
+
 // rebuiltIndex builds a fresh index from what s stores, leaving s's own
 // index and entity cache alone.
 func (s *Store) rebuiltIndex(ctx context.Context) (*Index, error) {

