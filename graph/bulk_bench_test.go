@@ -62,7 +62,15 @@ func TestLoadAtScale(t *testing.T) {
 			}
 			r := loadScale(t, be, dsn, n)
 			if os.Getenv("POLICYGRAPH_SCALE_RAW") != "0" {
-				r.rawSec = rawWrite(t, scaleDSN(t, be), n)
+				// the raw rate is Cayley's best: of two transaction sizes,
+				// the faster (a big one is slow into a small file)
+				for _, batch := range []int{10_000, graph.BatchQuads} {
+					sec := rawWrite(t, scaleDSN(t, be), n, batch)
+					t.Logf("%s, %d reports: raw write in transactions of %d quads: %.1f s", be, n, batch, sec)
+					if r.rawSec == 0 || sec < r.rawSec {
+						r.rawSec = sec
+					}
+				}
 			}
 			t.Log(r)
 			rows = append(rows, r)
@@ -296,10 +304,10 @@ func loadScale(t *testing.T, be, dsn string, n int) scaleRow {
 }
 
 // rawWrite writes the quads of the same n reports (the gazetteer first)
-// straight into a fresh store of the backend, BatchQuads per transaction,
+// straight into a fresh store of the backend, batch quads per transaction,
 // and returns the seconds spent writing. Extraction and encoding are not
 // timed.
-func rawWrite(t *testing.T, dsn string, n int) float64 {
+func rawWrite(t *testing.T, dsn string, n, batch int) float64 {
 	ctx := context.Background()
 	gz, err := loaders.DefaultGazetteer()
 	if err != nil {
@@ -326,7 +334,7 @@ func rawWrite(t *testing.T, dsn string, n int) float64 {
 			t.Fatal(err)
 		}
 		buf = append(buf, qs...)
-		if len(buf) >= graph.BatchQuads {
+		if len(buf) >= batch {
 			write()
 		}
 	}

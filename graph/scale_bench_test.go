@@ -208,6 +208,7 @@ func TestScaleQueries(t *testing.T) {
 		}
 	}
 	idxConnect, idxConnectWarm, idxConnectTies := connectWith(cold(ConnectedTo)), connectWith(ConnectedTo), connectWith(cold(Connect))
+	idxConnectTiesWarm := connectWith(Connect) // as TestLoadAtScale's Connect column
 	idxPaths := func() (any, error) {
 		fs, err := x.Find(a)
 		if err != nil {
@@ -247,6 +248,7 @@ func TestScaleQueries(t *testing.T) {
 	ic := timeIt("index connect", idxConnect)
 	icw := timeIt("index connect warm", idxConnectWarm)
 	timeIt("index connect+ties", idxConnectTies)
+	timeIt("index connect+ties warm", idxConnectTiesWarm)
 	ip := timeIt("index paths", idxPaths)
 	cc := timeIt("cayley connect", cayConnect)
 	cp := timeIt("cayley paths", cayPaths)
