@@ -224,11 +224,6 @@ func (s *Store) refreshNew(ctx context.Context, encs []*encoded, detached map[st
 		s.cache.put(id, c)
 		ch.nodes = append(ch.nodes, nodeUpdate{id: id, entity: e, docs: docs})
 	}
-	addMentions := func(c *cachedEntity, ms []mentionRec) {
-		for _, m := range ms {
-			c.latest = laterMention(c.latest, m)
-		}
-	}
 
 	// From the cache where it can; the others are read below. A detached
 	// entry is this refresh's alone, so it is updated in place.
@@ -239,12 +234,12 @@ func (s *Store) refreshNew(ctx context.Context, encs []*encoded, detached map[st
 			missing = append(missing, id)
 			continue
 		}
-		for _, enc := range encs {
-			if qs := added[id][enc.doc]; len(qs) > 0 {
-				c.merge.add(enc.doc, qs)
-			}
+		for doc, qs := range added[id] { // a merge takes documents in any order
+			c.merge.add(doc, qs)
 		}
-		addMentions(c, mentioned[id])
+		for _, m := range mentioned[id] {
+			c.latest = laterMention(c.latest, m)
+		}
 		keep(id, c)
 	}
 	if len(missing) > 0 {
@@ -265,11 +260,7 @@ func (s *Store) refreshNew(ctx context.Context, encs []*encoded, detached map[st
 			return fmt.Errorf("update index: %w", err)
 		}
 		for i, id := range missing {
-			c := &cachedEntity{merge: newMerge(id)}
-			labels, groups := byLabel(g[vals[i]])
-			for _, l := range labels {
-				c.merge.add(l, groups[l])
-			}
+			c := &cachedEntity{merge: mergeOf(id, g[vals[i]])}
 			if l, ok := ms[vals[i]]; ok || len(mentioned[id]) > 0 {
 				c.hasMentions = true
 				for _, m := range l {

@@ -495,12 +495,17 @@ func valFloat(v quad.Value) float64 {
 // sorted), the first non-empty value wins for scalars. It returns nil if no
 // label gives the entity a kind, and the labels that do.
 func mergeEntity(id string, qs []quad.Quad) (*Entity, []string) {
+	return mergeOf(id, qs).entity()
+}
+
+// mergeOf merges the quads that have id as subject, label by label.
+func mergeOf(id string, qs []quad.Quad) *merge {
 	m := newMerge(id)
 	labels, groups := byLabel(qs)
 	for _, l := range labels {
 		m.add(l, groups[l])
 	}
-	return m.entity()
+	return m
 }
 
 // The scalar fields a merge keeps, each with the label that gave it.
