@@ -83,6 +83,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	s := &Store{be: be, cache: newEntityCache(), batchQuads: BatchQuads}
+	if _, ok := be.(*pgBackend); ok {
+		s.batchQuads = sqlBatchQuads
+	}
 	s.index, err = buildIndex(ctx, reader{qs: be.quadStore()})
 	if err != nil {
 		be.close()
