@@ -23,9 +23,9 @@ const sqlBatchQuads = 10_000
 
 // WriteDocuments writes several documents' graphs, packing them into as few
 // Cayley transactions as it can (about BatchQuads quads each, sqlBatchQuads
-// on PostgreSQL; a document is
-// never split across transactions, so each still commits whole or not at
-// all). It returns one WriteResult per graph, in order.
+// on PostgreSQL; a document is never split across transactions, so each
+// still commits whole or not at all). It returns one WriteResult per graph,
+// in order.
 //
 // Each graph is checked as WriteDocument checks it, against the store and
 // the graphs before it in gs that passed: a graph that fails is left out,
