@@ -116,6 +116,11 @@ for q in connect connect-index connect-nested paths paths-index; do
 	# One request first, outside the figures: the first connect reads its
 	# initiatives from the store into the entity cache (~0.4 s on bolt).
 	body=$(sed -n 's/^wrk.body = //p' "$tmp/$q.lua" | python3 -c 'import json,sys; print(json.loads(sys.stdin.read()))')
-	curl -fs -o /dev/null -H 'Content-Type: application/json' --data-binary "$body" "$url/graphql"
+	if ! curl -fs -o /dev/null -H 'Content-Type: application/json' --data-binary "$body" "$url/graphql"; then
+		echo "the warm-up request failed; the server said:"
+		curl -s -H 'Content-Type: application/json' --data-binary "$body" "$url/graphql" | head -c 600
+		echo
+		continue
+	fi
 	wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency -s "$tmp/$q.lua" "$url/graphql"
 done
