@@ -33,6 +33,8 @@ type backend interface {
 	// apply removes del and adds add in one transaction. Both are exact:
 	// every quad in del is stored, none in add is.
 	apply(ctx context.Context, del, add []quad.Quad) error
+	// batchQuads is about how many quads a bulk write puts in one apply.
+	batchQuads() int
 	close() error
 }
 
@@ -62,6 +64,7 @@ type memBackend struct {
 
 func (b *memBackend) quadStore() cgraph.QuadStore { return b.qs }
 func (b *memBackend) close() error                { return b.qs.Close() }
+func (b *memBackend) batchQuads() int             { return BatchQuads }
 
 func (b *memBackend) apply(ctx context.Context, del, add []quad.Quad) error {
 	if err := ctx.Err(); err != nil {
@@ -129,6 +132,7 @@ func openBolt(ctx context.Context, path string) (*boltBackend, error) {
 
 func (b *boltBackend) quadStore() cgraph.QuadStore { return b.qs }
 func (b *boltBackend) close() error                { return b.qs.Close() }
+func (b *boltBackend) batchQuads() int             { return BatchQuads }
 
 func (b *boltBackend) apply(ctx context.Context, del, add []quad.Quad) (err error) {
 	if err := ctx.Err(); err != nil {

@@ -262,6 +262,7 @@ func readLogState(ctx context.Context, q queryer) (logState, error) {
 }
 
 func (b *pgBackend) quadStore() cgraph.QuadStore { return b.qs }
+func (b *pgBackend) batchQuads() int             { return sqlBatchQuads }
 
 func (b *pgBackend) close() error {
 	err := b.qs.Close()

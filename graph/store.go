@@ -43,7 +43,7 @@ type Store struct {
 	docs  docCache     // see readcache.go
 	reads atomic.Int64
 
-	batchQuads int // BatchQuads; tests set less
+	batchQuads int // be.batchQuads(); tests set less
 
 	writeMu sync.Mutex   // serialises writers
 	mu      sync.RWMutex // readers vs commits; guards closed
@@ -82,10 +82,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{be: be, cache: newEntityCache(), batchQuads: BatchQuads}
-	if _, ok := be.(*pgBackend); ok {
-		s.batchQuads = sqlBatchQuads
-	}
+	s := &Store{be: be, cache: newEntityCache(), batchQuads: be.batchQuads()}
 	s.index, err = buildIndex(ctx, reader{qs: be.quadStore()})
 	if err != nil {
 		be.close()
