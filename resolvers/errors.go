@@ -30,6 +30,7 @@ const (
 	CodeUnauthenticated Code = "UNAUTHENTICATED" // a write without the server's bearer token, or a wrong token
 	CodeForbidden       Code = "FORBIDDEN"       // writes are off (no token configured), or an origin or document is not allowed
 	CodeRateLimited     Code = "RATE_LIMITED"    // too many requests from one client: HTTP 429 with Retry-After
+	CodeBusy            Code = "BUSY"            // too many large requests waiting at once: HTTP 503 with Retry-After
 )
 
 // Error is an error a user can act on: a code and a message that says what

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/executor"
@@ -49,6 +50,7 @@ type Server struct {
 	transports []graphql.Transport
 	resolver   *Resolver
 	guard      *guard
+	large      chan struct{} // a slot per large request being served (Limits.LargeSlots)
 }
 
 // NewServer returns a Server over st.
@@ -59,6 +61,7 @@ func NewServer(st *graph.Store, opts Options) *Server {
 	}
 	s.resolver = &Resolver{store: st, load: opts.Load, protected: opts.Protected}
 	s.guard = newGuard(opts, s.limits)
+	s.large = make(chan struct{}, s.limits.LargeSlots)
 	es := schema.NewExecutableSchema(schema.Config{Resolvers: s.resolver, Complexity: complexity()})
 
 	s.transports = []graphql.Transport{transport.GET{}, transport.POST{}}
@@ -133,6 +136,13 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, invalidf("send a GraphQL request as POST with Content-Type: application/json and a body {\"query\": ...}, or as GET /graphql?query=..."))
 		return
 	}
+	if s.isLarge(r) {
+		release, ok := s.enterLarge(w, r)
+		if !ok {
+			return
+		}
+		defer release()
+	}
 	if r.Body != nil && r.Method == http.MethodPost {
 		limit := s.limits.MaxBodyBytes
 		tooBig := limitf("request body is larger than %d bytes: send a smaller query with fewer variables, or split it into several requests", limit)
@@ -162,6 +172,40 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.http.ServeHTTP(w, r)
+}
+
+// isLarge tells whether r takes the large lane: a POST body or GET query
+// string over Limits.LargeBytes, or a body of unknown length (chunked).
+func (s *Server) isLarge(r *http.Request) bool {
+	if r.Method == http.MethodPost && r.Body != nil && r.Body != http.NoBody {
+		return r.ContentLength < 0 || r.ContentLength > s.limits.LargeBytes
+	}
+	return int64(len(r.URL.RawQuery)) > s.limits.LargeBytes
+}
+
+// enterLarge waits for a slot of the large lane, before the body is read.
+// A request that waits longer than Limits.Timeout gets HTTP 503 with
+// Retry-After; one whose client goes away gets nothing.
+func (s *Server) enterLarge(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {
+	release = func() { <-s.large }
+	select {
+	case s.large <- struct{}{}:
+		return release, true
+	default:
+	}
+	t := time.NewTimer(s.limits.Timeout)
+	defer t.Stop()
+	select {
+	case s.large <- struct{}{}:
+		return release, true
+	case <-r.Context().Done():
+		return nil, false
+	case <-t.C:
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, errorf(CodeBusy,
+			"the server is busy with other large requests (over %d bytes, %d at a time): retry, or send a smaller query", s.limits.LargeBytes, s.limits.LargeSlots))
+		return nil, false
+	}
 }
 
 func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {

@@ -225,3 +225,66 @@ func TestThroughputUnderAttack(t *testing.T) {
 	open.healthy()
 	limited.healthy()
 }
+
+// TestLargeRequestsTakeTurns holds the one slot of the large lane with a
+// chunked body that is still arriving: another large request waits and,
+// past the time limit, gets 503 BUSY with Retry-After, while small queries
+// are answered meanwhile; once the slow body ends, both kinds are answered.
+func TestLargeRequestsTakeTurns(t *testing.T) {
+	e := newEnv(t, resolvers.Options{Limits: resolvers.Limits{LargeSlots: 1, LargeBytes: 1024, Timeout: 300 * time.Millisecond}})
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { pw.CloseWithError(io.ErrUnexpectedEOF) })          // before the server closes, on failure too
+	slow, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/graphql", pr) // no length: chunked, so large
+	slow.Header.Set("Content-Type", "application/json")
+	slowDone := make(chan response, 1)
+	go func() {
+		res, err := e.srv.Client().Do(slow)
+		if err != nil { // status 0: reported below, unless the test has failed already
+			slowDone <- response{}
+			return
+		}
+		defer res.Body.Close()
+		var r response
+		json.NewDecoder(res.Body).Decode(&r)
+		r.status = res.StatusCode
+		slowDone <- r
+	}()
+	pw.Write([]byte(`{"query": "{ node(id: \"place/510100\") { name } }"`))
+
+	padded, _ := json.Marshal(map[string]any{"query": `{ node(id: "place/510100") { name } }` + strings.Repeat(" ", 2000)})
+	var busy response
+	var retry string
+	var waited time.Duration
+	// Until the slow request holds the slot, a large one may still get it.
+	for range 100 {
+		start := time.Now()
+		res, err := e.srv.Client().Post(e.srv.URL+"/graphql", "application/json", bytes.NewReader(padded))
+		if err != nil {
+			t.Fatal(err)
+		}
+		busy = response{status: res.StatusCode}
+		json.NewDecoder(res.Body).Decode(&busy)
+		res.Body.Close()
+		retry = res.Header.Get("Retry-After")
+		waited = time.Since(start)
+		if busy.status != http.StatusOK {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if busy.status != http.StatusServiceUnavailable || len(busy.Errors) != 1 || busy.codes()[0] != "BUSY" || !strings.Contains(busy.Errors[0].Message, "large requests") || retry == "" {
+		t.Fatalf("a large request while the lane is full: status %d, Retry-After %q, errors %+v; want 503 BUSY with Retry-After", busy.status, retry, busy.Errors)
+	}
+	if waited < 300*time.Millisecond {
+		t.Errorf("refused after %v, before the 300 ms time limit", waited)
+	}
+	e.healthy() // a small query goes by
+	pw.Write([]byte(`}`))
+	pw.Close()
+	if r := <-slowDone; r.status != http.StatusOK || len(r.Errors) > 0 || !strings.Contains(string(r.Data), "成都") {
+		t.Errorf("the slow request: status %d, data %s, errors %+v", r.status, r.Data, r.Errors)
+	}
+	if r := e.send(http.MethodPost, "/graphql", "application/json", padded); r.status != http.StatusOK || !strings.Contains(string(r.Data), "成都") {
+		t.Errorf("a large request after the lane emptied: status %d, errors %+v", r.status, r.Errors)
+	}
+}

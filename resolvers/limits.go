@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"time"
 
@@ -36,6 +37,15 @@ type Limits struct {
 	// default they are not limited: behind a reverse proxy on the same host
 	// every client looks like loopback, so limit per client in the proxy.
 	LimitLoopback bool
+
+	// LargeBytes is the size from which a GraphQL request (POST body, GET
+	// query string, or a chunked body of unknown length) takes the large
+	// lane, and LargeSlots how many such requests are read, parsed and
+	// answered at once (defaults 8 KiB and half the cores, at least one).
+	// Reading and parsing cost grows with size, so a flood of big requests
+	// queues for its slots, without the CPU, while small ones go on.
+	LargeBytes int64
+	LargeSlots int
 }
 
 // DefaultLimits are the limits the server applies unless told otherwise.
@@ -49,6 +59,7 @@ var DefaultLimits = Limits{
 	QueryCache:    1000,
 
 	MaxDocumentBytes: 20 << 20,
+	LargeBytes:       8 << 10,
 }
 
 func (l Limits) withDefaults() Limits {
@@ -76,6 +87,13 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxDocumentBytes > 0 {
 		d.MaxDocumentBytes = l.MaxDocumentBytes
+	}
+	if l.LargeBytes > 0 {
+		d.LargeBytes = l.LargeBytes
+	}
+	d.LargeSlots = max(1, runtime.GOMAXPROCS(0)/2)
+	if l.LargeSlots > 0 {
+		d.LargeSlots = l.LargeSlots
 	}
 	d.Rate, d.Burst, d.LimitLoopback = l.Rate, l.Burst, l.LimitLoopback
 	return d
