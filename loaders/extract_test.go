@@ -191,3 +191,50 @@ func TestRelate(t *testing.T) {
 		})
 	}
 }
+
+// TestSharedNamesResolveAlike extracts a report naming 市中区, which is in
+// both 内江 and 乐山, with fresh gazetteers: every one picks the same place.
+// (The gazetteer listed places sharing a name in map order, so the same
+// report resolved differently from one process to the next.)
+func TestSharedNamesResolveAlike(t *testing.T) {
+	text := []byte("阿坝州2023年政府工作报告\n一、2022年工作回顾\n推进市中区城乡环境综合治理攻坚行动,加快建设市中区至汶川快速通道。\n")
+	seen := map[string]bool{}
+	for range 20 {
+		gz, err := NewGazetteer()
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := Extract(context.Background(), gz, "aba-2023.txt", text, Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		shared := map[string]bool{}
+		for _, p := range gz.byName["市中区"] {
+			shared[p.ID] = true
+		}
+		if len(shared) < 2 {
+			t.Fatalf("the gazetteer has %d places named 市中区; the test needs a shared name", len(shared))
+		}
+		var ids []string
+		for _, f := range g.Facts {
+			if shared[f.To] {
+				ids = append(ids, f.From+" -> "+f.To)
+			}
+		}
+		sort.Strings(ids)
+		seen[strings.Join(ids, " ")] = true
+		for name, ps := range gz.byName {
+			if !sort.SliceIsSorted(ps, func(i, j int) bool { return ps[i].ID < ps[j].ID }) {
+				t.Fatalf("places named %s are not in ID order", name)
+			}
+		}
+	}
+	if len(seen) != 1 {
+		t.Errorf("20 gazetteers resolved 市中区 in %d ways: %v", len(seen), seen)
+	}
+	for k := range seen {
+		if k == "" {
+			t.Error("市中区 was not found")
+		}
+	}
+}

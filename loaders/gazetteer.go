@@ -2,6 +2,8 @@ package loaders
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -187,7 +189,7 @@ func NewGazetteer() (*Gazetteer, error) {
 		g.stagesBy[c.runes[0]] = append(g.stagesBy[c.runes[0]], c)
 	}
 	g.counties = &matcher{byFirst: map[rune][]nameEntry{}}
-	for _, p := range g.Places {
+	for _, p := range g.sortedPlaces() {
 		if p.Level == graph.LevelCounty && utf8.RuneCountInString(p.Short) == 2 {
 			r := []rune(p.Short)
 			g.counties.byFirst[r[0]] = append(g.counties.byFirst[r[0]], nameEntry{text: r, kind: namePlace, place: []*Place{p}})
@@ -204,6 +206,16 @@ func NewGazetteer() (*Gazetteer, error) {
 		g.bodyBy[r[len(r)-1]] = append(g.bodyBy[r[len(r)-1]], r)
 	}
 	return g, nil
+}
+
+// sortedPlaces returns the places by ID. Names shared by several places
+// (市中区 is in 内江 and in 乐山) list them in this order, and ties between
+// them go to the first: iterating the map instead made the same report
+// resolve differently from one process to the next.
+func (g *Gazetteer) sortedPlaces() []*Place {
+	ps := slices.Collect(maps.Values(g.Places))
+	slices.SortFunc(ps, func(a, b *Place) int { return strings.Compare(a.ID, b.ID) })
+	return ps
 }
 
 func (g *Gazetteer) addName(name string, p *Place) {
@@ -251,7 +263,7 @@ func (g *Gazetteer) readPlaces(file string, rows []seeds.Row) error {
 			}
 		}
 	}
-	for _, p := range g.Places {
+	for _, p := range g.sortedPlaces() {
 		g.addName(p.Name, p)
 		// Two-character county names such as 江北 or 长寿 are ordinary words too:
 		// counties are found by their full names, or short names of three or more.
@@ -276,7 +288,7 @@ func (g *Gazetteer) place(name string) *Place {
 	}
 	ps := g.byName[name]
 	if len(ps) == 0 {
-		for _, p := range g.Places {
+		for _, p := range g.sortedPlaces() {
 			if p.Short == name {
 				ps = append(ps, p)
 			}
