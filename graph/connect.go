@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/binary"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -299,7 +300,21 @@ func tiesOf(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bo
 type tiedSet struct {
 	nodes   []NodeRef
 	ranks   []uint8
-	version uint64 // of the index it was read from
+	version uint64    // of the index it was read from
+	sources []NodeRef // the nodes whose edge lists it was read from
+}
+
+// touchedBy reports whether a change that touched these nodes may have
+// changed t: it did if it touched one of t's sources. (A node of t whose
+// kind or liveness changed is touched with its neighbours, t's source
+// among them.)
+func (t *tiedSet) touchedBy(touched map[NodeRef]bool) bool {
+	for _, n := range t.sources {
+		if touched[n] {
+			return true
+		}
+	}
+	return false
 }
 
 // tiedCacheSize is how many tied sets places keeps, the oldest leaving first.
@@ -385,6 +400,9 @@ func bestReach(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad
 		}
 	}
 	t := &tiedSet{version: version}
+	for _, src := range srcs {
+		t.sources = append(t.sources, src.node)
+	}
 	for i, rk := range r.rank[:n] {
 		if rk != 0 {
 			t.nodes = append(t.nodes, NodeRef(i))
@@ -594,19 +612,49 @@ type closureKey struct {
 }
 
 // newPlaces returns the places of the index's current version, shared by
-// the questions asked of it until the next write.
+// the questions asked of it until the next write. What the places of an
+// earlier version worked out carries over when the index's journal shows
+// the changes since did not touch it: containment unless a PART_OF fact or
+// a place changed, and each tied set none of whose edge lists changed.
 func newPlaces(x *Index) *places {
 	v := x.Version()
-	if p := x.places.Load(); p != nil && p.version == v {
-		return p
+	old := x.places.Load()
+	if old != nil && old.version == v {
+		return old
 	}
 	p := &places{x: x, version: v, broad: make(map[NodeRef]bool), closure: make(map[closureKey][]NodeRef),
 		tiedSets: make(map[tiedKey]*tiedSet)}
+	if old != nil && old.version < v {
+		p.carryOver(old)
+	}
 	// A newer version may have been stored meanwhile: keep it then.
-	if old := x.places.Load(); old == nil || old.version < v {
-		x.places.CompareAndSwap(old, p)
+	if cur := x.places.Load(); cur == nil || cur.version < v {
+		x.places.CompareAndSwap(cur, p)
 	}
 	return p
+}
+
+// carryOver copies into p what old worked out and the changes between
+// their versions left as it was.
+func (p *places) carryOver(old *places) {
+	touched, containment, ok := p.x.changedSince(old.version, p.version)
+	if !ok || containment {
+		return
+	}
+	old.mu.Lock()
+	defer old.mu.Unlock()
+	maps.Copy(p.broad, old.broad)
+	maps.Copy(p.closure, old.closure)
+	for _, k := range old.tiedOrder {
+		t := old.tiedSets[k]
+		if t.touchedBy(touched) {
+			continue
+		}
+		c := *t // the same lists, valid at p's version too
+		c.version = p.version
+		p.tiedSets[k] = &c
+		p.tiedOrder = append(p.tiedOrder, k)
+	}
 }
 
 // isBroad reports whether n is a country, a province or a region with a

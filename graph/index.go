@@ -108,7 +108,72 @@ type NodeInfo struct {
 type Index struct {
 	mu sync.RWMutex
 	indexState
-	places atomic.Pointer[places] // containment worked out for one version; see newPlaces
+	places  atomic.Pointer[places] // containment worked out for one version; see newPlaces
+	journal []journalEntry         // what the last changes touched, oldest first; see changedSince
+}
+
+// journalEntry is what one change to the index touched: the nodes whose
+// edge lists, kind or liveness changed, with the neighbours of those whose
+// kind or liveness did, sorted; and whether containment may have changed
+// (a PART_OF fact came or went, or a node's kind or level changed). A change
+// that touched more than journalMaxNodes nodes has nodes == nil and all set.
+type journalEntry struct {
+	version     uint64
+	nodes       []NodeRef
+	all         bool
+	containment bool
+}
+
+// journalSize is how many changes the journal keeps, and journalMaxNodes
+// the most nodes it lists for one.
+const (
+	journalSize     = 32
+	journalMaxNodes = 1 << 16
+)
+
+// changedSince returns the nodes touched by the changes after version from
+// up to and including version to, and whether containment may have
+// changed; ok is false when the journal does not cover them all, or one of
+// them touched too much to list.
+func (x *Index) changedSince(from, to uint64) (nodes map[NodeRef]bool, containment, ok bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if from >= to {
+		return nil, false, from == to
+	}
+	i := slices.IndexFunc(x.journal, func(e journalEntry) bool { return e.version == from+1 })
+	if i < 0 || len(x.journal)-i < int(to-from) {
+		return nil, false, false
+	}
+	nodes = make(map[NodeRef]bool)
+	for _, e := range x.journal[i : i+int(to-from)] {
+		if e.all {
+			return nil, false, false
+		}
+		containment = containment || e.containment
+		for _, n := range e.nodes {
+			nodes[n] = true
+		}
+	}
+	return nodes, containment, true
+}
+
+// record adds what a change touched to the journal. Lock held.
+func (x *Index) record(touched map[NodeRef]struct{}, containment bool) {
+	e := journalEntry{version: x.version, containment: containment}
+	if len(touched) > journalMaxNodes {
+		e.all = true
+	} else {
+		e.nodes = make([]NodeRef, 0, len(touched))
+		for n := range touched {
+			e.nodes = append(e.nodes, n)
+		}
+		slices.Sort(e.nodes)
+	}
+	if len(x.journal) == journalSize {
+		x.journal = slices.Delete(x.journal, 0, 1)
+	}
+	x.journal = append(x.journal, e)
 }
 
 // indexState is the data of an Index, apart from its lock.
@@ -1018,6 +1083,11 @@ func (x *Index) apply(ch *indexChange) {
 
 	kindDel := make(map[Kind]map[NodeRef]bool)
 	kindAdd := make(map[Kind][]NodeRef)
+	// For the journal: nodes whose kind or liveness changed, with their
+	// neighbours (any neighbour the change adds or removes is touched by
+	// applyFacts), and whether containment may have changed.
+	touched := make(map[NodeRef]struct{})
+	containment := false
 	var nameDel, nameAdd []nameOp
 	addKeys := 0
 	var docs []NodeRef
@@ -1070,6 +1140,16 @@ func (x *Index) apply(ch *indexChange) {
 		if alive {
 			newKind = e.Kind
 		}
+		if wasAlive != alive || oldKind != newKind || old.level != x.nodes[n].level {
+			containment = containment || oldKind == KindPlace || newKind == KindPlace
+			touched[n] = struct{}{}
+			out, in := x.lists(n)
+			for _, es := range [2][]Edge{out, in} {
+				for _, e := range es {
+					touched[e.Node] = struct{}{}
+				}
+			}
+		}
 		if wasAlive && (!alive || oldKind != newKind) {
 			if kindDel[oldKind] == nil {
 				kindDel[oldKind] = make(map[NodeRef]bool)
@@ -1113,7 +1193,8 @@ func (x *Index) apply(ch *indexChange) {
 		}
 	}
 
-	x.applyFacts(ch)
+	partOf := x.applyFacts(ch, touched)
+	x.record(touched, containment || partOf)
 }
 
 // sameKeys reports whether a and b hold the same keys.
@@ -1131,8 +1212,10 @@ func sameKeys(a, b []string) bool {
 
 // applyFacts removes and adds the change's facts: it gathers per node what
 // goes and what comes, then replaces each touched node's lists once. A fact
-// its From already has is not added again. Lock held.
-func (x *Index) applyFacts(ch *indexChange) {
+// its From already has is not added again. The nodes whose lists change go
+// into touched; it returns whether a PART_OF fact came or went. Lock held.
+func (x *Index) applyFacts(ch *indexChange, touched map[NodeRef]struct{}) (partOf bool) {
+	partRel := relCode(RelPartOf)
 	outDel := make(map[NodeRef]map[uint64]bool)
 	inDel := make(map[NodeRef]map[uint64]bool)
 	mark := func(m map[NodeRef]map[uint64]bool, n NodeRef, h uint64) {
@@ -1202,6 +1285,7 @@ func (x *Index) applyFacts(ch *indexChange) {
 			x.via[num] = a.via
 		}
 		rel := relCode(f.relation)
+		partOf = partOf || rel == partRel
 		outAdd[a.from] = append(outAdd[a.from], Edge{Node: a.to, Fact: num, Rel: rel, via: via})
 		inAdd[a.to] = append(inAdd[a.to], Edge{Node: a.from, Fact: num, Rel: rel, via: via})
 		x.edges++
@@ -1209,20 +1293,24 @@ func (x *Index) applyFacts(ch *indexChange) {
 	}
 
 	// The new lists of the touched nodes, in one buffer, then into adj.
-	touched := union(union(outDel, outAdd), union(inDel, inAdd))
+	lists := union(union(outDel, outAdd), union(inDel, inAdd))
+	for n := range lists {
+		touched[n] = struct{}{}
+	}
 	type span struct {
 		n           NodeRef
 		start, nOut int
 		end         int
 	}
-	spans := make([]span, 0, len(touched))
+	spans := make([]span, 0, len(lists))
 	var buf []Edge
 	need := 0
-	for n := range touched {
+	for n := range lists {
 		out, in := x.lists(n)
 		sp := span{n: n, start: len(buf)}
 		for _, e := range out {
 			if outDel[n][x.facts[e.Fact]] {
+				partOf = partOf || e.Rel == partRel
 				x.edges--
 				x.byRel[e.Rel]--
 				delete(x.via, e.Fact)
@@ -1246,6 +1334,7 @@ func (x *Index) applyFacts(ch *indexChange) {
 	for _, sp := range spans {
 		x.setRegion(&x.nodes[sp.n], buf[sp.start:sp.start+sp.nOut], buf[sp.start+sp.nOut:sp.end])
 	}
+	return partOf
 }
 
 // merged returns a new list sorted by ID: old without del, plus add.
@@ -1287,6 +1376,7 @@ func (x *Index) replaceWith(y *Index) {
 	v := x.version
 	x.indexState = y.indexState
 	x.version = v + 1
+	x.journal = nil // nothing carries over a rebuild
 }
 
 // idNames returns the IDs and names of nodes ns, under one read lock.
