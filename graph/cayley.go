@@ -131,8 +131,32 @@ func openBolt(ctx context.Context, path string) (*boltBackend, error) {
 }
 
 func (b *boltBackend) quadStore() cgraph.QuadStore { return b.qs }
-func (b *boltBackend) close() error                { return b.qs.Close() }
-func (b *boltBackend) batchQuads() int             { return BatchQuads }
+
+// snapshotter is a backend whose index can be kept in a snapshot file
+// (snapshot.go): one process owns the store, and its state has a stamp.
+type snapshotter interface {
+	snapshotPath() string
+	stamp() (snapshotStamp, error)
+}
+
+func (b *boltBackend) snapshotPath() string { return b.path + ".index" }
+
+// stamp is the file's last transaction ID, size and modification time.
+func (b *boltBackend) stamp() (snapshotStamp, error) {
+	tx, err := b.db.KV.(*hbolt.DB).DB().Begin(false)
+	if err != nil {
+		return snapshotStamp{}, err
+	}
+	id := uint64(tx.ID())
+	tx.Rollback()
+	fi, err := os.Stat(b.path)
+	if err != nil {
+		return snapshotStamp{}, err
+	}
+	return snapshotStamp{TxID: id, Size: fi.Size(), MTime: fi.ModTime().UnixNano()}, nil
+}
+func (b *boltBackend) close() error    { return b.qs.Close() }
+func (b *boltBackend) batchQuads() int { return BatchQuads }
 
 func (b *boltBackend) apply(ctx context.Context, del, add []quad.Quad) (err error) {
 	if err := ctx.Err(); err != nil {

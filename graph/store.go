@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -48,6 +49,9 @@ type Store struct {
 	writeMu sync.Mutex   // serialises writers
 	mu      sync.RWMutex // readers vs commits; guards closed
 	closed  bool
+
+	snapshot     snapshotStamp // of the store when its snapshot was read or written (snapshot.go)
+	fromSnapshot bool          // Open read the index from the snapshot
 }
 
 // WriteResult tells what WriteDocument (or WriteDocuments, for one document) did.
@@ -76,19 +80,64 @@ type Stats struct {
 // processes may share (see Follow); "cockroach://" or "cockroachdb://" the
 // same on CockroachDB.
 //
-// Open builds the Index with one scan of the store.
+// Open builds the Index with one scan of the store; on bbolt, it reads the
+// snapshot Close wrote beside the file instead, if the file has not changed
+// since (see snapshot.go).
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	be, err := openBackend(ctx, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	s := &Store{be: be, cache: newEntityCache(), batchQuads: be.batchQuads()}
-	s.index, err = buildIndex(ctx, reader{qs: be.quadStore()})
-	if err != nil {
-		be.close()
-		return nil, fmt.Errorf("open store: %w", err)
+	if sn, ok := be.(snapshotter); ok {
+		if stamp, err := sn.stamp(); err == nil {
+			x, err := loadSnapshot(sn.snapshotPath(), stamp)
+			if err == nil { // the layout check of buildIndex, which costs one look-up
+				if old, lerr := (reader{qs: be.quadStore()}).hasPredicate(ctx, pOldFrom); lerr != nil || old {
+					x, err = nil, errNoSnapshot
+				}
+			}
+			switch {
+			case err == nil:
+				s.index, s.snapshot, s.fromSnapshot = x, stamp, true
+			case !errors.Is(err, errNoSnapshot):
+				slog.Warn("index snapshot not used: scanning the store instead", "file", sn.snapshotPath(), "err", err)
+			}
+		}
+	}
+	if s.index == nil {
+		s.index, err = buildIndex(ctx, reader{qs: be.quadStore()})
+		if err != nil {
+			be.close()
+			return nil, fmt.Errorf("open store: %w", err)
+		}
 	}
 	return s, nil
+}
+
+// IndexFromSnapshot reports whether Open read the index from the snapshot
+// beside a bbolt file instead of scanning the store.
+func (s *Store) IndexFromSnapshot() bool { return s.fromSnapshot }
+
+// saveSnapshot writes the index's snapshot, unless the one read at Open
+// (or written before) is of the store as it is. Locks held.
+func (s *Store) saveSnapshot() {
+	sn, ok := s.be.(snapshotter)
+	if !ok {
+		return
+	}
+	stamp, err := sn.stamp()
+	if err == nil && stamp == s.snapshot {
+		return
+	}
+	if err == nil {
+		err = saveSnapshot(sn.snapshotPath(), s.index, stamp)
+	}
+	if err != nil {
+		slog.Warn("index snapshot not written: the next start will scan the store", "file", sn.snapshotPath(), "err", err)
+		return
+	}
+	s.snapshot = stamp
 }
 
 // Close closes the store. It waits for running calls to finish.
@@ -101,6 +150,7 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.saveSnapshot()
 	if err := s.be.close(); err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}

@@ -41,11 +41,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
+	start := time.Now()
 	st, err := graph.Open(ctx, *db)
 	if err != nil {
 		return err // graph.Open names the store in its error
 	}
 	defer st.Close()
+	how := "scanned the store"
+	if st.IndexFromSnapshot() {
+		how = "read the snapshot " + *db + ".index"
+	}
+	log.Info("index ready", "db", *db, "nodes", st.Index().Len(), "edges", st.Index().EdgeCount(), "how", how, "took", time.Since(start).Round(time.Millisecond))
 	if st.Index().Len() == 0 {
 		log.Info("store is empty: loading the embedded seeds", "db", *db)
 		if err := loadSeeds(ctx, st, log); err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -35,11 +36,18 @@ func (l *lockedBuffer) String() string {
 // and a function that stops it and returns its error.
 func startServe(t *testing.T, args ...string) (string, func() error) {
 	t.Helper()
+	base, stop, _ := startServeLogs(t, args...)
+	return base, stop
+}
+
+// startServeLogs is startServe, with the server's log.
+func startServeLogs(t *testing.T, args ...string) (string, func() error, *lockedBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var logs lockedBuffer
+	logs := new(lockedBuffer)
 	done := make(chan error, 1)
 	go func() {
-		done <- runServe(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...), io.Discard, &logs)
+		done <- runServe(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...), io.Discard, logs)
 	}()
 	addr := regexp.MustCompile(`msg=serving addr=(\S+)`)
 	deadline := time.Now().Add(60 * time.Second)
@@ -54,7 +62,7 @@ func startServe(t *testing.T, args ...string) (string, func() error) {
 					t.Fatal("serve did not stop within 10 s of cancellation")
 					return nil
 				}
-			}
+			}, logs
 		}
 		select {
 		case err := <-done:
@@ -109,6 +117,42 @@ func TestServeLoadsSeedsIntoAnEmptyStore(t *testing.T) {
 
 	if err := stop(); err != nil {
 		t.Errorf("serve returned %v after cancellation, want nil", err)
+	}
+}
+
+// TestServeRestartsFromTheSnapshot stops a server on a bbolt file and
+// starts it again: the second start reads the index snapshot the first
+// wrote when it stopped, and answers as before.
+func TestServeRestartsFromTheSnapshot(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pg.db")
+	ask := func(base string) string {
+		body := `{"query": "{ connect(a: \"成都\", b: \"资阳\") { name } }"}`
+		res, err := http.Post(base+"/graphql", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return string(b)
+	}
+	base, stop, logs := startServeLogs(t, "--db", db)
+	first := ask(base)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "how=\"scanned the store\"") || !strings.Contains(first, "成资市域(郊)铁路") {
+		t.Fatalf("first start: %s\n%s", first, logs.String())
+	}
+	base, stop, logs = startServeLogs(t, "--db", db)
+	second := ask(base)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "how=\"read the snapshot") {
+		t.Errorf("the second start did not read the snapshot:\n%s", logs.String())
+	}
+	if second != first {
+		t.Errorf("after the restart connect answers\n%s\nnot\n%s", second, first)
 	}
 }
 
