@@ -304,14 +304,16 @@ type tiedSet struct {
 	sources []NodeRef // the nodes whose edge lists it was read from
 }
 
-// touchedBy reports whether a change that touched these nodes may have
-// changed t: it did if it touched one of t's sources. (A node of t whose
-// kind or liveness changed is touched with its neighbours, t's source
-// among them.)
-func (t *tiedSet) touchedBy(touched map[NodeRef]bool) bool {
-	for _, n := range t.sources {
-		if touched[n] {
-			return true
+// touchedBy reports whether changes that touched these nodes (sorted lists,
+// one a change) may have changed t: they did if they touched one of t's
+// sources. (A node of t whose kind or liveness changed is touched with its
+// neighbours, t's source among them.)
+func (t *tiedSet) touchedBy(touched [][]NodeRef) bool {
+	for _, ns := range touched {
+		for _, n := range t.sources {
+			if _, found := slices.BinarySearch(ns, n); found {
+				return true
+			}
 		}
 	}
 	return false

@@ -131,11 +131,11 @@ const (
 	journalMaxNodes = 1 << 16
 )
 
-// changedSince returns the nodes touched by the changes after version from
-// up to and including version to, and whether containment may have
-// changed; ok is false when the journal does not cover them all, or one of
-// them touched too much to list.
-func (x *Index) changedSince(from, to uint64) (nodes map[NodeRef]bool, containment, ok bool) {
+// changedSince returns what the changes after version from up to and
+// including version to touched, as sorted lists of nodes (shared: not to be
+// changed), and whether containment may have changed; ok is false when the
+// journal does not cover them all, or one of them touched too much to list.
+func (x *Index) changedSince(from, to uint64) (touched [][]NodeRef, containment, ok bool) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if from >= to {
@@ -145,17 +145,14 @@ func (x *Index) changedSince(from, to uint64) (nodes map[NodeRef]bool, containme
 	if i < 0 || len(x.journal)-i < int(to-from) {
 		return nil, false, false
 	}
-	nodes = make(map[NodeRef]bool)
 	for _, e := range x.journal[i : i+int(to-from)] {
 		if e.all {
 			return nil, false, false
 		}
 		containment = containment || e.containment
-		for _, n := range e.nodes {
-			nodes[n] = true
-		}
+		touched = append(touched, e.nodes)
 	}
-	return nodes, containment, true
+	return touched, containment, true
 }
 
 // record adds what a change touched to the journal. Lock held.
