@@ -137,9 +137,17 @@ func (b *boltBackend) quadStore() cgraph.QuadStore { return b.qs }
 type snapshotter interface {
 	snapshotPath() string
 	stamp() (snapshotStamp, error)
+	perm() os.FileMode // of the snapshot: the store file's
 }
 
 func (b *boltBackend) snapshotPath() string { return b.path + ".index" }
+
+func (b *boltBackend) perm() os.FileMode {
+	if fi, err := os.Stat(b.path); err == nil {
+		return fi.Mode().Perm()
+	}
+	return 0o600
+}
 
 // stamp is the file's last transaction ID, size and modification time.
 func (b *boltBackend) stamp() (snapshotStamp, error) {

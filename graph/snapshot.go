@@ -51,11 +51,17 @@ func layout() [4]uint32 {
 	return [4]uint32{0x01020304, uint32(unsafe.Sizeof(indexNode{})), uint32(unsafe.Sizeof(Edge{})), uint32(unsafe.Sizeof(int(0)))}
 }
 
-// saveSnapshot writes x, stamped, to path: to a temporary file, synced, then
-// renamed, so that a crash leaves the old snapshot or the new one.
-func saveSnapshot(path string, x *Index, stamp snapshotStamp) (err error) {
+// saveSnapshot writes x, stamped, to path with permissions perm: to a
+// temporary file, synced, then renamed, so that a crash leaves the old
+// snapshot or the new one.
+func saveSnapshot(path string, x *Index, stamp snapshotStamp, perm os.FileMode) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
 	if err != nil {
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
 		return err
 	}
 	defer func() {

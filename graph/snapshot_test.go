@@ -71,8 +71,10 @@ func TestIndexSnapshot(t *testing.T) {
 		t.Fatal("a new store's index came from a snapshot")
 	}
 	s.Close()
-	if _, err := os.Stat(snap); err != nil {
+	if fi, err := os.Stat(snap); err != nil {
 		t.Fatalf("Close wrote no snapshot: %v", err)
+	} else if db, _ := os.Stat(path); fi.Mode() != db.Mode() {
+		t.Errorf("the snapshot's mode is %v, the store's %v", fi.Mode(), db.Mode())
 	}
 	old, _ := os.ReadFile(snap)
 

@@ -131,7 +131,7 @@ func (s *Store) saveSnapshot() {
 		return
 	}
 	if err == nil {
-		err = saveSnapshot(sn.snapshotPath(), s.index, stamp)
+		err = saveSnapshot(sn.snapshotPath(), s.index, stamp, sn.perm())
 	}
 	if err != nil {
 		slog.Warn("index snapshot not written: the next start will scan the store", "file", sn.snapshotPath(), "err", err)
