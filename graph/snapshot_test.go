@@ -49,12 +49,11 @@ func TestIndexSnapshot(t *testing.T) {
 				t.Fatalf("%s: Resolve(%s) = %v, a scan's %v", step, name, a, b)
 			}
 		}
-		a, b := []graph.NodeRef{lookup(t, x, "place/100001")}, []graph.NodeRef{lookup(t, x, "place/100002")}
-		got, err := graph.Connect(ctx, x, a, b, false)
+		got, err := graph.Connect(ctx, x, refs(t, x, "place/100001"), refs(t, x, "place/100002"), false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := graph.Connect(ctx, y, []graph.NodeRef{lookup(t, y, "place/100001")}, []graph.NodeRef{lookup(t, y, "place/100002")}, false)
+		want, err := graph.Connect(ctx, y, refs(t, y, "place/100001"), refs(t, y, "place/100002"), false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,13 +125,4 @@ func ids(x *graph.Index, ns []graph.NodeRef) []string {
 		out = append(out, x.Node(n).ID)
 	}
 	return out
-}
-
-func lookup(t *testing.T, x *graph.Index, id string) graph.NodeRef {
-	t.Helper()
-	n, ok := x.Lookup(id)
-	if !ok {
-		t.Fatalf("%s is not in the index", id)
-	}
-	return n
 }
