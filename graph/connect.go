@@ -300,8 +300,10 @@ func tiesOf(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bo
 type tiedSet struct {
 	nodes   []NodeRef
 	ranks   []uint8
-	version uint64    // of the index it was read from
-	sources []NodeRef // the nodes whose edge lists it was read from
+	version uint64      // of the index it was read from
+	sides   []NodeRef   // the asked entities
+	broad   bool        // BROAD_REGION ties count
+	srcs    []tieSource // the edge lists it was read from
 }
 
 // touchedBy reports whether changes that touched these nodes (sorted lists,
@@ -310,8 +312,8 @@ type tiedSet struct {
 // neighbours, t's source among them.)
 func (t *tiedSet) touchedBy(touched [][]NodeRef) bool {
 	for _, ns := range touched {
-		for _, n := range t.sources {
-			if _, found := slices.BinarySearch(ns, n); found {
+		for _, src := range t.srcs {
+			if _, found := slices.BinarySearch(ns, src.node); found {
 				return true
 			}
 		}
@@ -401,10 +403,7 @@ func bestReach(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad
 			r.rank[v.n] = rk
 		}
 	}
-	t := &tiedSet{version: version}
-	for _, src := range srcs {
-		t.sources = append(t.sources, src.node)
-	}
+	t := &tiedSet{version: version, sides: slices.Clone(sides), broad: broad, srcs: srcs}
 	for i, rk := range r.rank[:n] {
 		if rk != 0 {
 			t.nodes = append(t.nodes, NodeRef(i))
@@ -644,19 +643,118 @@ func (p *places) carryOver(old *places) {
 		return
 	}
 	old.mu.Lock()
-	defer old.mu.Unlock()
 	maps.Copy(p.broad, old.broad)
 	maps.Copy(p.closure, old.closure)
+	var order []tiedKey
+	var sets []*tiedSet
 	for _, k := range old.tiedOrder {
-		t := old.tiedSets[k]
-		if t.touchedBy(touched) {
-			continue
-		}
-		c := *t // the same lists, valid at p's version too
-		c.version = p.version
-		p.tiedSets[k] = &c
-		p.tiedOrder = append(p.tiedOrder, k)
+		order, sets = append(order, k), append(sets, old.tiedSets[k])
 	}
+	old.mu.Unlock()
+	for i, t := range sets {
+		if t.touchedBy(touched) {
+			if t = p.patch(t, touched); t == nil {
+				continue
+			}
+		} else {
+			c := *t // the same lists, valid at p's version too
+			c.version = p.version
+			t = &c
+		}
+		p.mu.Lock()
+		p.tiedSets[order[i]] = t
+		p.tiedOrder = append(p.tiedOrder, order[i])
+		p.mu.Unlock()
+	}
+}
+
+// patch returns t as it is at p's version, given the nodes the changes
+// since t was read touched: each touched live initiative's rank is worked
+// out again from its own edges (a few, where t's sources have thousands),
+// and the rest of t is kept. Every edge a change added or removed touched
+// both its ends, so an initiative whose ties to t's sources changed is
+// among them. It returns nil when t's sources are no longer what its sides
+// give, or the index has moved past p's version.
+func (p *places) patch(t *tiedSet, touched [][]NodeRef) *tiedSet {
+	ctx := context.Background()
+	srcs, err := tieSources(ctx, p, t.sides, t.broad)
+	if err != nil || !slices.Equal(srcs, t.srcs) {
+		return nil
+	}
+	bySrc := make(map[NodeRef][]int, len(srcs))
+	for i, src := range srcs {
+		bySrc[src.node] = append(bySrc[src.node], i)
+	}
+	// Under the read lock: the new ranks of touched nodes (0: not tied),
+	// with ties through a region set aside for after it.
+	rank := make(map[NodeRef]uint8)
+	var vias []viaTie
+	x := p.x
+	x.mu.RLock()
+	if x.version != p.version {
+		x.mu.RUnlock()
+		return nil
+	}
+	code, ok := x.codes[fKind][string(KindInitiative)]
+	ini := code | aliveBit
+	for _, ns := range touched {
+		for _, n := range ns {
+			if _, done := rank[n]; done || int(n) >= len(x.nodes) {
+				continue
+			}
+			rank[n] = 0
+			if !ok || x.nodes[n].kind != ini {
+				continue
+			}
+			out, in := x.lists(n)
+			// An Out edge of n is an In edge of its other end, and the
+			// other way round.
+			for d, es := range [2][]Edge{out, in} {
+				for _, e := range es {
+					for _, i := range bySrc[e.Node] {
+						src := &srcs[i]
+						if d == 0 && src.dir == DirectionOut || d == 1 && src.dir == DirectionIn || src.rels&(1<<e.Rel) == 0 {
+							continue
+						}
+						if e.via != 0 {
+							vias = append(vias, viaTie{i, n, x.viaOf(e)})
+							continue
+						}
+						if rk := uint8(src.reach.Rank()); rank[n] == 0 || rk < rank[n] {
+							rank[n] = rk
+						}
+					}
+				}
+			}
+		}
+	}
+	x.mu.RUnlock()
+	for _, v := range vias {
+		if reach, ok := srcs[v.src].reachVia(p, v.via, t.broad); ok {
+			if rk := uint8(reach.Rank()); rank[v.n] == 0 || rk < rank[v.n] {
+				rank[v.n] = rk
+			}
+		}
+	}
+	// Merge: t's nodes not touched, and the touched ones still tied.
+	changed := slices.Sorted(maps.Keys(rank))
+	nt := &tiedSet{version: p.version, sides: t.sides, broad: t.broad, srcs: t.srcs,
+		nodes: make([]NodeRef, 0, len(t.nodes)+len(changed)), ranks: make([]uint8, 0, len(t.nodes)+len(changed))}
+	i := 0
+	for _, c := range changed {
+		for i < len(t.nodes) && t.nodes[i] < c {
+			nt.nodes, nt.ranks = append(nt.nodes, t.nodes[i]), append(nt.ranks, t.ranks[i])
+			i++
+		}
+		if i < len(t.nodes) && t.nodes[i] == c {
+			i++
+		}
+		if rank[c] != 0 {
+			nt.nodes, nt.ranks = append(nt.nodes, c), append(nt.ranks, rank[c])
+		}
+	}
+	nt.nodes, nt.ranks = append(nt.nodes, t.nodes[i:]...), append(nt.ranks, t.ranks[i:]...)
+	return nt
 }
 
 // isBroad reports whether n is a country, a province or a region with a

@@ -479,8 +479,8 @@ func scaleElsewhere(ctx context.Context, t *testing.T, x *Index, a, b string) st
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, n := range ts.sources {
-			read[n] = true
+		for _, src := range ts.srcs {
+			read[src.node] = true
 		}
 	}
 	for _, n := range x.NodesOfKind(KindPlace) {
