@@ -63,8 +63,22 @@ func TestLoadAtScale(t *testing.T) {
 			r := loadScale(t, be, dsn, n)
 			if os.Getenv("POLICYGRAPH_SCALE_RAW") != "0" {
 				// the raw rate is Cayley's best: of two transaction sizes,
-				// the faster (a big one is slow into a small file)
-				for _, batch := range []int{10_000, graph.BatchQuads} {
+				// the faster (a big one is slow into a small file), or of
+				// those in POLICYGRAPH_SCALE_RAW_BATCHES (e.g. 10000 alone
+				// for PostgreSQL, where 10k was the faster at 10 and 100
+				// reports and a raw run of 1,000 takes a quarter hour)
+				batches := []int{10_000, graph.BatchQuads}
+				if list := os.Getenv("POLICYGRAPH_SCALE_RAW_BATCHES"); list != "" {
+					batches = nil
+					for _, f := range strings.Split(list, ",") {
+						b, err := strconv.Atoi(f)
+						if err != nil || b < 1 {
+							t.Fatalf("POLICYGRAPH_SCALE_RAW_BATCHES: %q is not a quad count", f)
+						}
+						batches = append(batches, b)
+					}
+				}
+				for _, batch := range batches {
 					sec := rawWrite(t, scaleDSN(t, be), n, batch)
 					t.Logf("%s, %d reports: raw write in transactions of %d quads: %.1f s", be, n, batch, sec)
 					if r.rawSec == 0 || sec < r.rawSec {
