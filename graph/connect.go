@@ -447,7 +447,7 @@ func (x *Index) scanReach(ctx context.Context, srcs []tieSource, r *reaches) (n 
 		rk := uint8(src.reach.Rank())
 		out, in := x.lists(src.node)
 		for d, es := range [2][]Edge{out, in} {
-			if d == 0 && src.dir == DirectionIn || d == 1 && src.dir == DirectionOut {
+			if !src.takes(d == 0, src.rels) {
 				continue
 			}
 			for _, e := range es {
@@ -475,6 +475,15 @@ type tieSource struct {
 	dir        Direction
 	rels       uint32 // a bit for each RelCode
 	reach      Reach
+}
+
+// takes reports whether the source ties the other ends of its Out edges
+// (out) or In edges of a relation in rels.
+func (src *tieSource) takes(out bool, rels uint32) bool {
+	if out && src.dir == DirectionIn || !out && src.dir == DirectionOut {
+		return false
+	}
+	return src.rels&rels != 0
 }
 
 // reachVia returns the reach of an edge of the source that holds through
@@ -713,7 +722,7 @@ func (p *places) patch(t *tiedSet, touched [][]NodeRef) *tiedSet {
 				for _, e := range es {
 					for _, i := range bySrc[e.Node] {
 						src := &srcs[i]
-						if d == 0 && src.dir == DirectionOut || d == 1 && src.dir == DirectionIn || src.rels&(1<<e.Rel) == 0 {
+						if !src.takes(d == 1, 1<<e.Rel) {
 							continue
 						}
 						if e.via != 0 {
