@@ -96,10 +96,11 @@ func appendDeltas(ds []cgraph.Delta, qs []quad.Quad, a cgraph.Procedure) []cgrap
 // deletions and the additions as two ApplyDeltas calls that share one bbolt
 // write transaction (see sharedKV): still one commit, whole or not at all.
 type boltBackend struct {
-	path string
-	db   *sharedKV
-	opts cgraph.Options
-	qs   cgraph.QuadStore
+	path     string
+	snapshot string // OpenOptions.Snapshot
+	db       *sharedKV
+	opts     cgraph.Options
+	qs       cgraph.QuadStore
 }
 
 func openBolt(ctx context.Context, path string) (*boltBackend, error) {
@@ -133,14 +134,34 @@ func openBolt(ctx context.Context, path string) (*boltBackend, error) {
 func (b *boltBackend) quadStore() cgraph.QuadStore { return b.qs }
 
 // snapshotter is a backend whose index can be kept in a snapshot file
-// (snapshot.go): one process owns the store, and its state has a stamp.
+// (snapshot.go).
 type snapshotter interface {
+	// snapshotPath is the file; "" for none.
 	snapshotPath() string
-	stamp() (snapshotStamp, error)
-	perm() os.FileMode // of the snapshot: the store file's
+	// stamp is the state of the store the index reflects, to write.
+	stamp(ctx context.Context) (snapshotStamp, error)
+	// accepts tells whether a snapshot of that stamp can serve now
+	// (adopt then makes the backend start from it).
+	accepts(ctx context.Context, s snapshotStamp) bool
+	adopt(s snapshotStamp)
+	perm() os.FileMode // of the snapshot
 }
 
-func (b *boltBackend) snapshotPath() string { return b.path + ".index" }
+// A bbolt file's snapshot is beside it (or where OpenOptions.Snapshot
+// says), and serves only the very state it was written for.
+func (b *boltBackend) snapshotPath() string {
+	if b.snapshot != "" {
+		return b.snapshot
+	}
+	return b.path + ".index"
+}
+
+func (b *boltBackend) accepts(ctx context.Context, s snapshotStamp) bool {
+	now, err := b.stamp(ctx)
+	return err == nil && s == now
+}
+
+func (b *boltBackend) adopt(snapshotStamp) {}
 
 func (b *boltBackend) perm() os.FileMode {
 	if fi, err := os.Stat(b.path); err == nil {
@@ -150,7 +171,7 @@ func (b *boltBackend) perm() os.FileMode {
 }
 
 // stamp is the file's last transaction ID, size and modification time.
-func (b *boltBackend) stamp() (snapshotStamp, error) {
+func (b *boltBackend) stamp(context.Context) (snapshotStamp, error) {
 	tx, err := b.db.KV.(*hbolt.DB).DB().Begin(false)
 	if err != nil {
 		return snapshotStamp{}, err

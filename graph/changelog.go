@@ -201,6 +201,7 @@ func (s *Store) Follow(ctx context.Context, opts FollowOptions) error {
 			}
 			failing = false
 			last = v
+			b.followed(v)
 			if changed && opts.Applied != nil {
 				opts.Applied(v, rebuilt)
 			}
@@ -238,7 +239,7 @@ func (s *Store) catchUp(ctx context.Context, b *pgBackend, last int64) (int64, b
 			return last, false, false, err
 		}
 		b.mu.Lock()
-		b.epoch = st.epoch
+		b.epoch, b.applied = st.epoch, st.last
 		clear(b.own)
 		b.mu.Unlock()
 		return st.last, true, true, nil

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -133,10 +134,52 @@ type pgBackend struct {
 	qs     cgraph.QuadStore
 	db     *sql.DB // the change log; nil without one (CockroachDB)
 
-	mu    sync.Mutex
-	epoch string         // the change log's identity, to detect a recreated database
-	start int64          // the last log version before Open's index scan
-	own   map[int64]bool // versions this backend wrote and the Store already applied
+	mu      sync.Mutex
+	epoch   string         // the change log's identity, to detect a recreated database
+	start   int64          // the last log version before Open's index scan (or in its snapshot)
+	applied int64          // the index reflects every log entry up to this version
+	own     map[int64]bool // versions this backend wrote and the Store already applied
+
+	snapshot string // OpenOptions.Snapshot: where this replica keeps its index between runs
+}
+
+// A replica's snapshot (OpenOptions.Snapshot) is stamped with the change
+// log's epoch and the version through which the index reflects every entry.
+// It serves a later start of the same database, as long as the log still
+// holds every entry after that version: Follow then applies them, as it does
+// for a replica that fell behind.
+func (b *pgBackend) snapshotPath() string {
+	if b.db == nil {
+		return "" // CockroachDB: no change log to catch up from
+	}
+	return b.snapshot
+}
+
+func (b *pgBackend) stamp(context.Context) (snapshotStamp, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return snapshotStamp{Epoch: b.epoch, TxID: uint64(b.applied)}, nil
+}
+
+func (b *pgBackend) accepts(ctx context.Context, s snapshotStamp) bool {
+	st, err := readLogState(ctx, b.db)
+	v := int64(s.TxID)
+	return err == nil && s.Epoch == st.epoch && s.Size == 0 && s.MTime == 0 && v >= st.pruned && v <= st.last
+}
+
+func (b *pgBackend) adopt(s snapshotStamp) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.start, b.applied = int64(s.TxID), int64(s.TxID)
+}
+
+func (b *pgBackend) perm() os.FileMode { return 0o600 }
+
+// followed records that the index reflects every entry through version v.
+func (b *pgBackend) followed(v int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.applied = max(b.applied, v)
 }
 
 // isSQLDSN tells whether dsn names a PostgreSQL or CockroachDB database.
@@ -235,7 +278,7 @@ func (b *pgBackend) setup(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return err
 	}
-	b.epoch, b.start = st.epoch, st.last
+	b.epoch, b.start, b.applied = st.epoch, st.last, st.last
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"path/filepath"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -318,4 +319,106 @@ func TestPostgresReplicaCatchUp(t *testing.T) {
 	rebuilt := time.Since(rebuild)
 	t.Logf("%d documents of %d facts (version %d): written by the writer in %v, applied by the replica in %v (ratio %.2f); a full rebuild takes %v",
 		docs, facts, last, wrote.Round(time.Millisecond), took.Round(time.Millisecond), took.Seconds()/wrote.Seconds(), rebuilt.Round(time.Millisecond))
+}
+
+// TestPostgresReplicaSnapshot stops a replica that keeps a snapshot, lets
+// another process write, add and remove documents meanwhile, and starts it
+// again: it reads its snapshot, and Follow brings it to the database's state
+// from the change log, without a rebuild. A snapshot of another database
+// (another epoch), and one newer than the log, are each set aside for a scan.
+func TestPostgresReplicaSnapshot(t *testing.T) {
+	dsn := postgresDSN(t)
+	ctx := context.Background()
+	snap := filepath.Join(t.TempDir(), "replica.index")
+	syn := func(i int) *graph.DocumentGraph { return graph.SyntheticGraph(i, 60, 40, 20) }
+	open := func(dsn string) *graph.Store {
+		t.Helper()
+		s, err := graph.OpenWith(ctx, dsn, graph.OpenOptions{Snapshot: snap})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	replica := open(dsn)
+	for i := range 3 {
+		mustWrite(t, replica, syn(i))
+	}
+	if replica.IndexFromSnapshot() {
+		t.Fatal("a new replica's index came from a snapshot")
+	}
+	replica.Close()
+	if _, err := os.Stat(snap); err != nil {
+		t.Fatalf("Close wrote no snapshot: %v", err)
+	}
+
+	writer := openStore(t, dsn)
+	for i := 3; i < 6; i++ {
+		mustWrite(t, writer, syn(i))
+	}
+	if err := writer.RemoveDocument(ctx, syn(1).Document.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	replica = open(dsn)
+	if !replica.IndexFromSnapshot() {
+		t.Fatal("the replica scanned the database instead of reading its snapshot")
+	}
+	fctx, cancel := context.WithCancel(ctx)
+	caught := make(chan bool, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- replica.Follow(fctx, graph.FollowOptions{Applied: func(v int64, rebuilt bool) {
+			select {
+			case caught <- rebuilt:
+			default:
+			}
+		}})
+	}()
+	select {
+	case rebuilt := <-caught:
+		if rebuilt {
+			t.Error("catching up from the snapshot rebuilt the index; the log covers the gap")
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("the replica did not catch up within 60 s")
+	}
+	cancel()
+	<-done
+	if got, want := adjacency(replica.Index()), adjacency(writer.Index()); !reflect.DeepEqual(got, want) {
+		t.Fatalf("after catching up from its snapshot the replica's index differs from the writer's (%d vs %d nodes)", len(got), len(want))
+	}
+	replica.Close() // writes a snapshot of the caught-up state
+
+	// A snapshot newer than the log, as after restoring the database from
+	// an older backup: here the log's entries after its first are deleted.
+	admin := postgresAdmin(t)
+	schema := dsnSchema(t, dsn)
+	if _, err := admin.Exec("DELETE FROM " + schema + ".policygraph_changes WHERE version > (SELECT min(version) FROM " + schema + ".policygraph_changes)"); err != nil {
+		t.Fatal(err)
+	}
+	replica = open(dsn)
+	if replica.IndexFromSnapshot() {
+		t.Error("a replica read a snapshot newer than the change log")
+	}
+	if got, want := adjacency(replica.Index()), adjacency(writer.Index()); !reflect.DeepEqual(got, want) {
+		t.Error("the replica's scanned index differs from the writer's")
+	}
+	replica.Close()
+
+	// A snapshot of another database: same file, a fresh schema.
+	other := open(postgresDSN(t))
+	if other.IndexFromSnapshot() {
+		t.Error("a replica of another database read this one's snapshot")
+	}
+	other.Close()
+}
+
+// dsnSchema is the search_path of a DSN made by postgresDSN.
+func dsnSchema(t *testing.T, dsn string) string {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query().Get("search_path")
 }

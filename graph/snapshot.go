@@ -31,13 +31,16 @@ const snapshotMagic = "policygraph index\x00"
 
 // snapshotFormat changes whenever the layout of indexState, indexNode or
 // Edge does.
-const snapshotFormat = 1
+const snapshotFormat = 2
 
-// snapshotStamp identifies the state of a store file.
+// snapshotStamp identifies the state of a store: for a bbolt file, its last
+// transaction ID, size and modification time; for PostgreSQL, the change
+// log's epoch and the version through which the index reflects every entry.
 type snapshotStamp struct {
 	TxID  uint64
 	Size  int64
 	MTime int64 // nanoseconds
+	Epoch string
 }
 
 // errNoSnapshot is a snapshot missing or not for this store: not worth a
@@ -86,16 +89,16 @@ func saveSnapshot(path string, x *Index, stamp snapshotStamp, perm os.FileMode) 
 	return os.Rename(tmp.Name(), path)
 }
 
-// loadSnapshot reads the snapshot at path if it was written for stamp.
-func loadSnapshot(path string, stamp snapshotStamp) (*Index, error) {
+// loadSnapshot reads the snapshot at path if accept takes its stamp.
+func loadSnapshot(path string, accept func(snapshotStamp) bool) (*Index, snapshotStamp, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, errNoSnapshot
+		return nil, snapshotStamp{}, errNoSnapshot
 	} else if err != nil {
-		return nil, err
+		return nil, snapshotStamp{}, err
 	}
 	defer f.Close()
-	return readSnapshot(bufio.NewReaderSize(f, 1<<20), stamp)
+	return readSnapshot(bufio.NewReaderSize(f, 1<<20), accept)
 }
 
 // snapWriter writes values and arrays, summing what it writes.
@@ -139,6 +142,7 @@ func writeSnapshot(w io.Writer, x *Index, stamp snapshotStamp) error {
 	s.u64(stamp.TxID)
 	s.u64(uint64(stamp.Size))
 	s.u64(uint64(stamp.MTime))
+	s.str(stamp.Epoch)
 
 	writeArray(s, x.nodes)
 	writeArray(s, x.text)
@@ -224,27 +228,28 @@ func readArray[T any](s *snapReader) []T {
 	return a
 }
 
-func readSnapshot(r io.Reader, stamp snapshotStamp) (*Index, error) {
+func readSnapshot(r io.Reader, accept func(snapshotStamp) bool) (*Index, snapshotStamp, error) {
 	s := &snapReader{r: r, sum: crc32.New(castagnoli)}
 	magic := make([]byte, len(snapshotMagic))
 	s.bytes(magic)
 	if s.err != nil || string(magic) != snapshotMagic {
-		return nil, fmt.Errorf("not an index snapshot")
+		return nil, snapshotStamp{}, fmt.Errorf("not an index snapshot")
 	}
 	if v := s.u64(); v != snapshotFormat {
-		return nil, fmt.Errorf("snapshot format %d, not %d: %w", v, snapshotFormat, errNoSnapshot)
+		return nil, snapshotStamp{}, fmt.Errorf("snapshot format %d, not %d: %w", v, snapshotFormat, errNoSnapshot)
 	}
 	for _, v := range layout() {
 		if s.u64() != uint64(v) {
-			return nil, fmt.Errorf("snapshot written on a machine of another layout: %w", errNoSnapshot)
+			return nil, snapshotStamp{}, fmt.Errorf("snapshot written on a machine of another layout: %w", errNoSnapshot)
 		}
 	}
 	got := snapshotStamp{TxID: s.u64(), Size: int64(s.u64()), MTime: int64(s.u64())}
+	got.Epoch = s.str()
 	if s.err != nil {
-		return nil, fmt.Errorf("read snapshot: %w", s.err)
+		return nil, snapshotStamp{}, fmt.Errorf("read snapshot: %w", s.err)
 	}
-	if got != stamp {
-		return nil, errNoSnapshot
+	if !accept(got) {
+		return nil, snapshotStamp{}, errNoSnapshot
 	}
 
 	x := newIndex()
@@ -277,13 +282,13 @@ func readSnapshot(r io.Reader, stamp snapshotStamp) (*Index, error) {
 		_, s.err = io.ReadFull(r, tail[:])
 	}
 	if s.err != nil {
-		return nil, fmt.Errorf("read snapshot: %w", s.err)
+		return nil, snapshotStamp{}, fmt.Errorf("read snapshot: %w", s.err)
 	}
 	if binary.LittleEndian.Uint32(tail[:]) != want {
-		return nil, fmt.Errorf("snapshot is corrupt: its checksum does not match")
+		return nil, snapshotStamp{}, fmt.Errorf("snapshot is corrupt: its checksum does not match")
 	}
 	if len(vf) != len(vr) || len(x.nodes) == 0 || len(x.refs) == 0 || len(x.viaNodes) == 0 || len(x.byRel) != len(Relations)+1 {
-		return nil, fmt.Errorf("snapshot is inconsistent")
+		return nil, snapshotStamp{}, fmt.Errorf("snapshot is inconsistent")
 	}
 	for i, f := range vf {
 		x.via[f] = vr[i]
@@ -299,5 +304,5 @@ func readSnapshot(r io.Reader, stamp snapshotStamp) (*Index, error) {
 	}
 	x.rebuildNames(0)
 	x.version = 1
-	return x, nil
+	return x, got, nil
 }

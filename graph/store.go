@@ -50,8 +50,9 @@ type Store struct {
 	mu      sync.RWMutex // readers vs commits; guards closed
 	closed  bool
 
-	snapshot     snapshotStamp // of the store when its snapshot was read or written (snapshot.go)
-	fromSnapshot bool          // Open read the index from the snapshot
+	snapshot        snapshotStamp // of the store when its snapshot was read or written (snapshot.go)
+	snapshotVersion uint64        // the index's version then
+	fromSnapshot    bool          // Open read the index from the snapshot
 }
 
 // WriteResult tells what WriteDocument (or WriteDocuments, for one document) did.
@@ -82,27 +83,48 @@ type Stats struct {
 //
 // Open builds the Index with one scan of the store; on bbolt, it reads the
 // snapshot Close wrote beside the file instead, if the file has not changed
-// since (see snapshot.go).
+// since (see snapshot.go). It is OpenWith with no options.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return OpenWith(ctx, dsn, OpenOptions{})
+}
+
+// OpenOptions tune OpenWith.
+type OpenOptions struct {
+	// Snapshot is the file the index is kept in between runs (snapshot.go).
+	// A bbolt store uses its path + ".index" when this is empty. A
+	// PostgreSQL replica keeps none unless this is set; with it, Open
+	// reads the index from the file when the change log still holds every
+	// entry since, and Follow applies those entries.
+	Snapshot string
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, dsn string, opts OpenOptions) (*Store, error) {
 	be, err := openBackend(ctx, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
+	switch b := be.(type) {
+	case *boltBackend:
+		b.snapshot = opts.Snapshot
+	case *pgBackend:
+		b.snapshot = opts.Snapshot
+	}
 	s := &Store{be: be, cache: newEntityCache(), batchQuads: be.batchQuads()}
-	if sn, ok := be.(snapshotter); ok {
-		if stamp, err := sn.stamp(); err == nil {
-			x, err := loadSnapshot(sn.snapshotPath(), stamp)
-			if err == nil { // the layout check of buildIndex, which costs one look-up
-				if old, lerr := (reader{qs: be.quadStore()}).hasPredicate(ctx, pOldFrom); lerr != nil || old {
-					x, err = nil, errNoSnapshot
-				}
+	if sn, ok := be.(snapshotter); ok && sn.snapshotPath() != "" {
+		x, stamp, err := loadSnapshot(sn.snapshotPath(), func(st snapshotStamp) bool { return sn.accepts(ctx, st) })
+		if err == nil { // the layout check of buildIndex, which costs one look-up
+			if old, lerr := (reader{qs: be.quadStore()}).hasPredicate(ctx, pOldFrom); lerr != nil || old {
+				x, err = nil, errNoSnapshot
 			}
-			switch {
-			case err == nil:
-				s.index, s.snapshot, s.fromSnapshot = x, stamp, true
-			case !errors.Is(err, errNoSnapshot):
-				slog.Warn("index snapshot not used: scanning the store instead", "file", sn.snapshotPath(), "err", err)
-			}
+		}
+		switch {
+		case err == nil:
+			sn.adopt(stamp)
+			s.index, s.snapshot, s.fromSnapshot = x, stamp, true
+			s.snapshotVersion = x.Version()
+		case !errors.Is(err, errNoSnapshot):
+			slog.Warn("index snapshot not used: scanning the store instead", "file", sn.snapshotPath(), "err", err)
 		}
 	}
 	if s.index == nil {
@@ -123,11 +145,11 @@ func (s *Store) IndexFromSnapshot() bool { return s.fromSnapshot }
 // (or written before) is of the store as it is. Locks held.
 func (s *Store) saveSnapshot() {
 	sn, ok := s.be.(snapshotter)
-	if !ok {
+	if !ok || sn.snapshotPath() == "" {
 		return
 	}
-	stamp, err := sn.stamp()
-	if err == nil && stamp == s.snapshot {
+	stamp, err := sn.stamp(context.Background())
+	if err == nil && stamp == s.snapshot && s.index.Version() == s.snapshotVersion {
 		return
 	}
 	if err == nil {
@@ -137,7 +159,7 @@ func (s *Store) saveSnapshot() {
 		slog.Warn("index snapshot not written: the next start will scan the store", "file", sn.snapshotPath(), "err", err)
 		return
 	}
-	s.snapshot = stamp
+	s.snapshot, s.snapshotVersion = stamp, s.index.Version()
 }
 
 // Close closes the store. It waits for running calls to finish.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -30,6 +31,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&origins, "cors-origin", "an origin browsers may call the API from (https://example.org), repeatable or comma-separated; * for any")
 	rate := fs.Float64("rate", 50, "requests a second one client IP may send on average (0: no limit; loopback clients are not limited)")
 	burst := fs.Int("burst", 200, "requests one client IP may send at once")
+	snapshot := fs.String("snapshot", "", "the file the index is kept in between runs (default: beside a bbolt file, as FILE.index; none for PostgreSQL).\nA PostgreSQL replica given one starts from it and catches up from the change log instead of scanning the database")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -42,14 +44,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
 	start := time.Now()
-	st, err := graph.Open(ctx, *db)
+	st, err := graph.OpenWith(ctx, *db, graph.OpenOptions{Snapshot: *snapshot})
 	if err != nil {
 		return err // graph.Open names the store in its error
 	}
 	defer st.Close()
 	how := "scanned the store"
 	if st.IndexFromSnapshot() {
-		how = "read the snapshot " + *db + ".index"
+		how = "read the snapshot " + cmp.Or(*snapshot, *db+".index")
 	}
 	log.Info("index ready", "db", *db, "nodes", st.Index().Len(), "edges", st.Index().EdgeCount(), "how", how, "took", time.Since(start).Round(time.Millisecond))
 	if st.Index().Len() == 0 {
