@@ -137,8 +137,9 @@ func OpenWith(ctx context.Context, dsn string, opts OpenOptions) (*Store, error)
 	return s, nil
 }
 
-// IndexFromSnapshot reports whether Open read the index from the snapshot
-// beside a bbolt file instead of scanning the store.
+// IndexFromSnapshot reports whether Open read the index from a snapshot
+// (beside a bbolt file, or OpenOptions.Snapshot) instead of scanning the
+// store.
 func (s *Store) IndexFromSnapshot() bool { return s.fromSnapshot }
 
 // saveSnapshot writes the index's snapshot, unless the one read at Open
