@@ -136,8 +136,10 @@ func (b *boltBackend) quadStore() cgraph.QuadStore { return b.qs }
 // snapshotter is a backend whose index can be kept in a snapshot file
 // (snapshot.go).
 type snapshotter interface {
-	// snapshotPath is the file; "" for none.
+	// snapshotPath is the file; "" for none. setSnapshotPath sets it
+	// (OpenOptions.Snapshot; "" for the backend's default).
 	snapshotPath() string
+	setSnapshotPath(path string)
 	// stamp is the state of the store the index reflects, to write.
 	stamp(ctx context.Context) (snapshotStamp, error)
 	// accepts tells whether a snapshot of that stamp can serve now
@@ -155,6 +157,8 @@ func (b *boltBackend) snapshotPath() string {
 	}
 	return b.path + ".index"
 }
+
+func (b *boltBackend) setSnapshotPath(path string) { b.snapshot = path }
 
 func (b *boltBackend) accepts(ctx context.Context, s snapshotStamp) bool {
 	now, err := b.stamp(ctx)

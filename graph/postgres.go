@@ -155,6 +155,8 @@ func (b *pgBackend) snapshotPath() string {
 	return b.snapshot
 }
 
+func (b *pgBackend) setSnapshotPath(path string) { b.snapshot = path }
+
 func (b *pgBackend) stamp(context.Context) (snapshotStamp, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -104,13 +104,10 @@ func OpenWith(ctx context.Context, dsn string, opts OpenOptions) (*Store, error)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	switch b := be.(type) {
-	case *boltBackend:
-		b.snapshot = opts.Snapshot
-	case *pgBackend:
-		b.snapshot = opts.Snapshot
-	}
 	s := &Store{be: be, cache: newEntityCache(), batchQuads: be.batchQuads()}
+	if sn, ok := be.(snapshotter); ok {
+		sn.setSnapshotPath(opts.Snapshot)
+	}
 	if sn, ok := be.(snapshotter); ok && sn.snapshotPath() != "" {
 		x, stamp, err := loadSnapshot(sn.snapshotPath(), func(st snapshotStamp) bool { return sn.accepts(ctx, st) })
 		if err == nil { // the layout check of buildIndex, which costs one look-up
