@@ -766,6 +766,11 @@ func (x *Index) Node(n NodeRef) NodeInfo {
 func (x *Index) alive(n NodeRef) bool {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
+	return x.aliveLocked(n)
+}
+
+// aliveLocked is alive for a caller that holds the lock.
+func (x *Index) aliveLocked(n NodeRef) bool {
 	return n != NoNode && int(n) < len(x.nodes) && x.nodes[n].kind&aliveBit != 0
 }
 
@@ -860,6 +865,11 @@ func (x *Index) NodesOfKind(k Kind) []NodeRef {
 func (x *Index) FactID(e Edge) string {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
+	return x.factIDLocked(e)
+}
+
+// factIDLocked is FactID for a caller that holds the lock.
+func (x *Index) factIDLocked(e Edge) string {
 	if int(e.Fact) >= len(x.facts) {
 		return ""
 	}

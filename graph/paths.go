@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // MaxWalkNodes bounds how many nodes one path search may reach. A search that
@@ -42,6 +43,7 @@ type pred struct {
 	out   bool   // the edge is stored node -> reached node
 	edges []Edge // every fact of this step
 	facts []string
+	id    string // node's ID
 }
 
 // ShortestPaths returns up to limit shortest paths from from to to of at
@@ -55,57 +57,61 @@ type pred struct {
 // forward radius and the backward distances beyond it. Steps are ordered by
 // node ID, relation and direction, so the answer is deterministic. It
 // honours ctx and fails with ErrWalkTooLarge past MaxWalkNodes.
+//
+// The whole search holds the index's read lock once, so that it reads one
+// state of the graph and does not pay for the lock at every edge, and keeps
+// its distances in arrays by node number (see pathSearch).
 func ShortestPaths(ctx context.Context, x *Index, from, to NodeRef, maxHops, limit int, rels []Relation) ([]Path, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if limit <= 0 || x.Node(from).Kind == "" || x.Node(to).Kind == "" {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if limit <= 0 || !x.aliveLocked(from) || !x.aliveLocked(to) {
 		return nil, nil
 	}
 	if from == to {
-		return []Path{{Nodes: []string{x.Node(from).ID}}}, nil
+		return []Path{{Nodes: []string{x.idOf(from)}}}, nil
 	}
-	keep := relationSet(rels)
-	ds := map[NodeRef]int32{from: 0} // distance from from, exact up to rs
-	dt := map[NodeRef]int32{to: 0}   // distance to to, exact up to rt
+	keep, all := relationMask(rels...), len(rels) == 0
+	ws := pathPool.Get().(*pathSearch)
+	defer ws.release()
+	ws.grow(len(x.nodes))
+	// ds and dt are each node's distance from from and to to, plus one (0:
+	// not reached), exact up to the radii rs and rt.
+	ds, dt := ws.dist[0], ws.dist[1]
+	ds[from], dt[to] = 1, 1
+	ws.seen[0], ws.seen[1] = append(ws.seen[0], from), append(ws.seen[1], to)
 	fs, ft := []NodeRef{from}, []NodeRef{to}
 	var rs, rt int32
 	best := int32(-1)
 	expanded := 0
-	// widen grows one side by a level; other is the other side's distances.
-	widen := func(frontier []NodeRef, dist, other map[NodeRef]int32, r int32) ([]NodeRef, error) {
+	// widen grows one side by a level from r to r+1.
+	widen := func(side int, frontier []NodeRef, r int32) ([]NodeRef, error) {
+		dist, other := ws.dist[side], ws.dist[1-side]
 		var next []NodeRef
-		reach := func(m NodeRef, rel RelCode) error {
-			if !keep(rel) {
-				return nil
-			}
-			if _, seen := dist[m]; seen || !x.alive(m) {
-				return nil
-			}
-			dist[m] = r + 1
-			next = append(next, m)
-			if d, ok := other[m]; ok && (best < 0 || r+1+d < best) {
-				best = r + 1 + d
-			}
-			if len(ds)+len(dt) > MaxWalkNodes {
-				return ErrWalkTooLarge
-			}
-			return nil
-		}
 		for _, n := range frontier {
 			if expanded++; expanded%ctxEvery == 0 {
 				if err := ctx.Err(); err != nil {
 					return nil, err
 				}
 			}
-			for _, e := range x.Out(n) {
-				if err := reach(e.Node, e.Rel); err != nil {
-					return nil, err
-				}
-			}
-			for _, e := range x.In(n) {
-				if err := reach(e.Node, e.Rel); err != nil {
-					return nil, err
+			out, in := x.lists(n)
+			for _, es := range [2][]Edge{out, in} {
+				for _, e := range es {
+					m := e.Node
+					if !all && keep&(1<<e.Rel) == 0 || dist[m] != 0 || x.nodes[m].kind&aliveBit == 0 {
+						continue
+					}
+					dist[m] = r + 2
+					next = append(next, m)
+					ws.seen[side] = append(ws.seen[side], m)
+					if d := other[m]; d != 0 && (best < 0 || r+d < best) {
+						best = r + d // r+1 edges here, d-1 there
+					}
+					if len(ws.seen[0])+len(ws.seen[1]) > MaxWalkNodes {
+						return nil, ErrWalkTooLarge
+					}
 				}
 			}
 		}
@@ -114,10 +120,10 @@ func ShortestPaths(ctx context.Context, x *Index, from, to NodeRef, maxHops, lim
 	for best < 0 && int(rs+rt) < maxHops && len(fs) > 0 && len(ft) > 0 {
 		var err error
 		if len(fs) <= len(ft) {
-			fs, err = widen(fs, ds, dt, rs)
+			fs, err = widen(0, fs, rs)
 			rs++
 		} else {
-			ft, err = widen(ft, dt, ds, rt)
+			ft, err = widen(1, ft, rt)
 			rt++
 		}
 		if err != nil {
@@ -133,11 +139,9 @@ func ShortestPaths(ctx context.Context, x *Index, from, to NodeRef, maxHops, lim
 	// complete path and is dropped by the walk back).
 	at := func(u NodeRef, k int32) bool {
 		if k <= rs {
-			d, ok := ds[u]
-			return ok && d == k
+			return ds[u] == k+1
 		}
-		d, ok := dt[u]
-		return ok && d == best-k
+		return dt[u] != 0 && dt[u]-1 == best-k
 	}
 	type place struct {
 		node NodeRef
@@ -149,25 +153,27 @@ func ShortestPaths(ctx context.Context, x *Index, from, to NodeRef, maxHops, lim
 			return ps
 		}
 		var ps []pred
-		for _, e := range x.In(v) { // stored u -> v
-			if keep(e.Rel) && at(e.Node, k-1) {
+		out, in := x.lists(v)
+		for _, e := range in { // stored u -> v
+			if (all || keep&(1<<e.Rel) != 0) && at(e.Node, k-1) {
 				ps = addPred(ps, pred{node: e.Node, rel: e.Rel, out: true}, e)
 			}
 		}
-		for _, e := range x.Out(v) { // stored v -> u
-			if keep(e.Rel) && at(e.Node, k-1) {
+		for _, e := range out { // stored v -> u
+			if (all || keep&(1<<e.Rel) != 0) && at(e.Node, k-1) {
 				ps = addPred(ps, pred{node: e.Node, rel: e.Rel, out: false}, e)
 			}
 		}
 		for i := range ps {
 			ps[i].facts = make([]string, len(ps[i].edges))
 			for j, e := range ps[i].edges {
-				ps[i].facts[j] = x.FactID(e)
+				ps[i].facts[j] = x.factIDLocked(e)
 			}
 			slices.Sort(ps[i].facts)
+			ps[i].id = x.idOf(ps[i].node)
 		}
 		slices.SortFunc(ps, func(a, b pred) int {
-			return cmp.Or(strings.Compare(x.Node(a.node).ID, x.Node(b.node).ID), cmp.Compare(a.rel, b.rel), compareBool(a.out, b.out))
+			return cmp.Or(strings.Compare(a.id, b.id), cmp.Compare(a.rel, b.rel), compareBool(a.out, b.out))
 		})
 		sorted[place{v, k}] = ps
 		return ps
@@ -175,14 +181,14 @@ func ShortestPaths(ctx context.Context, x *Index, from, to NodeRef, maxHops, lim
 	var paths []Path
 	var rev []PathEdge // edges from to back towards from
 	var nodes []string
-	var back func(n NodeRef, k int32) bool
-	back = func(n NodeRef, k int32) bool {
+	var back func(n NodeRef, id string, k int32) bool
+	back = func(n NodeRef, id string, k int32) bool {
 		if k == 0 {
 			if n != from {
 				return true
 			}
 			p := Path{Nodes: make([]string, 0, len(rev)+1), Edges: make([]PathEdge, 0, len(rev))}
-			p.Nodes = append(p.Nodes, x.Node(from).ID)
+			p.Nodes = append(p.Nodes, id)
 			for i := len(rev) - 1; i >= 0; i-- {
 				p.Edges = append(p.Edges, rev[i])
 				p.Nodes = append(p.Nodes, nodes[i])
@@ -193,13 +199,13 @@ func ShortestPaths(ctx context.Context, x *Index, from, to NodeRef, maxHops, lim
 		for _, p := range steps(n, k) {
 			e := PathEdge{Relation: p.rel.Relation(), Facts: p.facts}
 			if p.out {
-				e.From, e.To = x.Node(p.node).ID, x.Node(n).ID
+				e.From, e.To = p.id, id
 			} else {
-				e.From, e.To = x.Node(n).ID, x.Node(p.node).ID
+				e.From, e.To = id, p.id
 			}
 			rev = append(rev, e)
-			nodes = append(nodes, x.Node(n).ID)
-			more := back(p.node, k-1)
+			nodes = append(nodes, id)
+			more := back(p.node, p.id, k-1)
 			rev, nodes = rev[:len(rev)-1], nodes[:len(nodes)-1]
 			if !more {
 				return false
@@ -207,8 +213,40 @@ func ShortestPaths(ctx context.Context, x *Index, from, to NodeRef, maxHops, lim
 		}
 		return true
 	}
-	back(to, best)
+	back(to, x.idOf(to), best)
 	return paths, nil
+}
+
+// pathSearch is ShortestPaths' working space: each node's distance from
+// either end (plus one; 0 when not reached), by node number, and the nodes
+// each side reached, so that it goes back to the pool clear. Arrays as long
+// as the index cost a few hundred KB a side at a million edges and are
+// reused; the maps they replace cost most of a search.
+type pathSearch struct {
+	dist [2][]int32
+	seen [2][]NodeRef
+}
+
+var pathPool = sync.Pool{New: func() any { return new(pathSearch) }}
+
+// grow makes the distance arrays at least n long.
+func (w *pathSearch) grow(n int) {
+	for i := range w.dist {
+		if len(w.dist[i]) < n {
+			w.dist[i] = make([]int32, n+n/8)
+		}
+	}
+}
+
+// release clears what the search set and puts w back in the pool.
+func (w *pathSearch) release() {
+	for i := range w.seen {
+		for _, n := range w.seen[i] {
+			w.dist[i][n] = 0
+		}
+		w.seen[i] = w.seen[i][:0]
+	}
+	pathPool.Put(w)
 }
 
 func addPred(ps []pred, p pred, e Edge) []pred {
