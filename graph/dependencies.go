@@ -46,27 +46,19 @@ func Dependencies(ctx context.Context, x *Index, f DependencyFilter, limit int) 
 		return nil, err
 	}
 	pl := newPlaces(x)
-	owners := make(map[NodeRef][]NodeRef)
-	ownersOf := func(n NodeRef) []NodeRef {
-		if o, ok := owners[n]; ok {
-			return o
-		}
-		o := x.Neighbours(n, DirectionIn, ownerRelations)
-		owners[n] = o
-		return o
-	}
 	involved, err := involvedSet(ctx, x, pl, f)
 	if err != nil {
 		return nil, err
 	}
-	ids := func(ns []NodeRef) []string {
-		out := make([]string, len(ns))
-		for i, n := range ns {
-			out[i] = x.Node(n).ID
+	// Which places are broad, worked out before the index is locked (places
+	// asks the index itself).
+	broad := make(map[NodeRef]bool)
+	for _, p := range x.NodesOfKind(KindPlace) {
+		if pl.isBroad(p) {
+			broad[p] = true
 		}
-		slices.Sort(out)
-		return out
 	}
+	d := &dependencyScan{x: x, f: f, involved: involved, broad: broad, owners: make(map[NodeRef][]NodeRef)}
 	var out []Dependency
 	for i, a := range x.NodesOfKind(KindInitiative) {
 		if i%ctxEvery == ctxEvery-1 {
@@ -74,60 +66,124 @@ func Dependencies(ctx context.Context, x *Index, f DependencyFilter, limit int) 
 				return nil, err
 			}
 		}
-		ao := ownersOf(a)
-		if len(ao) == 0 {
-			continue
-		}
-		aID := x.Node(a).ID
-		type pair struct {
-			b      NodeRef
-			shared NodeRef
-			rel    Relation
-		}
-		var pairs []pair
-		seen := make(map[[2]NodeRef]bool)
-		for _, s := range x.Steps(a, DirectionOut, shareRelations) {
-			shared := s.Node
-			if x.Via(s.Edge) != NoNode {
-				continue // a tie spread from a region: the region itself is shared, if anything
-			}
-			same := []Relation{s.Relation()}
-			switch k := x.Node(shared).Kind; {
-			case k == KindPlace && pl.isBroad(shared):
-				continue
-			case k == KindPlace:
-				same = placeRelations // lying in a place and connecting it share it alike
-			case s.Relation() == RelPartOf && k != KindInitiative:
-				continue
-			}
-			for _, t := range x.Steps(shared, DirectionIn, same) {
-				b := t.Node
-				if x.Via(t.Edge) != NoNode || b == a || x.Node(b).Kind != KindInitiative || x.Node(b).ID <= aID || seen[[2]NodeRef{b, shared}] {
-					continue
-				}
-				if f.any() && !involved[a] && !involved[b] {
-					continue
-				}
-				bo := ownersOf(b)
-				if len(bo) == 0 || overlaps(ao, bo) {
-					continue
-				}
-				seen[[2]NodeRef{b, shared}] = true
-				pairs = append(pairs, pair{b, shared, s.Relation()})
-			}
-		}
-		slices.SortFunc(pairs, func(p, q pair) int {
-			return cmp.Or(strings.Compare(x.Node(p.b).ID, x.Node(q.b).ID), strings.Compare(x.Node(p.shared).ID, x.Node(q.shared).ID))
-		})
-		for _, p := range pairs {
-			out = append(out, Dependency{A: aID, ABodies: ids(ao), B: x.Node(p.b).ID, BBodies: ids(ownersOf(p.b)),
-				Shared: x.Node(p.shared).ID, SharedRelation: p.rel})
-			if len(out) == limit {
-				return out, nil
-			}
+		if out = d.of(a, out, limit); len(out) == limit {
+			break
 		}
 	}
 	return out, nil
+}
+
+// dependencyScan is what Dependencies keeps while it goes through the
+// initiatives. Each initiative is read under one read lock, with the
+// index's lock-held accessors: a lock for every edge cost most of a
+// question at a million edges.
+type dependencyScan struct {
+	x        *Index
+	f        DependencyFilter
+	involved map[NodeRef]bool
+	broad    map[NodeRef]bool
+	owners   map[NodeRef][]NodeRef // by initiative, distinct, by node number
+}
+
+var (
+	ownerRels = relationMask(ownerRelations...)
+	shareRels = relationMask(shareRelations...)
+)
+
+// ownersOf returns the bodies that own initiative n. Lock held.
+func (d *dependencyScan) ownersOf(n NodeRef) []NodeRef {
+	if o, ok := d.owners[n]; ok {
+		return o
+	}
+	var o []NodeRef
+	_, in := d.x.lists(n)
+	for _, e := range in {
+		if ownerRels&(1<<e.Rel) != 0 && d.x.aliveLocked(e.Node) {
+			o = append(o, e.Node)
+		}
+	}
+	slices.Sort(o)
+	o = slices.Compact(o)
+	d.owners[n] = o
+	return o
+}
+
+// of appends to out the dependencies of a with the initiatives after it,
+// up to limit in all.
+func (d *dependencyScan) of(a NodeRef, out []Dependency, limit int) []Dependency {
+	x := d.x
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if !x.aliveLocked(a) {
+		return out
+	}
+	ao := d.ownersOf(a)
+	if len(ao) == 0 {
+		return out
+	}
+	aID := x.idOf(a)
+	type pair struct {
+		b, shared     NodeRef
+		bID, sharedID string
+		rel           Relation
+	}
+	var pairs []pair
+	seen := make(map[[2]NodeRef]bool)
+	aOut, _ := x.lists(a)
+	for _, s := range aOut {
+		if shareRels&(1<<s.Rel) == 0 || x.viaOf(s) != NoNode {
+			continue // a tie spread from a region: the region itself is shared, if anything
+		}
+		shared, rel := s.Node, s.Relation()
+		same := uint32(1) << s.Rel
+		switch k := x.kindLocked(shared); {
+		case k == KindPlace && d.broad[shared]:
+			continue
+		case k == KindPlace:
+			same = placeRels // lying in a place and connecting it share it alike
+		case rel == RelPartOf && k != KindInitiative:
+			continue
+		}
+		_, in := x.lists(shared)
+		for _, t := range in {
+			b := t.Node
+			if same&(1<<t.Rel) == 0 || x.viaOf(t) != NoNode || b == a || x.kindLocked(b) != KindInitiative || seen[[2]NodeRef{b, shared}] {
+				continue
+			}
+			bID := x.idOf(b)
+			if bID <= aID {
+				continue
+			}
+			if d.f.any() && !d.involved[a] && !d.involved[b] {
+				continue
+			}
+			bo := d.ownersOf(b)
+			if len(bo) == 0 || overlaps(ao, bo) {
+				continue
+			}
+			seen[[2]NodeRef{b, shared}] = true
+			pairs = append(pairs, pair{b, shared, bID, x.idOf(shared), rel})
+		}
+	}
+	slices.SortFunc(pairs, func(p, q pair) int {
+		return cmp.Or(strings.Compare(p.bID, q.bID), strings.Compare(p.sharedID, q.sharedID))
+	})
+	ids := func(ns []NodeRef) []string {
+		out := make([]string, len(ns))
+		for i, n := range ns {
+			out[i] = x.idOf(n)
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, p := range pairs {
+		out = append(out, Dependency{A: aID, ABodies: ids(ao), B: p.bID, BBodies: ids(d.ownersOf(p.b)),
+			Shared: p.sharedID, SharedRelation: p.rel})
+		if len(out) == limit {
+			break
+		}
+	}
+	return out
 }
 
 func (f DependencyFilter) any() bool {

@@ -769,6 +769,16 @@ func (x *Index) alive(n NodeRef) bool {
 	return x.aliveLocked(n)
 }
 
+// kindLocked is Node(n).Kind for a caller that holds the lock: "" for a
+// node that is gone.
+func (x *Index) kindLocked(n NodeRef) Kind {
+	nd := &x.nodes[n]
+	if nd.kind&aliveBit == 0 {
+		return ""
+	}
+	return Kind(x.strs[fKind][nd.kind&^aliveBit])
+}
+
 // aliveLocked is alive for a caller that holds the lock.
 func (x *Index) aliveLocked(n NodeRef) bool {
 	return n != NoNode && int(n) < len(x.nodes) && x.nodes[n].kind&aliveBit != 0
