@@ -69,6 +69,26 @@ func (x *Index) Steps(n NodeRef, dir Direction, rels []Relation) []Step {
 	return out
 }
 
+// aliveNeighbours returns the nodes in the graph one edge of a relation
+// keep admits away from n either way, in edge order, under one read lock.
+func (x *Index) aliveNeighbours(n NodeRef, keep func(RelCode) bool) []NodeRef {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if int(n) >= len(x.nodes) {
+		return nil
+	}
+	var ns []NodeRef
+	out, in := x.lists(n)
+	for _, es := range [2][]Edge{out, in} {
+		for _, e := range es {
+			if keep(e.Rel) && x.nodes[e.Node].kind&aliveBit != 0 {
+				ns = append(ns, e.Node)
+			}
+		}
+	}
+	return ns
+}
+
 // relationSet returns a test for membership of rels; an empty rels admits
 // every relation.
 func relationSet(rels []Relation) func(RelCode) bool {
@@ -102,11 +122,23 @@ func (x *Index) Neighbours(n NodeRef, dir Direction, rels []Relation) []NodeRef 
 
 // SortByID sorts nodes by their IDs.
 func (x *Index) SortByID(nodes []NodeRef) {
-	ids := make(map[NodeRef]string, len(nodes))
-	for _, n := range nodes {
-		ids[n] = x.Node(n).ID
+	type byID struct {
+		id string
+		n  NodeRef
 	}
-	slices.SortFunc(nodes, func(a, b NodeRef) int { return strings.Compare(ids[a], ids[b]) })
+	s := make([]byID, len(nodes))
+	x.mu.RLock()
+	for i, n := range nodes {
+		s[i] = byID{n: n}
+		if n != NoNode && int(n) < len(x.nodes) {
+			s[i].id = x.idOf(n)
+		}
+	}
+	x.mu.RUnlock()
+	slices.SortFunc(s, func(a, b byID) int { return strings.Compare(a.id, b.id) })
+	for i := range s {
+		nodes[i] = s[i].n
+	}
 }
 
 // Subgraph is a part of the graph shaped for Cytoscape.js or D3: nodes and
@@ -146,6 +178,7 @@ func Neighbourhood(ctx context.Context, x *Index, centre NodeRef, hops int, rels
 	if x.Node(centre).Kind == "" || limit <= 0 {
 		return sg, nil
 	}
+	keep := relationSet(rels)
 	depth := map[NodeRef]int{centre: 0}
 	order := []NodeRef{centre}
 	frontier := []NodeRef{centre}
@@ -159,12 +192,12 @@ walk:
 					return nil, err
 				}
 			}
-			for _, s := range x.Steps(n, DirectionBoth, rels) {
-				if _, ok := depth[s.Node]; ok || x.Node(s.Node).Kind == "" {
+			for _, m := range x.aliveNeighbours(n, keep) {
+				if _, ok := depth[m]; ok {
 					continue
 				}
-				depth[s.Node] = d
-				next = append(next, s.Node)
+				depth[m] = d
+				next = append(next, m)
 			}
 		}
 		x.SortByID(next)
@@ -188,7 +221,6 @@ walk:
 		from, to NodeRef
 		rel      RelCode
 	}
-	keep := relationSet(rels)
 	at := make(map[key]int)
 	for _, n := range order {
 		for _, e := range x.Out(n) {
