@@ -109,12 +109,9 @@ func ConnectedTo(ctx context.Context, x *Index, a, b []NodeRef, broad bool) ([]C
 		}
 	}
 	// Both lists are sorted by node number: merge them.
-	type answer struct {
-		key, key2 uint64 // weak and strong rank, the first 15 bytes of the name: to sort by
-		i         int32  // in ns
-	}
-	var ans []answer
-	var ns []NodeRef
+	buf := answerPool.Get().(*answerBuf)
+	defer buf.release()
+	ans, ns := buf.ans[:0], buf.ns[:0]
 	for i, j := 0, 0; i < len(ta.nodes) && j < len(tb.nodes); {
 		switch na, nb := ta.nodes[i], tb.nodes[j]; {
 		case na < nb:
@@ -129,7 +126,9 @@ func ConnectedTo(ctx context.Context, x *Index, a, b []NodeRef, broad bool) ([]C
 			j++
 		}
 	}
-	ids, names := x.idNames(ns)
+	buf.ans, buf.ns = ans, ns
+	ids, names := x.idNamesInto(ns, buf.ids[:0], buf.names[:0])
+	buf.ids, buf.names = ids, names
 	for k := range ans {
 		name := names[ans[k].i]
 		ans[k].key |= namePrefix(name, 0)
@@ -150,6 +149,32 @@ func ConnectedTo(ctx context.Context, x *Index, a, b []NodeRef, broad bool) ([]C
 		out[k] = Connected{Initiative: ids[c.i], Name: names[c.i], Reach: reachOfRank(uint8(c.key >> 60)), node: ns[c.i]}
 	}
 	return out, nil
+}
+
+// answer is an answer of ConnectedTo while it is sorted: the weak and the
+// strong side's rank and the first 15 bytes of the name, as numbers to
+// sort by, and where the answer is in the lists of nodes, IDs and names.
+type answer struct {
+	key, key2 uint64
+	i         int32
+}
+
+// answerBuf is ConnectedTo's working space, reused: only the answers it
+// returns are allocated for each question.
+type answerBuf struct {
+	ans        []answer
+	ns         []NodeRef
+	ids, names []string
+}
+
+var answerPool = sync.Pool{New: func() any { return new(answerBuf) }}
+
+// release puts b back in the pool, without the strings it points to.
+func (b *answerBuf) release() {
+	clear(b.ids)
+	clear(b.names)
+	b.ids, b.names = b.ids[:0], b.names[:0]
+	answerPool.Put(b)
 }
 
 // betweenSides, when set by a test, runs between the reads of the two sides.

@@ -1396,15 +1396,17 @@ func (x *Index) replaceWith(y *Index) {
 	x.journal = nil // nothing carries over a rebuild
 }
 
-// idNames returns the IDs and names of nodes ns, under one read lock.
-func (x *Index) idNames(ns []NodeRef) (ids, names []string) {
-	ids, names = make([]string, len(ns)), make([]string, len(ns))
+// idNamesInto appends the IDs and names of nodes ns to ids and names, under
+// one read lock.
+func (x *Index) idNamesInto(ns []NodeRef, ids, names []string) ([]string, []string) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	for i, n := range ns {
+	for _, n := range ns {
+		var id, name string
 		if int(n) < len(x.nodes) {
-			ids[i], names[i] = x.idName(&x.nodes[n])
+			id, name = x.idName(&x.nodes[n])
 		}
+		ids, names = append(ids, id), append(names, name)
 	}
 	return ids, names
 }
