@@ -94,6 +94,14 @@ func (gz *Gazetteer) mentionsIn(d *Doc, c Span) []mention {
 			}
 			continue
 		}
+		// a line known by its code after a name: 成德S11线, 成眉S5线
+		if k := lineCodeEndingAt(s, c.Start, j); k < j {
+			h := head{text: string(s[k:j]), runes: s[k:j], category: lineCategory(s[k:j])}
+			if m, ok := gz.initiativeAt(d, c, j, h); ok && m.span.Start < k {
+				found = append(found, m)
+			}
+			continue
+		}
 		if end, ok := gz.bodyEndingAt(s, j); ok {
 			if m, ok := gz.bodyAt(d, c, j, end); ok {
 				found = append(found, m)
@@ -211,6 +219,41 @@ func lineCode(s []rune, i, end int) int {
 		return k + 1
 	}
 	return i
+}
+
+// lineCodeEndingAt returns where a line code such as S11线 or 18号线 that
+// ends at s[j-1] starts, or j when none does.
+func lineCodeEndingAt(s []rune, from, j int) int {
+	if j-2 < from || j > len(s) || s[j-1] != '线' {
+		return j
+	}
+	k := j - 1
+	if s[k-1] == '号' {
+		k--
+	}
+	for k > from && j-k <= 8 && s[k-1] < 0x80 && (unicode.IsLetter(s[k-1]) || unicode.IsDigit(s[k-1])) {
+		k--
+	}
+	if lineCode(s, k, j) != j {
+		return j
+	}
+	return k
+}
+
+// lineCategory tells a road's code from a rail line's: G and S followed by
+// three or more digits number national and provincial roads (G318线,
+// S106线); other codes (S11线, 18号线) are metro and suburban rail lines.
+func lineCategory(code []rune) graph.Category {
+	digits := 0
+	for _, r := range code {
+		if unicode.IsDigit(r) {
+			digits++
+		}
+	}
+	if len(code) > 0 && (code[0] == 'G' || code[0] == 'S' && digits >= 3) {
+		return graph.CategoryRoad
+	}
+	return graph.CategoryRail
 }
 
 // headEndingAtAny reports whether some head noun ends within the next few
