@@ -210,11 +210,18 @@ func readSynthVocab() (*synthVocab, error) {
 	if err != nil {
 		return nil, err
 	}
+	known := make(map[synthCue]bool, len(rows))
 	for _, r := range rows {
-		if r.Get(2) == "after" {
-			v.after[r.Get(1)] = append(v.after[r.Get(1)], r.Get(0))
+		known[synthCue{r.Get(0), r.Get(1), r.Get(2)}] = true
+	}
+	for _, c := range synthStageCues {
+		if !known[c] {
+			return nil, fmt.Errorf("synthesize: stage cue %q (%s, %s) is not in cues/stages.tsv", c.cue, c.stage, c.where)
+		}
+		if c.where == "after" {
+			v.after[c.stage] = append(v.after[c.stage], c.cue)
 		} else {
-			v.cues[r.Get(1)] = append(v.cues[r.Get(1)], r.Get(0))
+			v.cues[c.stage] = append(v.cues[c.stage], c.cue)
 		}
 	}
 	units, err := seeds.Table("cues/units.txt")
@@ -535,6 +542,70 @@ func (g *synthWriter) name(c namePattern) string {
 		}
 		return where.short + theme + c.head
 	}
+}
+
+// synthCue is a row of cues/stages.tsv.
+type synthCue struct{ cue, stage, where string }
+
+// synthStageCues are the stage cues the reports are written with: the rows
+// cues/stages.tsv had when the benchmarks' corpora were generated, in that
+// order. The extractor's list may grow without changing what gen writes for
+// a seed; each must still be in cues/stages.tsv.
+var synthStageCues = []synthCue{
+	{"谋划", "PROPOSED", "before"},
+	{"储备", "PROPOSED", "before"},
+	{"策划", "PROPOSED", "before"},
+	{"研究", "PROPOSED", "before"},
+	{"争创", "BIDDING", "before"},
+	{"争取", "BIDDING", "before"},
+	{"申报", "BIDDING", "before"},
+	{"申建", "BIDDING", "before"},
+	{"创建", "BIDDING", "before"},
+	{"积极争取", "BIDDING", "before"},
+	{"前期工作", "PLANNING", "after"},
+	{"前期", "PLANNING", "after"},
+	{"规划建设", "PLANNING", "before"},
+	{"启动建设", "STARTING", "before"},
+	{"开工建设", "STARTING", "before"},
+	{"新开工", "STARTING", "before"},
+	{"开工", "STARTING", "before"},
+	{"启动", "STARTING", "before"},
+	{"开工建设", "STARTING", "after"},
+	{"开工", "STARTING", "after"},
+	{"加快建设", "UNDER_CONSTRUCTION", "before"},
+	{"推进建设", "UNDER_CONSTRUCTION", "before"},
+	{"加快推进", "UNDER_CONSTRUCTION", "before"},
+	{"续建", "UNDER_CONSTRUCTION", "before"},
+	{"在建", "UNDER_CONSTRUCTION", "before"},
+	{"加快建设", "UNDER_CONSTRUCTION", "after"},
+	{"建成", "COMPLETED", "before"},
+	{"完成", "COMPLETED", "before"},
+	{"建成投用", "COMPLETED", "before"},
+	{"投运", "COMPLETED", "before"},
+	{"开通", "COMPLETED", "before"},
+	{"竣工", "COMPLETED", "after"},
+	{"建成投运", "COMPLETED", "after"},
+	{"深化", "ONGOING", "before"},
+	{"持续", "ONGOING", "before"},
+	{"推进", "ONGOING", "before"},
+	{"推动", "ONGOING", "before"},
+	{"实施", "ONGOING", "before"},
+	{"开展", "ONGOING", "before"},
+	{"建设", "ONGOING", "before"},
+	{"打造", "ONGOING", "before"},
+	{"共建", "ONGOING", "before"},
+	{"加强", "ONGOING", "before"},
+	{"强化", "ONGOING", "before"},
+	{"办好", "ONGOING", "before"},
+	{"建设", "ONGOING", "after"},
+	{"先行先试", "ONGOING", "after"},
+	{"建成通车", "COMPLETED", "after"},
+	{"建成投用", "COMPLETED", "after"},
+	{"建成开放", "COMPLETED", "after"},
+	{"投入使用", "COMPLETED", "after"},
+	{"通车", "COMPLETED", "after"},
+	{"开通运营", "COMPLETED", "after"},
+	{"主体完工", "UNDER_CONSTRUCTION", "after"},
 }
 
 // ongoingCues are the ONGOING cues that read well before a name.
