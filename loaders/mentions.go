@@ -305,6 +305,12 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 			break
 		}
 		if v := gz.verbEndingAt(s, b, from); v > 0 {
+			// 宜泸沿江高速: a one-rune preposition before a one-rune name
+			// is part of it, as no name is one rune and a head
+			if v == 1 && hs-b == 1 {
+				b--
+				continue
+			}
 			// 城市建设行动, 断头路打通行动: a few verbs are nouns right before a head
 			if hs-b >= 2 || !nounVerbs[string(s[b-v:b])] {
 				b = gz.shiftVerb(s, b, hs, from)
