@@ -176,8 +176,12 @@ func (d *dependencyScan) of(a NodeRef, out []Dependency, limit int) []Dependency
 		slices.Sort(out)
 		return out
 	}
+	var aBodies []string
+	if len(pairs) > 0 {
+		aBodies = ids(ao)
+	}
 	for _, p := range pairs {
-		out = append(out, Dependency{A: aID, ABodies: ids(ao), B: p.bID, BBodies: ids(d.ownersOf(p.b)),
+		out = append(out, Dependency{A: aID, ABodies: slices.Clone(aBodies), B: p.bID, BBodies: ids(d.ownersOf(p.b)),
 			Shared: p.sharedID, SharedRelation: p.rel})
 		if len(out) == limit {
 			break
