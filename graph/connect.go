@@ -177,6 +177,23 @@ func (b *answerBuf) release() {
 	answerPool.Put(b)
 }
 
+// nodeSet is a set of nodes as bits by node number: FillTies tests every
+// edge of the sides' lists against it (tens of thousands for a city).
+type nodeSet struct{ bits []uint64 }
+
+func (s *nodeSet) add(n NodeRef) {
+	w := int(n >> 6)
+	if w >= len(s.bits) {
+		s.bits = append(s.bits, make([]uint64, w+1-len(s.bits))...)
+	}
+	s.bits[w] |= 1 << (n & 63)
+}
+
+func (s *nodeSet) has(n NodeRef) bool {
+	w := int(n >> 6)
+	return w < len(s.bits) && s.bits[w]&(1<<(n&63)) != 0
+}
+
 // betweenSides, when set by a test, runs between the reads of the two sides.
 var betweenSides func()
 
@@ -202,17 +219,16 @@ func byteAt(s string, i int) byte {
 // FillTies sets the A and B ties of cs, answers of ConnectedTo for the same
 // a, b and broad (or a part of them, such as a page).
 func FillTies(ctx context.Context, x *Index, cs []Connected, a, b []NodeRef, broad bool) error {
-	want := make(map[NodeRef]bool, len(cs))
+	var keep nodeSet
 	for _, c := range cs {
-		want[c.node] = true
+		keep.add(c.node)
 	}
-	keep := func(n NodeRef) bool { return want[n] }
 	pl := newPlaces(x)
-	ta, err := tiesOf(ctx, x, pl, a, broad, keep)
+	ta, err := tiesOf(ctx, x, pl, a, broad, &keep)
 	if err != nil {
 		return err
 	}
-	tb, err := tiesOf(ctx, x, pl, b, broad, keep)
+	tb, err := tiesOf(ctx, x, pl, b, broad, &keep)
 	if err != nil {
 		return err
 	}
@@ -238,7 +254,9 @@ func reachOfRank(r uint8) Reach {
 // Ties returns the edges that tie initiative ini to any of sides, most direct
 // first (see tiesOf).
 func Ties(ctx context.Context, x *Index, ini NodeRef, sides []NodeRef, broad bool) ([]Tie, error) {
-	ts, err := tiesOf(ctx, x, newPlaces(x), sides, broad, func(n NodeRef) bool { return n == ini })
+	var keep nodeSet
+	keep.add(ini)
+	ts, err := tiesOf(ctx, x, newPlaces(x), sides, broad, &keep)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +275,7 @@ func Ties(ctx context.Context, x *Index, ini NodeRef, sides []NodeRef, broad boo
 //   - a programme: it is UNDER_PROGRAMME;
 //   - an initiative: one is PART_OF the other;
 //   - a target: it HAS_TARGET.
-func tiesOf(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bool, keep func(NodeRef) bool) (map[NodeRef][]Tie, error) {
+func tiesOf(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bool, keep *nodeSet) (map[NodeRef][]Tie, error) {
 	srcs, err := tieSources(ctx, pl, sides, broad)
 	if err != nil {
 		return nil, err
@@ -268,10 +286,8 @@ func tiesOf(ctx context.Context, x *Index, pl *places, sides []NodeRef, broad bo
 		via NodeRef
 	}
 	var ms []match
-	err = x.scanTies(ctx, srcs, func(i int, s Step, via NodeRef) {
-		if keep == nil || keep(s.Node) {
-			ms = append(ms, match{i, s, via})
-		}
+	err = x.scanTies(ctx, srcs, keep, func(i int, s Step, via NodeRef) {
+		ms = append(ms, match{i, s, via})
 	})
 	if err != nil {
 		return nil, err
@@ -586,11 +602,11 @@ func tieSources(ctx context.Context, pl *places, sides []NodeRef, broad bool) ([
 }
 
 // scanTies calls fn with the number of the source and every step of srcs
-// that reaches a live initiative, and the region its fact holds through (or
+// that reaches a live initiative (one of keep, unless keep is nil), and the region its fact holds through (or
 // NoNode). It holds the index's read lock throughout, so that a question
 // reads one state of the graph and pays for the lock once: fn must not call
 // the index.
-func (x *Index) scanTies(ctx context.Context, srcs []tieSource, fn func(src int, s Step, via NodeRef)) error {
+func (x *Index) scanTies(ctx context.Context, srcs []tieSource, keep *nodeSet, fn func(src int, s Step, via NodeRef)) error {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	code, ok := x.codes[fKind][string(KindInitiative)]
@@ -599,9 +615,9 @@ func (x *Index) scanTies(ctx context.Context, srcs []tieSource, fn func(src int,
 	}
 	ini := code | aliveBit
 	scan := func(i int, es []Edge, out bool) {
-		keep := srcs[i].rels
+		rels := srcs[i].rels
 		for _, e := range es {
-			if keep&(1<<e.Rel) == 0 || x.nodes[e.Node].kind != ini {
+			if rels&(1<<e.Rel) == 0 || x.nodes[e.Node].kind != ini || keep != nil && !keep.has(e.Node) {
 				continue
 			}
 			fn(i, Step{e, out}, x.viaOf(e))
