@@ -68,7 +68,9 @@ const (
 //     removed; lines are trimmed at both ends; runs of blank lines become one
 //     blank line; leading and trailing blank lines are dropped and the text
 //     ends with a single \n.
-//  6. Lines written in traditional script are converted to simplified with
+//  6. Text hard-wrapped at a fixed width (as pdftotext and some web pages
+//     give it) is joined back into paragraphs (see joinWrapped).
+//  7. Lines written in traditional script are converted to simplified with
 //     OpenCC t2s (see toSimplified); simplified lines are never touched.
 //
 // Normalize is deterministic, safe for concurrent use and does not panic.
@@ -99,6 +101,7 @@ func Normalize(name string, raw []byte) (text string, encoding string, err error
 	if s == "" {
 		return fail(reasonEmpty)
 	}
+	s = joinWrapped(s)
 	s = toSimplified(s)
 	return s, enc, nil
 }
@@ -765,4 +768,67 @@ func convertLine(cc *opencc.OpenCC, line string) (out string, ok bool) {
 		return "", false
 	}
 	return out, true
+}
+
+// joinWrapped joins the lines of text hard-wrapped at a fixed width back
+// into paragraphs, so that a name or a sentence broken across two lines
+// (宜西攀高 / 速前期工作) reads whole. The width is the line length (in runes,
+// of lines of 20 or more) that at least 3 lines and a fifth of such lines
+// share within one rune; text without one is left as it is. A line of about
+// that width (3 runes short at most) that does not end a sentence is joined
+// to the next, unless the next is blank or opens a section (一、, (一),
+// 第一章). Two ASCII letters meeting at the join get a space.
+func joinWrapped(s string) string {
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	lens := make([]int, len(lines))
+	count := make(map[int]int)
+	long := 0
+	for i, l := range lines {
+		lens[i] = utf8.RuneCountInString(l)
+		if lens[i] >= 20 {
+			count[lens[i]]++
+			long++
+		}
+	}
+	width, best := 0, 0
+	for w := range count {
+		if n := count[w-1] + count[w] + count[w+1]; n > best || n == best && w > width {
+			width, best = w, n
+		}
+	}
+	if best < 3 || best*5 < long {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, l := range lines {
+		b.WriteString(l)
+		if i == len(lines)-1 {
+			break
+		}
+		next := lines[i+1]
+		if lens[i] < width-3 || next == "" || endsParagraph(l) {
+			b.WriteByte('\n')
+			continue
+		}
+		if _, _, kind := sectionMarker(next); kind != 0 {
+			b.WriteByte('\n')
+			continue
+		}
+		last, _ := utf8.DecodeLastRuneInString(l)
+		first, _ := utf8.DecodeRuneInString(next)
+		if last < 0x80 && first < 0x80 && isASCIILetter(byte(last)) && isASCIILetter(byte(first)) {
+			b.WriteByte(' ') // English words; a number or code broken by the wrap is one
+		}
+	}
+	b.WriteByte('\n')
+	return b.String()
+}
+
+// endsParagraph reports whether a line ends a sentence: 。！？!?…；; or one
+// of them before a closing quote or bracket.
+func endsParagraph(line string) bool {
+	line = strings.TrimRight(line, "”’」』)）】》")
+	r, _ := utf8.DecodeLastRuneInString(line)
+	return strings.ContainsRune("。！？!?…；;", r)
 }

@@ -474,3 +474,61 @@ func BenchmarkOpenCCConvertSeed(b *testing.B) {
 		}
 	}
 }
+
+// TestJoinWrapped checks that text hard-wrapped at a fixed width, as
+// pdftotext gives it, is joined back into paragraphs, and that text that is
+// not wrapped is left alone.
+func TestJoinWrapped(t *testing.T) {
+	body := "加快建设川南城际铁路宜宾至西南环线、渝昆高铁宜宾段，推进宜西攀高速前期工作。成自宜高铁建成通车，宜泸沿江高速、宜威高速加快建设，宜宾港志城作业区二期工程开工建设。新建改造农村公路1200公里，完成城镇老旧小区改造231个。"
+	var wrapped []string
+	rs := []rune(body)
+	for i := 0; i < len(rs); i += 30 {
+		wrapped = append(wrapped, string(rs[i:min(i+30, len(rs))]))
+	}
+	text := "宜宾市2023年政府工作报告\n\n一、重点工作\n" + strings.Join(wrapped, "\n") + "\n二、2024年工作安排\n" + strings.Join(wrapped, "\n") + "\n"
+	got, _, err := Normalize("wrapped.txt", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	para := strings.NewReplacer("，", ",").Replace(body)
+	want := "宜宾市2023年政府工作报告\n\n一、重点工作\n" + para + "\n二、2024年工作安排\n" + para + "\n"
+	if got != want {
+		t.Errorf("wrapped text:\n got %q\nwant %q", got, want)
+	}
+	// English words meet with a space, a number broken by the wrap is one.
+	block := "aaaa bbbb cccc dddd eeee ab\ncd ffff gggg hhhh iiii j 12\n34 kkkk llll mmmm nnnn oooo\n\n"
+	if got := joinWrapped(strings.Repeat(block, 2)); !strings.Contains(got, "eeee ab cd ffff") || !strings.Contains(got, "j 1234 kkkk") {
+		t.Errorf("joined English: %q", got)
+	}
+	// Paragraphs of one line each, whatever their length, stay apart; so do
+	// lines that end a sentence, lines much shorter than the width and a
+	// line before a section.
+	for _, s := range []string{
+		"第一段很长很长很长很长很长很长很长很长很长很长很长很长的话\n第二段也很长很长很长很长很长很长很长很长很长很长很长的话\n",
+		strings.Repeat("这一行正好有二十五个字而且以句号结束了所以不接。\n", 4),
+		strings.Repeat("这一行正好有二十五个字但是没有结束的标点所以会接\n", 3) + "(一)新的一节从这里开始写起来\n",
+	} {
+		got := joinWrapped(s)
+		if strings.Count(got, "\n") == 1 && strings.Count(s, "\n") > 1 && !strings.Contains(s, "会接") {
+			t.Errorf("joined what is not wrapped: %q", got)
+		}
+		if strings.Contains(s, "会接") && got != strings.Repeat("这一行正好有二十五个字但是没有结束的标点所以会接", 3)+"\n(一)新的一节从这里开始写起来\n" {
+			t.Errorf("joined across a section: %q", got)
+		}
+		if !strings.Contains(s, "会接") && got != s {
+			t.Errorf("changed text that is not wrapped:\n got %q\nwant %q", got, s)
+		}
+	}
+	// The seed report is not wrapped: nothing changes.
+	raw, err := os.ReadFile(seedPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, _, err := Normalize(seedPath, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if joined := joinWrapped(seed); joined != seed {
+		t.Errorf("the seed report changed: %s", firstDiff([]byte(seed), []byte(joined)))
+	}
+}
