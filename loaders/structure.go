@@ -80,7 +80,9 @@ func Structure(gz *Gazetteer, file, text string, meta Meta) *Doc {
 		lineStart, lineEnd := trimSpan(d.Text, start, end)
 		if lineStart < lineEnd {
 			line := string(d.Text[lineStart:lineEnd])
-			if para == 0 && d.Title == "" && looksLikeTitle(line) {
+			// the title is the first line, or one of the first three when a
+			// web page puts a breadcrumb trail or a site name before it
+			if para < 3 && d.Title == "" && section == -1 && looksLikeTitle(line) {
 				d.Title = line
 			} else {
 				p := Paragraph{Index: para, Start: lineStart, End: lineEnd}
@@ -130,11 +132,25 @@ func trimSpan(s []rune, i, j int) (int, int) {
 }
 
 func looksLikeTitle(line string) bool {
-	if utf8.RuneCountInString(line) > 60 || strings.ContainsAny(line, "。，,；;") {
+	if utf8.RuneCountInString(line) > 60 || strings.ContainsAny(line, "。，,；;") || isNavigation(line) {
 		return false
 	}
 	for _, w := range titleWords {
 		if strings.Contains(line, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isNavigation reports whether a line is a web page's breadcrumb trail
+// (首页 > 政务公开 > 政府工作报告, 当前位置：…), not a title.
+func isNavigation(line string) bool {
+	if strings.ContainsAny(line, ">»›→") {
+		return true
+	}
+	for _, p := range []string{"首页", "当前位置", "您的位置", "您现在的位置", "位置:", "位置："} {
+		if strings.HasPrefix(line, p) {
 			return true
 		}
 	}
