@@ -447,6 +447,31 @@ var htmlInlineTags = map[string]bool{
 
 // stripHTML removes simple HTML tags and comments and decodes common entities
 // in one left-to-right pass. Anything it does not recognise is kept as is.
+// softBreak reports whether tag, between the text done so far and rest, is
+// a <br> inside a sentence: after at least 20 runes of a line that has not
+// ended a sentence, and right before more text (宜泸沿江高速、宜威高速<br>加快建设).
+// Such a break is dropped. A <br> before an indent, a tag, an entity or a
+// line break, or after a short line such as a heading, still breaks the line.
+func softBreak(done, tag, rest string) bool {
+	if len(tag) < 3 || !strings.EqualFold(tag[:3], "<br") {
+		return false
+	}
+	next, _ := utf8.DecodeRuneInString(rest)
+	if rest == "" || next == '<' || next == '&' || unicode.IsSpace(next) {
+		return false
+	}
+	// the line's last 80 bytes at most: a line of 80 bytes has 20 runes,
+	// and a page of <br> joined into one line must not be scanned again
+	// at every one
+	tail := done[max(0, len(done)-80):]
+	line := tail[strings.LastIndexByte(tail, '\n')+1:]
+	last, _ := utf8.DecodeLastRuneInString(line)
+	if utf8.RuneCountInString(line) < 20 || unicode.IsSpace(last) || strings.ContainsRune("。！？!?…；;：:”」』)）】》", last) {
+		return false
+	}
+	return true
+}
+
 func stripHTML(s string) string {
 	if !strings.ContainsAny(s, "<&") {
 		return s
@@ -472,6 +497,10 @@ func stripHTML(s string) string {
 		if n == 0 {
 			b.WriteByte(s[i])
 			i++
+			continue
+		}
+		if isTag && softBreak(b.String(), s[i:i+n], s[i+n:]) {
+			i += n
 			continue
 		}
 		b.WriteString(repl)

@@ -532,3 +532,24 @@ func TestJoinWrapped(t *testing.T) {
 		t.Errorf("the seed report changed: %s", firstDiff([]byte(seed), []byte(joined)))
 	}
 }
+
+// TestSoftBreaks checks which <br> tags break a line: one inside a
+// sentence of a long line is dropped, others are line breaks.
+func TestSoftBreaks(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"成自宜高铁建成通车，宜泸沿江高速、宜威高速<br>加快建设。", "成自宜高铁建成通车,宜泸沿江高速、宜威高速加快建设。\n"},
+		{"一、2022年工作回顾<br>过去一年，我们加快建设成资市域铁路。", "一、2022年工作回顾\n过去一年,我们加快建设成资市域铁路。\n"},
+		{"成自宜高铁建成通车，宜泸沿江高速加快建设。<br>宜威高速开工建设。", "成自宜高铁建成通车,宜泸沿江高速加快建设。\n宜威高速开工建设。\n"},
+		{"成自宜高铁建成通车，宜泸沿江高速、宜威高速<br>　　加快建设。", "成自宜高铁建成通车,宜泸沿江高速、宜威高速\n加快建设。\n"},
+		{"成自宜高铁建成通车，宜泸沿江高速、宜威高速<br><br>加快建设。", "成自宜高铁建成通车,宜泸沿江高速、宜威高速\n\n加快建设。\n"},
+		{"成自宜高铁建成通车，宜泸沿江高速、宜威高速<BR/>加快建设。", "成自宜高铁建成通车,宜泸沿江高速、宜威高速加快建设。\n"},
+	} {
+		got, _, err := Normalize("page.html", []byte(tc.in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("%q:\n got %q\nwant %q", tc.in, got, tc.want)
+		}
+	}
+}
