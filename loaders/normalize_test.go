@@ -520,14 +520,7 @@ func TestJoinWrapped(t *testing.T) {
 		}
 	}
 	// The seed report is not wrapped: nothing changes.
-	raw, err := os.ReadFile(seedPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seed, _, err := Normalize(seedPath, raw)
-	if err != nil {
-		t.Fatal(err)
-	}
+	seed := string(readDoc(t, gazetteer(t), seedPath).Text)
 	if joined := joinWrapped(seed); joined != seed {
 		t.Errorf("the seed report changed: %s", firstDiff([]byte(seed), []byte(joined)))
 	}
