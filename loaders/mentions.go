@@ -405,6 +405,11 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 			end += len(e.text) + 1
 			continue
 		}
+		// 成渝中线高铁永川段: a county by its two-character short name
+		if e, ok := gz.counties.longest(s[:c.End], end); ok && hasString(s[:c.End], end+len(e.text), "段") {
+			end += len(e.text) + 1
+			continue
+		}
 		if end < c.End && s[end] == '(' {
 			if k := skipParen(s, end, c.End); k > end && s[k-2] == '段' {
 				end = k

@@ -275,7 +275,7 @@ func (d *Doc) meta(gz *Gazetteer, file string, m Meta) {
 		d.Place = gz.Lookup(m.Place)
 	}
 	if d.Place == nil && d.Title != "" {
-		d.Place = gz.firstPlaceIn(d.Title)
+		d.Place = gz.titlePlace(d.Title)
 	}
 	if d.Place == nil {
 		d.Place = gz.placeInFileName(base)
@@ -308,6 +308,35 @@ func (gz *Gazetteer) Lookup(name string) *Place {
 		}
 	}
 	return nil
+}
+
+// titlePlace returns the place a title is about: its first place, or a
+// place inside it named right after it (重庆市永川区2023年政府工作报告 is about
+// 永川, 四川省成都市… about 成都, but 四川省人民政府关于支持成都… about 四川).
+func (gz *Gazetteer) titlePlace(title string) *Place {
+	rs := []rune(title)
+	var cur *Place
+	end := -1 // where cur's name ends
+	for i := 0; i < len(rs); i++ {
+		e, ok := gz.names.longest(rs, i)
+		if !ok {
+			continue
+		}
+		if e.kind == namePlace {
+			p := bestPlace(e.place, cur)
+			switch {
+			case cur == nil:
+				cur = p
+			case i == end && p != cur && p.within(cur):
+				cur = p // 重庆市永川区: right after the place it lies in
+			default:
+				return cur // 四川省人民政府关于支持成都…: the issuer's place
+			}
+			end = i + len(e.text)
+		}
+		i += len(e.text) - 1
+	}
+	return cur
 }
 
 func (gz *Gazetteer) firstPlaceIn(s string) *Place {
