@@ -271,6 +271,9 @@ func (d *Doc) meta(gz *Gazetteer, file string, m Meta) {
 			}
 		}
 	}
+	if d.Year == 0 {
+		d.Year = fiveYearPlan(d.Title)
+	}
 	if m.Place != "" {
 		d.Place = gz.Lookup(m.Place)
 	}
@@ -308,6 +311,25 @@ func (gz *Gazetteer) Lookup(name string) *Place {
 		}
 	}
 	return nil
+}
+
+// fiveYearPlans are the five-year plans a title may name instead of a
+// year, with their first years: "十四五"综合交通运输发展规划 is of 2021.
+var fiveYearPlans = []struct {
+	name string
+	year int
+}{{"十一五", 2006}, {"十二五", 2011}, {"十三五", 2016}, {"十四五", 2021}, {"十五五", 2026}}
+
+// fiveYearPlan returns the first year of the first five-year plan title
+// names, or 0.
+func fiveYearPlan(title string) int {
+	year, at := 0, len(title)
+	for _, p := range fiveYearPlans {
+		if i := strings.Index(title, p.name); i >= 0 && i < at {
+			year, at = p.year, i
+		}
+	}
+	return year
 }
 
 // titlePlace returns the place a title is about: its first place, or a
