@@ -70,8 +70,9 @@ func (x *Index) Steps(n NodeRef, dir Direction, rels []Relation) []Step {
 }
 
 // aliveNeighbours returns the nodes in the graph one edge of a relation
-// keep admits away from n either way, in edge order, under one read lock.
-func (x *Index) aliveNeighbours(n NodeRef, keep func(RelCode) bool) []NodeRef {
+// keep admits away from n in direction dir, in edge order (repeats
+// included), under one read lock.
+func (x *Index) aliveNeighbours(n NodeRef, dir Direction, keep func(RelCode) bool) []NodeRef {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if int(n) >= len(x.nodes) {
@@ -79,7 +80,10 @@ func (x *Index) aliveNeighbours(n NodeRef, keep func(RelCode) bool) []NodeRef {
 	}
 	var ns []NodeRef
 	out, in := x.lists(n)
-	for _, es := range [2][]Edge{out, in} {
+	for d, es := range [2][]Edge{out, in} {
+		if d == 0 && dir == DirectionIn || d == 1 && dir == DirectionOut {
+			continue
+		}
 		for _, e := range es {
 			if keep(e.Rel) && x.nodes[e.Node].kind&aliveBit != 0 {
 				ns = append(ns, e.Node)
@@ -108,14 +112,9 @@ func relationSet(rels []Relation) func(RelCode) bool {
 // dir, only along rels when given, sorted by ID. Nodes that are gone are
 // left out.
 func (x *Index) Neighbours(n NodeRef, dir Direction, rels []Relation) []NodeRef {
-	seen := make(map[NodeRef]bool)
-	var out []NodeRef
-	for _, s := range x.Steps(n, dir, rels) {
-		if !seen[s.Node] && x.Node(s.Node).Kind != "" {
-			seen[s.Node] = true
-			out = append(out, s.Node)
-		}
-	}
+	out := x.aliveNeighbours(n, dir, relationSet(rels))
+	slices.Sort(out)
+	out = slices.Compact(out)
 	x.SortByID(out)
 	return out
 }
@@ -192,7 +191,7 @@ walk:
 					return nil, err
 				}
 			}
-			for _, m := range x.aliveNeighbours(n, keep) {
+			for _, m := range x.aliveNeighbours(n, DirectionBoth, keep) {
 				if _, ok := depth[m]; ok {
 					continue
 				}
