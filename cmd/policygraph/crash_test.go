@@ -24,6 +24,9 @@ import (
 // the old version or exactly the new one (its counts of documents, nodes by
 // kind, facts by relation and quads equal those of a clean load of one of
 // them), and a reload succeeds. It takes about 20 s (-short: 5 kills).
+// A load that finishes before its kill does not count: the test runs
+// until it has its kills, shrinking the delays, up to three times as many
+// loads.
 func TestLoadSurvivesSIGKILL(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("needs SIGKILL")
@@ -105,8 +108,13 @@ func TestLoadSurvivesSIGKILL(t *testing.T) {
 		}
 		return time.Since(start)
 	}
+	// The shortest of a few replaces: one slow first run on a busy machine
+	// must not set a bound most kills then miss.
 	timed("A")
 	full := timed("B")
+	for _, v := range []string{"A", "B"} {
+		full = min(full, timed(v))
+	}
 	if err := os.Remove(db); err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +123,11 @@ func TestLoadSurvivesSIGKILL(t *testing.T) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 6))
 	prev := ""
 	killed, finished := 0, 0
-	for i := range kills {
+	// Run until kills loads were killed mid-way. A load that finished
+	// before its kill says the bound is too long for this machine now: it
+	// shrinks by a quarter. The attempts are capped so a machine where
+	// every load finishes at once still ends the test (and fails it below).
+	for i := 0; killed < kills && i < 3*kills; i++ {
 		target := "B"
 		if i%2 == 1 {
 			target = "A"
@@ -135,6 +147,7 @@ func TestLoadSurvivesSIGKILL(t *testing.T) {
 			killed++
 		} else {
 			finished++
+			full = full * 3 / 4
 		}
 
 		st, err := graph.Open(ctx, db)
@@ -174,7 +187,7 @@ func TestLoadSurvivesSIGKILL(t *testing.T) {
 	}
 	t.Logf("%d kills mid-load, %d loads finished before the kill; the store was whole and reloadable every time", killed, finished)
 	if killed < kills/2 {
-		t.Errorf("only %d of %d runs were killed before they finished: the delays are too long", killed, kills)
+		t.Errorf("only %d of %d runs were killed before they finished, even with delays shrunk to %v", killed, killed+finished, full)
 	}
 }
 
