@@ -120,6 +120,7 @@ type Gazetteer struct {
 	sectors    []sectorRule
 	names      *matcher // places, regions, programmes, known bodies
 	counties   *matcher // two-character county short names, read only inside initiative names
+	words      *matcher // ordinary words and rivers that abbreviation runs and place reading skip
 }
 
 var (
@@ -159,6 +160,7 @@ func NewGazetteer() (*Gazetteer, error) {
 		{"cues/verbs.txt", g.readVerbs},
 		{"cues/stages.tsv", g.readStages},
 		{"cues/units.txt", g.readUnits},
+		{"cues/words.txt", g.readWords},
 		{"sectors.tsv", g.readSectors},
 	} {
 		rows, err := seeds.Table(step.file)
@@ -454,6 +456,18 @@ func (g *Gazetteer) readUnits(_ string, rows []seeds.Row) error {
 		g.units = append(g.units, r.Get(0))
 	}
 	sortLongestFirst(g.units)
+	return nil
+}
+
+func (g *Gazetteer) readWords(_ string, rows []seeds.Row) error {
+	g.words = &matcher{byFirst: map[rune][]nameEntry{}}
+	for _, r := range rows {
+		w := []rune(r.Get(0))
+		g.words.byFirst[w[0]] = append(g.words.byFirst[w[0]], nameEntry{text: w})
+	}
+	for _, es := range g.words.byFirst {
+		sort.SliceStable(es, func(i, j int) bool { return len(es[i].text) > len(es[j].text) })
+	}
 	return nil
 }
 

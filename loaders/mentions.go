@@ -65,6 +65,10 @@ func (gz *Gazetteer) mentionsIn(d *Doc, c Span) []mention {
 		}
 		e, ok := gz.names.longest(s[:c.End], i)
 		if !ok {
+			// no place starts inside a county's short name: 秀山东站 is 秀山, not 山东
+			if e, ok := gz.counties.longest(s[:c.End], i); ok {
+				i += len(e.text) - 1
+			}
 			continue
 		}
 		m := mention{span: Span{i, i + len(e.text)}, name: string(e.text)}
@@ -304,6 +308,16 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 		if isBreak(r) || strings.ContainsRune(extra, r) {
 			break
 		}
+		// A产业园和B基地: a conjunction after a name joins two names (but
+		// in 探索经济区与行政区适度分离改革 the bare head 经济区 is no name)
+		if strings.ContainsRune("和与及", r) && b-1 > from {
+			if h, ok := gz.headEndingAt(s, b-1); ok {
+				hs2 := b - 1 - len(h.runes)
+				if b2 := gz.leftEdge(s, from, hs2, extra); b2 < hs2 {
+					break
+				}
+			}
+		}
 		if v := gz.verbEndingAt(s, b, from); v > 0 {
 			// 宜泸沿江高速: a one-rune preposition before a one-rune name
 			// is part of it, as no name is one rune and a head
@@ -410,6 +424,18 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 			end += len(e.text) + 1
 			continue
 		}
+		// 渝湘高铁重庆至黔江段, 川藏铁路雅安至林芝段: the section between two places
+		if k := gz.sectionAt(s[:c.End], end); k > end {
+			end = k
+			continue
+		}
+		// 成渝中线高铁潼南站: a line's station in a place
+		if h.category == graph.CategoryRail {
+			if k := gz.placeAt(s[:c.End], end); k > end && hasString(s[:c.End], k, "站") {
+				end = k + 1
+				continue
+			}
+		}
 		if end < c.End && s[end] == '(' {
 			if k := skipParen(s, end, c.End); k > end && s[k-2] == '段' {
 				end = k
@@ -450,6 +476,42 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	m.generic = gz.isGeneric(string(s[b:hs]))
 	m.places = gz.placesInName(s[b:end], d.Place)
 	return m, true
+}
+
+// placeAt returns the end of a place name, or a county's two-character
+// short name, at s[i], or i when there is none.
+func (gz *Gazetteer) placeAt(s []rune, i int) int {
+	if e, ok := gz.names.longest(s, i); ok && e.kind == namePlace {
+		return i + len(e.text)
+	}
+	if e, ok := gz.counties.longest(s, i); ok {
+		return i + len(e.text)
+	}
+	return i
+}
+
+// sectionAt returns the end of a section between two places at s[i]
+// (重庆至黔江段), or i when there is none. The first place must be known;
+// the second may lie beyond the gazetteer (雅安至林芝段) if it is two to
+// four Han characters before 段.
+func (gz *Gazetteer) sectionAt(s []rune, i int) int {
+	k := gz.placeAt(s, i)
+	if k == i || k >= len(s) || (s[k] != '至' && s[k] != '到') {
+		return i
+	}
+	k++
+	if k2 := gz.placeAt(s, k); k2 > k && hasString(s, k2, "段") {
+		return k2 + 1
+	}
+	for n := 2; n <= 4 && k+n < len(s); n++ {
+		if !unicode.Is(unicode.Han, s[k+n-1]) || isBreak(s[k+n-1]) {
+			break
+		}
+		if s[k+n] == '段' {
+			return k + n + 1
+		}
+	}
+	return i
 }
 
 // bodyAt reads the body name whose ending ends at j.
@@ -513,11 +575,17 @@ func (gz *Gazetteer) placesInName(name []rune, ctx *Place) []*Place {
 		add(p)
 	}
 	for i := n; i < len(name); i++ {
-		if e, ok := gz.names.longest(name, i); ok {
+		// 嘉陵江 is a river, not 嘉陵 + 江
+		w, isWord := gz.words.longest(name, i)
+		if e, ok := gz.names.longest(name, i); ok && (!isWord || len(e.text) >= len(w.text)) {
 			if e.kind == namePlace {
 				add(bestPlace(e.place, ctx))
 			}
 			i += len(e.text) - 1
+			continue
+		}
+		if isWord {
+			i += len(w.text) - 1
 			continue
 		}
 		// inside a name, two-character county names are safe to read: 安岳柠檬产业园, 资阳至简阳
@@ -553,6 +621,10 @@ func (gz *Gazetteer) compoundAt(name []rune, i int, ctx *Place) ([]*Place, int) 
 	j := i
 	for j < len(name) {
 		if _, ok := gz.abbrevs[name[j]]; !ok || gz.headStartsAt(name, j) {
+			break
+		}
+		// 川渝天然气: the run ends before an ordinary word or a river
+		if _, ok := gz.words.longest(name, j); ok {
 			break
 		}
 		// stop before a full place name: 成渝地区 after 成 in 成成渝地区 is unlikely,
