@@ -131,7 +131,8 @@ func (gz *Gazetteer) mentionsIn(d *Doc, c Span) []mention {
 	for _, f := range found {
 		dup := false
 		for _, m := range kept {
-			if m.span == f.span || (m.kind != mPlace && m.span.Start <= f.span.Start && f.span.End <= m.span.End) {
+			// a head inside a programme's name is none (加密中欧班列(成渝)开行)
+			if m.span == f.span || (m.kind != mPlace && m.span.Start < f.span.End && f.span.End <= m.span.End) {
 				dup = true
 				break
 			}

@@ -60,7 +60,9 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 		// X、Y<head> where X is only a place compound: X shares Y's words after
 		// Y's own place compound.
 		m.group = group
-		if !m.generic {
+		// Not when Y ends an 等 list (X、Y古镇等重点产业园: the class names the
+		// items) or stands inside a list (X、Y古镇、Z等…: Y's head is its own).
+		if !m.generic && !(m.span.End < c.End && strings.ContainsRune("等、", s[m.span.End])) {
 			if ps, n := gz.compoundAt([]rune(m.name), 0, d.Place); n > 0 && len(ps) > 0 {
 				rest := string([]rune(m.name)[n:])
 				at := m.span.Start
