@@ -336,8 +336,9 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 		}
 		b--
 	}
-	// a name does not start with a particle or a dangling bracket
-	for b < hs && strings.ContainsRune("的了和与及并)", s[b]) {
+	// a name does not start with a particle, a dangling bracket or an
+	// opening quote that closes beyond it (“中国—欧洲中心”)
+	for b < hs && (strings.ContainsRune("的了和与及并)", s[b]) || s[b] == '“' && !strings.ContainsRune(string(s[b:hs]), '”')) {
 		b++
 	}
 	return b
@@ -430,9 +431,10 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 			end = k
 			continue
 		}
-		// 成渝中线高铁潼南站: a line's station in a place
+		// 成渝中线高铁潼南站: a line's station in a place; 轨道交通资阳线: the
+		// line to a place
 		if h.category == graph.CategoryRail {
-			if k := gz.placeAt(s[:c.End], end); k > end && hasString(s[:c.End], k, "站") {
+			if k := gz.placeAt(s[:c.End], end); k > end && (hasString(s[:c.End], k, "站") || hasString(s[:c.End], k, "线")) {
 				end = k + 1
 				continue
 			}
@@ -474,8 +476,9 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 		return mention{}, false // the whole name is a gazetteer name: 成都平原经济区 is a region
 	}
 	m := mention{kind: mInitiative, span: Span{b, end}, name: string(s[b:end]), head: h.text, category: h.category}
-	m.generic = gz.isGeneric(string(s[b:hs]))
 	m.places = gz.placesInName(s[b:end], d.Place)
+	// 轨道交通资阳线 names a line by the place after its head
+	m.generic = gz.isGeneric(string(s[b:hs])) && (end == j || len(gz.placesInName(s[j:end], nil)) == 0)
 	return m, true
 }
 
