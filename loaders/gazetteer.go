@@ -121,6 +121,7 @@ type Gazetteer struct {
 	names      *matcher // places, regions, programmes, known bodies
 	counties   *matcher // two-character county short names, read only inside initiative names
 	words      *matcher // ordinary words and rivers that abbreviation runs and place reading skip
+	followers  *matcher // words that may follow a complete name
 }
 
 var (
@@ -161,6 +162,7 @@ func NewGazetteer() (*Gazetteer, error) {
 		{"cues/stages.tsv", g.readStages},
 		{"cues/units.txt", g.readUnits},
 		{"cues/words.txt", g.readWords},
+		{"cues/followers.txt", g.readFollowers},
 		{"sectors.tsv", g.readSectors},
 	} {
 		rows, err := seeds.Table(step.file)
@@ -467,6 +469,15 @@ func (g *Gazetteer) readWords(_ string, rows []seeds.Row) error {
 	}
 	for _, es := range g.words.byFirst {
 		sort.SliceStable(es, func(i, j int) bool { return len(es[i].text) > len(es[j].text) })
+	}
+	return nil
+}
+
+func (g *Gazetteer) readFollowers(_ string, rows []seeds.Row) error {
+	g.followers = &matcher{byFirst: map[rune][]nameEntry{}}
+	for _, r := range rows {
+		w := []rune(r.Get(0))
+		g.followers.byFirst[w[0]] = append(g.followers.byFirst[w[0]], nameEntry{text: w})
 	}
 	return nil
 }

@@ -32,6 +32,7 @@ type mention struct {
 	group    int      // mentions expanded from one coordination share a group
 	stage    stageHit // the stage its governing verb gives an initiative
 	target   *targetValue
+	open     bool // more name text follows its head (科技城 in 科技城新区)
 }
 
 // mentionsIn finds the names of one clause: gazetteer names, 《quoted》
@@ -153,7 +154,9 @@ func sortMentions(ms []mention) {
 	}
 }
 
-// outermost drops mentions whose span lies inside another's.
+// outermost drops mentions whose span lies inside another's, and a name
+// that does not end where it stops (open) when another runs on past it:
+// in 高质量建设科技城新区 the name is 科技城新区, not 建设科技城.
 func outermost(ms []mention) []mention {
 	var out []mention
 	for i, m := range ms {
@@ -161,6 +164,10 @@ func outermost(ms []mention) []mention {
 		for k, o := range ms {
 			if k != i && o.span.Start <= m.span.Start && m.span.End <= o.span.End &&
 				(o.span != m.span || k < i) {
+				inner = true
+				break
+			}
+			if m.open && m.span.Start < o.span.Start && o.span.Start < m.span.End && m.span.End < o.span.End {
 				inner = true
 				break
 			}
@@ -392,7 +399,8 @@ func (gz *Gazetteer) endsName(s []rune, j, end int) bool {
 			return true
 		}
 	}
-	return false
+	_, ok := gz.followers.longest(s[:end], j)
+	return ok
 }
 
 // verbEndingAt returns the length of the longest cue verb ending at s[b-1].
@@ -461,7 +469,8 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 			break
 		}
 	}
-	if !gz.endsName(s, end, c.End) {
+	open := !gz.endsName(s, end, c.End)
+	if open {
 		// a head inside a longer word (中心城市主干, 社区发展治理) is no head;
 		// a longer name with another head may still end further on
 		if _, ok := gz.headEndingAtAny(s, end, c.End); !ok {
@@ -475,7 +484,7 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	if e, ok := gz.names.longest(s[:end], b); ok && b+len(e.text) == end {
 		return mention{}, false // the whole name is a gazetteer name: 成都平原经济区 is a region
 	}
-	m := mention{kind: mInitiative, span: Span{b, end}, name: string(s[b:end]), head: h.text, category: h.category}
+	m := mention{kind: mInitiative, span: Span{b, end}, name: string(s[b:end]), head: h.text, category: h.category, open: open}
 	m.places = gz.placesInName(s[b:end], d.Place)
 	// 轨道交通资阳线 names a line by the place after its head
 	m.generic = gz.isGeneric(string(s[b:hs])) && (end == j || len(gz.placesInName(s[j:end], nil)) == 0)
