@@ -87,6 +87,7 @@ func (gz *Gazetteer) mentionsIn(d *Doc, c Span) []mention {
 		out = append(out, m)
 		i = m.span.End - 1
 	}
+	out = gz.countiesListed(d, c, out)
 	// Initiatives by head noun, bodies by ending.
 	var found []mention
 	for j := c.Start + 1; j <= c.End; j++ {
@@ -144,6 +145,86 @@ func (gz *Gazetteer) mentionsIn(d *Doc, c Span) []mention {
 	}
 	sortMentions(kept)
 	return kept
+}
+
+// countiesListed adds the counties named by their two-character short
+// names (安岳, 铜梁) where the text lists them as places: after the place
+// they lie in (重庆永川), or in a 、 list with a place (遂宁、安岳、铜梁).
+// Elsewhere such names are ordinary words too (南部, 江北, 长寿).
+func (gz *Gazetteer) countiesListed(d *Doc, c Span, ms []mention) []mention {
+	s := d.Text
+	placeAt := map[int]bool{} // place mentions by start and by end
+	placeEnd := map[int]*mention{}
+	for k := range ms {
+		if ms[k].kind == mPlace {
+			placeAt[ms[k].span.Start], placeEnd[ms[k].span.End] = true, &ms[k]
+		}
+	}
+	inside := func(sp Span) bool {
+		for _, m := range ms {
+			if m.span.Start < sp.End && sp.Start < m.span.End {
+				return true
+			}
+		}
+		return false
+	}
+	type cand struct {
+		span Span
+		p    *Place
+	}
+	var cands []cand
+	for i := c.Start; i+2 <= c.End; i++ {
+		if e, ok := gz.counties.longest(s[:c.End], i); ok && !inside(Span{i, i + 2}) {
+			cands = append(cands, cand{Span{i, i + 2}, e.place[0]})
+		}
+	}
+	// an item stands alone: a list boundary on both sides
+	alone := func(sp Span) bool {
+		a, z := sp.Start, sp.End
+		before := a <= c.Start || isBreak(s[a-1]) || placeEnd[a] != nil || strings.ContainsRune("与和及同对", s[a-1]) ||
+			gz.verbEndingAt(s, a, c.Start) > 0
+		after := z >= c.End || isBreak(s[z]) || strings.ContainsRune("和与及", s[z]) || gz.endsName(s, z, c.End)
+		return before && after
+	}
+	accepted := make([]bool, len(cands))
+	// listed reports whether the 、 at s[at] joins, on its left or its
+	// right, a place, an accepted county or another county standing alone
+	// (江北、渝北)
+	listed := func(at int, left bool) bool {
+		if at < c.Start || at >= c.End || s[at] != '、' {
+			return false
+		}
+		if left && placeEnd[at] != nil || !left && placeAt[at+1] {
+			return true
+		}
+		for k, cd := range cands {
+			if (accepted[k] || alone(cd.span)) && (left && cd.span.End == at || !left && cd.span.Start == at+1) {
+				return true
+			}
+		}
+		return false
+	}
+	for changed := true; changed; {
+		changed = false
+		for k, cd := range cands {
+			if accepted[k] {
+				continue
+			}
+			a := cd.span.Start
+			pm := placeEnd[a]
+			if pm != nil && len(pm.places) == 1 && cd.p.within(pm.places[0]) && alone(cd.span) ||
+				alone(cd.span) && (listed(a-1, true) || listed(cd.span.End, false)) {
+				accepted[k], changed = true, true
+			}
+		}
+	}
+	for k, cd := range cands {
+		if accepted[k] {
+			ms = append(ms, mention{kind: mPlace, span: cd.span, name: string(s[cd.span.Start:cd.span.End]), places: []*Place{cd.p}})
+		}
+	}
+	sortMentions(ms)
+	return ms
 }
 
 func sortMentions(ms []mention) {
