@@ -701,14 +701,16 @@ func (gz *Gazetteer) compoundAt(name []rune, i int, ctx *Place) ([]*Place, int) 
 	}
 	if e, ok := gz.names.longest(name, i); ok && e.kind == namePlace {
 		ps, n := []*Place{bestPlace(e.place, ctx)}, len(e.text)
-		// 成都至资阳, 德阳到简阳: a link between two places
-		if k := i + n; k < len(name) && (name[k] == '至' || name[k] == '到') {
-			if e2, ok := gz.names.longest(name, k+1); ok && e2.kind == namePlace {
-				return append(ps, bestPlace(e2.place, ctx)), n + 1 + len(e2.text)
+		// 成都至资阳, 德阳到简阳: a link between two places; 重庆至成都至西安:
+		// through a third
+		for k := i + n; k < len(name) && (name[k] == '至' || name[k] == '到'); k = i + n {
+			e2, ok := gz.names.longest(name, k+1)
+			if !ok || e2.kind != namePlace {
+				if e2, ok = gz.counties.longest(name, k+1); !ok {
+					break
+				}
 			}
-			if e2, ok := gz.counties.longest(name, k+1); ok {
-				return append(ps, bestPlace(e2.place, ctx)), n + 1 + len(e2.text)
-			}
+			ps, n = append(ps, bestPlace(e2.place, ctx)), n+1+len(e2.text)
 		}
 		return ps, n
 	}
