@@ -17,9 +17,10 @@ type targetValue struct {
 // Words before a number that say how the value compares.
 var (
 	atLeastBefore = []string{"不少于", "不低于", "超过", "突破", "达到", "提升至", "提高到", "提高至", "增长到", "达"}
-	trailingVerbs = []string{"提升至", "提高到", "提高至", "增长到", "达到", "超过", "突破", "不少于", "不低于", "控制在", "达", "至"}
-	leadingVerbs  = []string{"力争", "确保", "争取", "实现", "完成", "支持", "推动", "新启动", "启动", "新增", "累计", "全年",
-		"落地建设", "落地", "建设", "改造", "引进", "培育", "孵化", "新建", "建成", "开工"}
+	trailingVerbs = []string{"提升至", "提高到", "提高至", "增长到", "达到", "超过", "突破", "不少于", "不低于", "控制在",
+		"稳定在", "保持在", "下降到", "下降至", "降低到", "降至", "提高", "达", "至"}
+	leadingVerbs = []string{"力争", "确保", "争取", "实现", "完成", "支持", "推动", "新启动", "启动", "新增", "累计", "全年",
+		"落地建设", "落地", "建设", "改造", "提升", "实施", "引进", "培育", "孵化", "新建", "新开工", "建成", "开工"}
 )
 
 // targetsIn finds numeric targets in a clause. The clause is cut at 、 and
@@ -116,7 +117,8 @@ func (gz *Gazetteer) targetInSegment(s []rune, seg Span) (mention, bool) {
 			break
 		}
 	}
-	if strings.HasSuffix(before, "不超过") || strings.HasSuffix(before, "控制在") {
+	if strings.HasSuffix(before, "不超过") || strings.HasSuffix(before, "控制在") ||
+		strings.HasSuffix(before, "下降到") || strings.HasSuffix(before, "下降至") || strings.HasSuffix(before, "降低到") || strings.HasSuffix(before, "降至") {
 		comparator = "<="
 	}
 	metric := trimWords(before, leadingVerbs, trailingVerbs)
@@ -127,6 +129,12 @@ func (gz *Gazetteer) targetInSegment(s []rune, seg Span) (mention, bool) {
 		spanEnd = seg.End
 	}
 	metric = quoteStripper.Replace(metric)
+	// 新建(改扩建)中小学: a bracketed aside after a verb is not the metric
+	if strings.HasPrefix(metric, "(") {
+		if k := strings.IndexRune(metric, ')'); k > 0 {
+			metric = trimWords(metric[k+1:], leadingVerbs, trailingVerbs)
+		}
+	}
 	if len([]rune(metric)) < 2 {
 		return mention{}, false
 	}
