@@ -434,6 +434,8 @@ var htmlTags = map[string]string{
 	"/h1": "\n", "/h2": "\n", "/h3": "\n", "/h4": "\n", "/h5": "\n", "/h6": "\n",
 	"/ul": "\n", "/ol": "\n", "/section": "\n", "/article": "\n", "/blockquote": "\n",
 	"/td": " ", "/th": " ",
+	"/title": "\n", "/head": "\n", "/body": "\n", "/html": "\n", "/header": "\n", "/footer": "\n",
+	"/nav": "\n", "/main": "\n", "/aside": "\n", "/dd": "\n", "/dt": "\n",
 }
 
 var htmlInlineTags = map[string]bool{
@@ -443,7 +445,13 @@ var htmlInlineTags = map[string]bool{
 	"th": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
 	"section": true, "article": true, "center": true, "sup": true, "sub": true,
 	"blockquote": true, "small": true,
+	"html": true, "head": true, "body": true, "title": true, "meta": true, "link": true, "header": true,
+	"footer": true, "nav": true, "main": true, "aside": true, "dl": true, "dt": true, "dd": true, "label": true,
 }
+
+// htmlDropped are the tags whose content is not text: a page's scripts and
+// styles go with their tags.
+var htmlDropped = map[string]bool{"script": true, "style": true, "noscript": true}
 
 // stripHTML removes simple HTML tags and comments and decodes common entities
 // in one left-to-right pass. Anything it does not recognise is kept as is.
@@ -478,6 +486,7 @@ func stripHTML(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
+	closing := &closingTags{page: s}
 	for i := 0; i < len(s); {
 		j := strings.IndexAny(s[i:], "<&")
 		if j < 0 {
@@ -490,7 +499,7 @@ func stripHTML(s string) string {
 		var n int
 		isTag := s[i] == '<'
 		if isTag {
-			repl, n = matchTag(s[i:])
+			repl, n = matchTag(s[i:], i, closing)
 		} else {
 			repl, n = matchEntity(s[i:])
 		}
@@ -521,9 +530,42 @@ func stripHTML(s string) string {
 	return b.String()
 }
 
-// matchTag matches a known tag or an HTML comment at the start of s and
-// returns its replacement and length, or n == 0.
-func matchTag(s string) (repl string, n int) {
+// closingTags finds the closing tags of dropped elements (</script>) in a
+// page, remembering the last one found for each name: a page of unclosed
+// <script> tags is then scanned once, not once a tag.
+type closingTags struct {
+	page string
+	last map[string]int // the next closing tag at or after an earlier position, or -1 for none
+}
+
+// next returns where the first closing tag of name at or after from starts
+// in the page, or -1.
+func (c *closingTags) next(from int, name string) int {
+	if at, ok := c.last[name]; ok && (at < 0 || at >= from) {
+		return at
+	}
+	at := -1
+	for i := from; i+2+len(name) <= len(c.page); i++ {
+		k := strings.Index(c.page[i:], "</")
+		if k < 0 {
+			break
+		}
+		i += k
+		if i+2+len(name) <= len(c.page) && strings.EqualFold(c.page[i+2:i+2+len(name)], name) {
+			at = i
+			break
+		}
+	}
+	if c.last == nil {
+		c.last = map[string]int{}
+	}
+	c.last[name] = at
+	return at
+}
+
+// matchTag matches a known tag or an HTML comment at the start of s, which
+// is the page from at on, and returns its replacement and length, or n == 0.
+func matchTag(s string, at int, ct *closingTags) (repl string, n int) {
 	const maxTagLen = 512
 	if strings.HasPrefix(s, "<!--") {
 		if end := strings.Index(s[4:min(len(s), 4096)], "-->"); end >= 0 {
@@ -555,6 +597,15 @@ func matchTag(s string) (repl string, n int) {
 	n = i + end + 1
 	if closing {
 		name = "/" + name
+	}
+	if htmlDropped[name] {
+		// up to and with the closing tag
+		if end := ct.next(at+n, name); end >= 0 {
+			if gt := strings.IndexByte(s[end-at:], '>'); gt >= 0 {
+				return "\n", end - at + gt + 1
+			}
+		}
+		return "", 0
 	}
 	if r, ok := htmlTags[name]; ok {
 		return r, n

@@ -83,7 +83,7 @@ func Structure(gz *Gazetteer, file, text string, meta Meta) *Doc {
 			// the title is the first line, or one of the first three when a
 			// web page puts a breadcrumb trail or a site name before it
 			if para < 3 && d.Title == "" && section == -1 && looksLikeTitle(line) {
-				d.Title = line
+				d.Title = withoutSiteName(line)
 			} else {
 				p := Paragraph{Index: para, Start: lineStart, End: lineEnd}
 				if num, rest, kind := sectionMarker(line); kind != 0 {
@@ -141,6 +141,22 @@ func looksLikeTitle(line string) bool {
 		}
 	}
 	return false
+}
+
+// withoutSiteName drops the site name a web page's title carries after a
+// separator: 2022年成都市政府工作报告_成都市人民政府 is 2022年成都市政府工作报告.
+func withoutSiteName(title string) string {
+	for _, sep := range []string{"_", "|", "｜", " - ", " — ", "——"} {
+		if i := strings.Index(title, sep); i > 0 {
+			before := strings.TrimSpace(title[:i])
+			for _, w := range titleWords {
+				if strings.Contains(before, w) {
+					return before
+				}
+			}
+		}
+	}
+	return title
 }
 
 // isNavigation reports whether a line is a web page's breadcrumb trail
