@@ -462,24 +462,26 @@ func (g *Gazetteer) readUnits(_ string, rows []seeds.Row) error {
 }
 
 func (g *Gazetteer) readWords(_ string, rows []seeds.Row) error {
-	g.words = &matcher{byFirst: map[rune][]nameEntry{}}
-	for _, r := range rows {
-		w := []rune(r.Get(0))
-		g.words.byFirst[w[0]] = append(g.words.byFirst[w[0]], nameEntry{text: w})
-	}
-	for _, es := range g.words.byFirst {
-		sort.SliceStable(es, func(i, j int) bool { return len(es[i].text) > len(es[j].text) })
-	}
+	g.words = wordMatcher(rows)
 	return nil
 }
 
 func (g *Gazetteer) readFollowers(_ string, rows []seeds.Row) error {
-	g.followers = &matcher{byFirst: map[rune][]nameEntry{}}
+	g.followers = wordMatcher(rows)
+	return nil
+}
+
+// wordMatcher matches the words of a one-word-a-line list, longest first.
+func wordMatcher(rows []seeds.Row) *matcher {
+	m := &matcher{byFirst: map[rune][]nameEntry{}}
 	for _, r := range rows {
 		w := []rune(r.Get(0))
-		g.followers.byFirst[w[0]] = append(g.followers.byFirst[w[0]], nameEntry{text: w})
+		m.byFirst[w[0]] = append(m.byFirst[w[0]], nameEntry{text: w})
 	}
-	return nil
+	for _, es := range m.byFirst {
+		sort.SliceStable(es, func(i, j int) bool { return len(es[i].text) > len(es[j].text) })
+	}
+	return m
 }
 
 func (g *Gazetteer) readSectors(file string, rows []seeds.Row) error {
