@@ -407,7 +407,7 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 				}
 			}
 		}
-		if v := gz.verbEndingAt(s, b, from); v > 0 {
+		if v := gz.verbEndingAt(s, b, from); v > 0 && !gz.inWord(s, from, b-v, b) {
 			// 宜泸沿江高速: a one-rune preposition before a one-rune name
 			// is part of it, as no name is one rune and a head
 			if v == 1 && hs-b == 1 {
@@ -430,6 +430,17 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 		b++
 	}
 	return b
+}
+
+// inWord reports whether s[vs:ve] lies inside an ordinary word of
+// cues/words.txt that starts before it: 由 is a verb, but not in 自由.
+func (gz *Gazetteer) inWord(s []rune, from, vs, ve int) bool {
+	for k := max(from, vs-3); k < vs; k++ {
+		if w, ok := gz.words.longest(s, k); ok && k+len(w.text) >= ve {
+			return true
+		}
+	}
+	return false
 }
 
 // nounVerbs are verbs that may stand inside a name right before its head.

@@ -185,6 +185,9 @@ func readSynthVocab() (*synthVocab, error) {
 		return nil, err
 	}
 	for _, r := range rows {
+		if !slices.Contains(synthRegions, r.Get(0)) {
+			continue
+		}
 		v.named = append(v.named, r.Get(0))
 		var ms []*synthPlace
 		ok := true
@@ -550,6 +553,11 @@ func (g *synthWriter) name(c namePattern) string {
 // generated (2026-11-27). The extractor may learn more (郑 for 郑州 in 郑万高铁)
 // without changing what gen writes for a seed.
 const synthAbbrevs = "成德眉资渝蓉川蜀巴绵乐南达万开自宜泸遂雅内广黔滇昆贵汶天攀西兰陕湘鄂粤沪京涪永江合綦荣大潼铜璧"
+
+// synthRegions are the regions the reports are written with, as
+// synthAbbrevs: those gazetteer/regions.tsv had on 2026-11-27.
+var synthRegions = []string{"成德眉资", "成都都市圈", "成都平原经济区", "川南经济区", "川东北经济区", "攀西经济区",
+	"川西北生态示范区", "重庆都市圈", "成渝地区双城经济圈", "川渝", "长江经济带", "西部地区"}
 
 // synthCue is a row of cues/stages.tsv.
 type synthCue struct{ cue, stage, where string }
