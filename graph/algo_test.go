@@ -392,7 +392,7 @@ func TestDependencies(t *testing.T) {
 func TestFind(t *testing.T) {
 	st := algoStore(t)
 	x := st.Index()
-	for _, name := range []string{"成都", "成都市", "Chengdu", "chengdu", "蓉", cd, " 成都 "} {
+	for _, name := range []string{"成都", "成都市", "Chengdu", "chengdu", "蓉", cd, " 成都 ", "Chengdu City", "chengdu shi"} {
 		ns, err := x.Find(name)
 		if err != nil || len(ns) != 1 || x.Node(ns[0]).ID != cd {
 			t.Errorf("Find(%q) = %v, %v; want %s", name, ns, err, cd)
@@ -402,6 +402,12 @@ func TestFind(t *testing.T) {
 	var unknown *graph.UnknownNameError
 	if !errors.As(err, &unknown) || len(unknown.Suggestions) == 0 || unknown.Suggestions[0] != "成都" {
 		t.Errorf("Find(成度) = %v, want an UnknownNameError suggesting 成都 first", err)
+	}
+	// a level word needs a name before it
+	for _, name := range []string{"City", " city", "Chengdu Town"} {
+		if _, err := x.Find(name); !errors.As(err, &unknown) {
+			t.Errorf("Find(%q) = %v, want an UnknownNameError", name, err)
+		}
 	}
 	if _, err := x.Find("place/999999"); !errors.As(err, &unknown) {
 		t.Errorf("Find(unknown ID) = %v, want an UnknownNameError", err)

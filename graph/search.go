@@ -36,7 +36,30 @@ func (x *Index) Find(name string) ([]NodeRef, error) {
 	if ns := x.Resolve(name); len(ns) > 0 {
 		return ns, nil
 	}
+	// Chengdu City, Anyue County, Ziyang Shi: the place without its level
+	if short, ok := withoutLevelWord(name); ok {
+		if ns := x.Resolve(short); len(ns) > 0 {
+			return ns, nil
+		}
+	}
 	return nil, &UnknownNameError{Name: name, Suggestions: x.Suggest(name, 5)}
+}
+
+// levelWords are the English and pinyin words for a place's level that may
+// follow its name (Chengdu City, Wanzhou District, Sichuan Sheng).
+var levelWords = []string{"autonomous prefecture", "municipality", "prefecture", "province", "district",
+	"county", "city", "sheng", "shi", "qu", "xian", "zhou"}
+
+// withoutLevelWord returns name without a trailing level word, if it has one
+// after a name of its own.
+func withoutLevelWord(name string) (string, bool) {
+	lower := strings.ToLower(strings.TrimSpace(name))
+	for _, w := range levelWords {
+		if rest, ok := strings.CutSuffix(lower, " "+w); ok && strings.TrimSpace(rest) != "" {
+			return strings.TrimSpace(name[:len(rest)]), true
+		}
+	}
+	return "", false
 }
 
 // Suggest returns up to n canonical names close to name: names that contain
