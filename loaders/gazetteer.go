@@ -120,6 +120,7 @@ type Gazetteer struct {
 	sectors    []sectorRule
 	names      *matcher // places, regions, programmes, known bodies
 	counties   *matcher // two-character county short names, read only inside initiative names
+	countyHead []uint64 // bit set of the first runes of counties (below U+10000), tested before the map
 	words      *matcher // ordinary words and rivers that abbreviation runs and place reading skip
 	followers  *matcher // words that may follow a complete name
 }
@@ -197,6 +198,12 @@ func NewGazetteer() (*Gazetteer, error) {
 		if p.Level == graph.LevelCounty && utf8.RuneCountInString(p.Short) == 2 {
 			r := []rune(p.Short)
 			g.counties.byFirst[r[0]] = append(g.counties.byFirst[r[0]], nameEntry{text: r, kind: namePlace, place: []*Place{p}})
+			if r[0] < 1<<16 {
+				if g.countyHead == nil {
+					g.countyHead = make([]uint64, 1<<16/64)
+				}
+				g.countyHead[r[0]>>6] |= 1 << (r[0] & 63)
+			}
 		}
 	}
 	g.headsBy = map[rune][]head{}
@@ -546,6 +553,11 @@ func (g *Gazetteer) buildMatcher() *matcher {
 		})
 	}
 	return m
+}
+
+// mayStartCounty reports whether a county's short name may start with r.
+func (g *Gazetteer) mayStartCounty(r rune) bool {
+	return r >= 1<<16 || g.countyHead != nil && g.countyHead[r>>6]&(1<<(r&63)) != 0
 }
 
 // longest returns the longest name starting at s[i], if any.

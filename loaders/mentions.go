@@ -1,6 +1,7 @@
 package loaders
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -153,12 +154,35 @@ func (gz *Gazetteer) mentionsIn(d *Doc, c Span) []mention {
 // Elsewhere such names are ordinary words too (南部, 江北, 长寿).
 func (gz *Gazetteer) countiesListed(d *Doc, c Span, ms []mention) []mention {
 	s := d.Text
-	placeAt := map[int]bool{} // place mentions by start and by end
-	placeEnd := map[int]*mention{}
+	// A listed county touches a 、 or follows a place: only those spots are tried.
+	var spots []int
+	for i := c.Start; i < c.End; i++ {
+		if s[i] == '、' {
+			spots = append(spots, i-2, i+1)
+		}
+	}
 	for k := range ms {
 		if ms[k].kind == mPlace {
-			placeAt[ms[k].span.Start], placeEnd[ms[k].span.End] = true, &ms[k]
+			spots = append(spots, ms[k].span.End)
 		}
+	}
+	type cand struct {
+		span Span
+		p    *Place
+	}
+	var cands []cand
+	for _, i := range spots {
+		if i < c.Start || i+2 > c.End || !gz.mayStartCounty(s[i]) {
+			continue
+		}
+		e, ok := gz.counties.longest(s[:c.End], i)
+		if !ok || slices.ContainsFunc(cands, func(cd cand) bool { return cd.span.Start == i }) {
+			continue
+		}
+		cands = append(cands, cand{Span{i, i + 2}, e.place[0]})
+	}
+	if len(cands) == 0 {
+		return ms
 	}
 	inside := func(sp Span) bool {
 		for _, m := range ms {
@@ -168,14 +192,12 @@ func (gz *Gazetteer) countiesListed(d *Doc, c Span, ms []mention) []mention {
 		}
 		return false
 	}
-	type cand struct {
-		span Span
-		p    *Place
-	}
-	var cands []cand
-	for i := c.Start; i+2 <= c.End; i++ {
-		if e, ok := gz.counties.longest(s[:c.End], i); ok && !inside(Span{i, i + 2}) {
-			cands = append(cands, cand{Span{i, i + 2}, e.place[0]})
+	cands = slices.DeleteFunc(cands, func(cd cand) bool { return inside(cd.span) })
+	placeAt := map[int]bool{} // place mentions by start and by end
+	placeEnd := map[int]*mention{}
+	for k := range ms {
+		if ms[k].kind == mPlace {
+			placeAt[ms[k].span.Start], placeEnd[ms[k].span.End] = true, &ms[k]
 		}
 	}
 	// an item stands alone: a list boundary on both sides
