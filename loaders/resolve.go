@@ -63,8 +63,15 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 		// Not when Y ends an 等 list (X、Y古镇等重点产业园: the class names the
 		// items) or stands inside a list (X、Y古镇、Z等…: Y's head is its own).
 		if !m.generic && !(m.span.End < c.End && strings.ContainsRune("等、", s[m.span.End])) {
+			// the words X shares: those after Y's place compound, or, when Y
+			// has none the gazetteer knows (涪江, a river), from Y's head on
+			rest := ""
 			if ps, n := gz.compoundAt([]rune(m.name), 0, d.Place); n > 0 && len(ps) > 0 {
-				rest := string([]rune(m.name)[n:])
+				rest = string([]rune(m.name)[n:])
+			} else if k := strings.Index(m.name, m.head); k > 0 {
+				rest = m.name[k:]
+			}
+			if rest != "" {
 				at := m.span.Start
 				for at > c.Start && s[at-1] == '、' {
 					it := gz.itemBefore(s, c.Start, at-1)
