@@ -804,20 +804,22 @@ func (gz *Gazetteer) decodeRun(run []rune, ctx *Place) []*Place {
 			sure = append(sure, a.targets[0])
 		}
 	}
-	if ctx != nil {
-		sure = append(sure, ctx)
-	}
 	var out []*Place
 	for _, r := range run {
 		a := gz.abbrevs[r]
 		best, bestScore := a.targets[0], -1
 		for rank, t := range a.targets {
 			score := -rank
+			// the document's place says which province, not which tier:
+			// 成巴 in Sichuan's report is still 巴中
+			if ctx != nil && ctx != t && prov(ctx) != nil && prov(ctx) == prov(t) {
+				score++
+			}
 			for _, o := range sure {
 				if o == t {
 					continue
 				}
-				if (o.Level == graph.LevelProvince) == (t.Level == graph.LevelProvince) {
+				if tier(o) == tier(t) {
 					score += 2
 				}
 				if prov(o) != nil && prov(o) == prov(t) {
@@ -831,6 +833,31 @@ func (gz *Gazetteer) decodeRun(run []rune, ctx *Place) []*Place {
 		out = append(out, best)
 	}
 	return out
+}
+
+// tier ranks a place for pairing in a compound: lines and corridors join
+// peers. 3: a province-level place or a provincial capital (沪汉蓉 is 武汉,
+// 西成 is 西安); 2: a prefecture-level city, or the seat of an autonomous
+// prefecture (宜西攀 and 乐西 are 西昌; 汉巴南 is 汉中); 1: another county;
+// 0: a region or the country. Capitals and seats are read from their codes
+// (xx0100; xxxx01 under a prefecture that is no 市).
+func tier(p *Place) int {
+	switch p.Level {
+	case graph.LevelProvince:
+		return 3
+	case graph.LevelPrefecture:
+		if strings.HasSuffix(p.Code, "0100") {
+			return 3
+		}
+		return 2
+	case graph.LevelCounty:
+		if q := p.Parent; q != nil && q.Level == graph.LevelPrefecture && !strings.HasSuffix(q.Name, "市") &&
+			strings.HasSuffix(p.Code, "01") {
+			return 2
+		}
+		return 1
+	}
+	return 0
 }
 
 // prov returns the province a place lies in.
