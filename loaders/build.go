@@ -438,6 +438,27 @@ func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraCon
 // lead; 联合X, 会同X, X配合 build together; otherwise the body coordinates.
 func (b *builder) roleOf(m *mention) graph.Relation {
 	s := b.d.Text
+	// a task table's cell: its column's heading says
+	if len(b.d.Columns) > 0 {
+		ls := m.span.Start
+		for ls > 0 && s[ls-1] != '\n' {
+			ls--
+		}
+		col, row := 0, false
+		for k := ls; k < len(s) && s[k] != '\n'; k++ {
+			if s[k] == '\t' {
+				row = true
+				if k < m.span.Start {
+					col++
+				}
+			}
+		}
+		if row && col < len(b.d.Columns) {
+			if r := columnRole(b.d.Columns[col]); r != "" {
+				return r
+			}
+		}
+	}
 	after := string(s[m.span.End:min(m.span.End+4, len(s))])
 	for _, w := range []string{"牵头", "负责", "主导"} {
 		if strings.HasPrefix(after, w) {

@@ -650,6 +650,10 @@ func (gz *Gazetteer) bodyAt(d *Doc, c Span, j int, ending string) (mention, bool
 		return mention{}, false
 	}
 	name := string(s[b:j])
+	// 简阳市政府 is 简阳市人民政府
+	if strings.HasSuffix(ending, "政府") && !strings.HasSuffix(ending, "人民政府") {
+		name = string(s[b:hs]) + string([]rune(ending)[0]) + "人民政府"
+	}
 	// 市交通运输局 in Chengdu's report is 成都市交通运输局
 	if d.Place != nil && (s[b] == '市' || s[b] == '省') && !d.Place.isRegion() {
 		name = d.Place.Name + string(s[b+1:j])

@@ -64,7 +64,8 @@ const (
 //     is left alone.
 //  5. Line endings become \n; zero-width, bidi and other format characters
 //     and control characters other than \n and \t are removed; runs of spaces
-//     and tabs become one space, and a space between two CJK characters is
+//     and tabs become one tab when they hold a tab (a table's cell boundary)
+//     and one space otherwise, and a space between two CJK characters is
 //     removed; lines are trimmed at both ends; runs of blank lines become one
 //     blank line; leading and trailing blank lines are dropped and the text
 //     ends with a single \n.
@@ -708,12 +709,14 @@ func nfkc(s string) string {
 // cleanText normalises line breaks and spaces and removes invisible
 // characters; see Normalize, step 5. The result is "" or ends with "\n".
 func cleanText(s string) string {
+	s = untabProse(s)
 	var b strings.Builder
 	b.Grow(len(s) + 1)
 	var (
 		docHasContent  bool
 		lineHasContent bool
 		pendingSpace   bool
+		pendingTab     bool // the spaces since the last content character hold a tab
 		breaks         int  // line breaks since the last content character
 		prev           rune // last content character on this line
 	)
@@ -727,9 +730,12 @@ func cleanText(s string) string {
 			}
 			fallthrough
 		case r == '\n', r == '\v', r == '\f', r == '\u0085', r == '\u2028', r == '\u2029':
-			lineHasContent, pendingSpace = false, false
+			lineHasContent, pendingSpace, pendingTab = false, false, false
 			breaks++
-		case r == '\t' || unicode.Is(unicode.Zs, r):
+		case r == '\t':
+			// a table's cell boundary (a task list pasted from a spreadsheet)
+			pendingSpace, pendingTab = lineHasContent, lineHasContent
+		case unicode.Is(unicode.Zs, r):
 			pendingSpace = lineHasContent
 		case r < 0x20 || (r >= 0x7F && r <= 0x9F) || unicode.Is(unicode.Cf, r):
 			// Controls, zero-width characters, BOMs, bidi controls, soft
@@ -743,10 +749,12 @@ func cleanText(s string) string {
 					}
 				}
 				docHasContent, lineHasContent = true, true
+			} else if pendingTab {
+				b.WriteByte('\t')
 			} else if pendingSpace && !(isCJK(prev) && isCJK(r)) {
 				b.WriteByte(' ')
 			}
-			pendingSpace = false
+			pendingSpace, pendingTab = false, false
 			b.WriteRune(r)
 			prev, breaks = r, 0
 		}
@@ -755,6 +763,44 @@ func cleanText(s string) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// untabProse turns the tabs of a line into spaces unless the line is a
+// table's row: two or more runs of tabs between its text (three cells or
+// more). A lone tab in prose is noise (Chengdu Tianfu\tNew Area).
+func untabProse(s string) string {
+	if !strings.Contains(s, "\t") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for line := range strings.SplitAfterSeq(s, "\n") {
+		if strings.Contains(line, "\t") && tabRuns(line) < 2 {
+			line = strings.ReplaceAll(line, "\t", " ")
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// tabRuns counts the runs of tabs (with any spaces around them) that have
+// text on both sides in a line.
+func tabRuns(line string) int {
+	line = strings.TrimSpace(line)
+	n, inRun := 0, false
+	for _, r := range line {
+		switch {
+		case r == '\t':
+			if !inRun {
+				n++
+			}
+			inRun = true
+		case r == ' ':
+		default:
+			inRun = false
+		}
+	}
+	return n
 }
 
 // isCJK reports characters between which Chinese text has no spaces: Han,

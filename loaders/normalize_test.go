@@ -198,6 +198,10 @@ func TestCleanText(t *testing.T) {
 		{"GDP 增长 6%", "GDP 增长 6%\n"},
 		{"“ 双城记 ” 建设", "“双城记”建设\n"},
 		{"a \t b", "a b\n"},
+		// a table's row (three cells or more) keeps one tab between cells
+		{"1\t成资铁路 \t\t市交通运输局\t2023年", "1\t成资铁路\t市交通运输局\t2023年\n"},
+		{"\t成都\t资阳\t", "成都资阳\n"}, // two cells: prose, as before
+		{"a\tb\nc\td\te", "a b\nc\td\te\n"},
 		{"a\r\nb\rc\n", "a\nb\nc\n"},
 		{"a\n\n\n\nb", "a\n\nb\n"},
 		{"a\n\nb", "a\n\nb\n"},

@@ -30,6 +30,10 @@ type Doc struct {
 	Place      *Place
 	Sections   []graph.Section
 	Paragraphs []Paragraph
+	// Columns are the headings of a task table's columns (序号, 工作任务,
+	// 牵头单位, 责任单位, 完成时限), from its header row; rows below it are
+	// read cell by cell.
+	Columns []string
 }
 
 // Paragraph is one line of text.
@@ -59,7 +63,7 @@ var (
 	reSectionDun     = regexp.MustCompile(`^([一二三四五六七八九十]+)、`)
 	reSectionChapter = regexp.MustCompile(`^(第[一二三四五六七八九十百]+[章节篇])\s*`)
 	reYear           = regexp.MustCompile(`(19[5-9]\d|20\d\d)`)
-	titleWords       = []string{"报告", "规划", "纲要", "方案", "意见", "通知", "计划", "决定", "办法"}
+	titleWords       = []string{"报告", "规划", "纲要", "方案", "意见", "通知", "计划", "决定", "办法", "清单", "分解表", "任务表", "一览表"}
 )
 
 // Structure splits normalised text into sections, paragraphs, sentences and
@@ -82,6 +86,9 @@ func Structure(gz *Gazetteer, file, text string, meta Meta) *Doc {
 			line := string(d.Text[lineStart:lineEnd])
 			// the title is the first line, or one of the first three when a
 			// web page puts a breadcrumb trail or a site name before it
+			if strings.Contains(line, "\t") && isTableHeader(line) {
+				d.Columns = strings.Split(line, "\t")
+			}
 			if para < 3 && d.Title == "" && section == -1 && looksLikeTitle(line) {
 				d.Title = withoutSiteName(line)
 			} else {
@@ -141,6 +148,33 @@ func looksLikeTitle(line string) bool {
 		}
 	}
 	return false
+}
+
+// isTableHeader reports whether a tab-separated line heads a task table: a
+// cell names the body that leads or shares the work.
+func isTableHeader(line string) bool {
+	for cell := range strings.SplitSeq(line, "\t") {
+		if columnRole(cell) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// columnRole is what a task table's column heading says of the bodies in
+// its cells: lead (牵头单位), share (责任单位, 配合单位) or nothing.
+func columnRole(heading string) graph.Relation {
+	switch {
+	case strings.Contains(heading, "牵头"), strings.Contains(heading, "主责"):
+		return graph.RelLeads
+	case strings.Contains(heading, "单位") || strings.Contains(heading, "部门"):
+		for _, w := range []string{"责任", "配合", "协同", "参与", "协办"} {
+			if strings.Contains(heading, w) {
+				return graph.RelCoBuilds
+			}
+		}
+	}
+	return ""
 }
 
 // withoutSiteName drops the site name a web page's title carries after a
@@ -266,7 +300,7 @@ func endsSentence(r rune) bool {
 
 func endsClause(r rune) bool {
 	switch r {
-	case ',', '，', ';', '；', ':', '：':
+	case ',', '，', ';', '；', ':', '：', '\t': // a tab ends a table's cell
 		return true
 	}
 	return endsSentence(r)
