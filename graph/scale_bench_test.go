@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -32,6 +33,11 @@ import (
 //
 //	POLICYGRAPH_SCALE_EDGES=1000000 POLICYGRAPH_TEST_POSTGRES=postgres://... \
 //	  go test -count=1 -run TestScaleQueries -v -timeout 60m ./graph
+//
+// With POLICYGRAPH_SCALE_PG_RESTART set to a command that restarts the
+// server (pg_ctlcluster 15 main restart), it also times the CTE cold: each
+// call after a restart and a drop of the page cache, against the index's
+// cold connect.
 //
 // The graph is SyntheticGraph(i, 1000, edges/5, edges/20) for i < edges/1000,
 // as in resolvers' BenchmarkQueries and TestLoadTestServer. Each timing loop
@@ -381,6 +387,44 @@ SELECT DISTINCT depth, path FROM walk WHERE node = $2 ORDER BY depth, path LIMIT
 	ratio("cte/index connect 2", sc, ic2)
 	ratio("cte/index connect warm 2", sc, icw2)
 	ratio("cte/index paths 2", sp, ip2)
+
+	// Cold against cold: the first connect after PostgreSQL restarts with
+	// the operating system's page cache dropped, against the index's first
+	// connect with nothing worked out (ic). POLICYGRAPH_SCALE_PG_RESTART is
+	// the command that restarts the server (pg_ctlcluster 15 main restart);
+	// dropping the page cache needs root and is logged when it fails.
+	restart := os.Getenv("POLICYGRAPH_SCALE_PG_RESTART")
+	if restart == "" {
+		t.Log("skipping the cold CTE: POLICYGRAPH_SCALE_PG_RESTART is not set")
+		return
+	}
+	coldStart := func() {
+		db.Close()
+		if out, err := exec.Command("sh", "-c", restart).CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", restart, err, out)
+		}
+		exec.Command("sync").Run()
+		if err := os.WriteFile("/proc/sys/vm/drop_caches", []byte("3"), 0); err != nil {
+			t.Logf("the page cache was not dropped: %v", err)
+		}
+		var err error
+		if db, err = sql.Open("postgres", dsn); err != nil {
+			t.Fatal(err)
+		}
+		db.SetMaxOpenConns(1)
+		for try := 0; ; try++ {
+			if err = db.PingContext(ctx); err == nil || try == 100 {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if _, err := db.ExecContext(ctx, fmt.Sprintf("SET statement_timeout = %d", callTimeout.Milliseconds())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	scc := timeItAfter("cte connect cold", coldStart, sqlConnect)
+	ratio("cte cold/index connect cold", scc, ic)
+	ratio("cte cold/index connect cold 2", scc, ic2)
 }
 
 // gaveUp reports whether err is PostgreSQL cancelling a statement for its
