@@ -57,6 +57,23 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 			out = append(out, m)
 			continue
 		}
+		// 地铁3号线、4号线、7号线: line codes after a line share its words
+		// before its code
+		if k := lineCodeStart(s, m.span); k > m.span.Start {
+			prefix := string(s[m.span.Start:k])
+			at := m.span.End
+			for at < c.End && s[at] == '、' {
+				e := lineCode(s, at+1, c.End)
+				if e == at+1 {
+					break
+				}
+				it := Span{at + 1, e}
+				name := prefix + string(s[it.Start:it.End])
+				out = append(out, mention{kind: mInitiative, span: it, name: name, head: m.head, category: m.category,
+					group: group, places: gz.placesInName([]rune(name), d.Place)})
+				at = e
+			}
+		}
 		// X、Y<head> where X is only a place compound: X shares Y's words after
 		// Y's own place compound.
 		m.group = group
@@ -223,6 +240,15 @@ func splitQuoted(s []rune, it Span) []Span {
 		return []Span{it}
 	}
 	return out
+}
+
+// lineCodeStart returns where the line code that ends the name in sp starts
+// (3号线 in 地铁3号线, S11线 in 成德S11线), or sp.Start when it ends in none.
+func lineCodeStart(s []rune, sp Span) int {
+	if k := lineCodeEndingAt(s, sp.Start, sp.End); k < sp.End && k > sp.Start {
+		return k
+	}
+	return sp.Start
 }
 
 func hasInitiativeAt(ms []mention, it Span) bool {

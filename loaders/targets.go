@@ -121,6 +121,10 @@ func (gz *Gazetteer) targetInSegment(s []rune, seg Span) (mention, bool) {
 		strings.HasSuffix(before, "下降到") || strings.HasSuffix(before, "下降至") || strings.HasSuffix(before, "降低到") || strings.HasSuffix(before, "降至") {
 		comparator = "<="
 	}
+	// 城乡居民人均可支配收入分别增长9%和10%: the metric is what comes before 分别
+	if i := strings.Index(before, "分别"); i > 0 {
+		before = before[:i]
+	}
 	metric := trimWords(before, leadingVerbs, trailingVerbs)
 	spanEnd := max(after, n.unitEnd)
 	if metric == "" || len([]rune(metric)) <= 1 {
