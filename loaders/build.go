@@ -507,10 +507,29 @@ func (b *builder) placesOf(id string, m *mention, ev graph.Evidence, pc *paraCon
 				within = true
 			}
 		}
-		if !within {
+		if !within && !linksElsewhere(b.place, m.places) {
 			b.tie(id, b.place, graph.RelLocatedIn, true, "document place", ev)
 		}
 	}
+}
+
+// linksElsewhere reports whether a name links two or more places, all in
+// other provinces than the document's place: 渝昆高铁 in Chengdu's report,
+// 宝成铁路 in a Chongqing district's. Such a line is not the document place's;
+// one through its province (天眉乐高速 in Chengdu's, 郑万高铁重庆段 in 潼南's)
+// may pass through it and keeps the document's default.
+func linksElsewhere(doc *Place, ps []*Place) bool {
+	n := 0
+	for _, pl := range ps {
+		if pl.isRegion() {
+			continue
+		}
+		if prov(pl) != nil && prov(pl) == prov(doc) {
+			return false
+		}
+		n++
+	}
+	return n >= 2
 }
 
 func sameClause(st *Sentence, a, c Span) bool {
