@@ -701,7 +701,14 @@ func (gz *Gazetteer) placesInName(name []rune, ctx *Place) []*Place {
 		}
 		out = append(out, p)
 	}
-	ps, n := gz.compoundAt(name, 0, ctx)
+	// G318川藏公路, G5京昆高速, RCEP成德合作园区: a compound after a road's
+	// number or an acronym
+	start := 0
+	for start < len(name) && start < 6 && name[start] < 0x80 && (unicode.IsLetter(name[start]) || unicode.IsDigit(name[start])) {
+		start++
+	}
+	ps, n := gz.compoundAt(name, start, ctx)
+	n += start
 	for _, p := range ps {
 		add(p)
 	}
