@@ -362,8 +362,15 @@ func (t *tiedSet) touchedBy(touched [][]NodeRef) bool {
 	return false
 }
 
-// tiedCacheSize is how many tied sets places keeps, the oldest leaving first.
-const tiedCacheSize = 64
+// tiedCacheSets and tiedCacheNodes bound what places keeps: at most so many
+// tied sets, holding at most so many initiatives in all (5 bytes each: 20
+// MiB), the oldest leaving first. Every place of a large corpus fits, so a
+// client asking about many sides in turn (each county against its city)
+// finds each side it asked before still worked out.
+const (
+	tiedCacheSets  = 4096
+	tiedCacheNodes = 4 << 20
+)
 
 // tiedKey names a tied set: the asked entities, as bytes, and broad.
 type tiedKey struct {
@@ -394,11 +401,13 @@ func (p *places) tied(ctx context.Context, sides []NodeRef, broad bool) (*tiedSe
 	if old, ok := p.tiedSets[k]; ok { // asked meanwhile
 		return old, nil
 	}
-	if len(p.tiedOrder) == tiedCacheSize {
+	for len(p.tiedOrder) > 0 && (len(p.tiedOrder) >= tiedCacheSets || p.tiedNodes+len(t.nodes) > tiedCacheNodes) {
+		p.tiedNodes -= len(p.tiedSets[p.tiedOrder[0]].nodes)
 		delete(p.tiedSets, p.tiedOrder[0])
 		p.tiedOrder = p.tiedOrder[1:]
 	}
 	p.tiedSets[k] = t
+	p.tiedNodes += len(t.nodes)
 	p.tiedOrder = append(p.tiedOrder, k)
 	return t, nil
 }
@@ -655,6 +664,7 @@ type places struct {
 	closure   map[closureKey][]NodeRef
 	tiedSets  map[tiedKey]*tiedSet // see tied
 	tiedOrder []tiedKey
+	tiedNodes int // initiatives in all tied sets
 }
 
 type closureKey struct {
@@ -713,6 +723,7 @@ func (p *places) carryOver(old *places) {
 		}
 		p.mu.Lock()
 		p.tiedSets[order[i]] = t
+		p.tiedNodes += len(t.nodes)
 		p.tiedOrder = append(p.tiedOrder, order[i])
 		p.mu.Unlock()
 	}
