@@ -367,9 +367,12 @@ func (t *tiedSet) touchedBy(touched [][]NodeRef) bool {
 // MiB), the oldest leaving first. Every place of a large corpus fits, so a
 // client asking about many sides in turn (each county against its city)
 // finds each side it asked before still worked out.
+// After a write only the last tiedCarry sides asked carry over (see
+// carryOver).
 const (
 	tiedCacheSets  = 4096
 	tiedCacheNodes = 4 << 20
+	tiedCarry      = 64
 )
 
 // tiedKey names a tied set: the asked entities, as bytes, and broad.
@@ -705,9 +708,12 @@ func (p *places) carryOver(old *places) {
 	old.mu.Lock()
 	maps.Copy(p.broad, old.broad)
 	maps.Copy(p.closure, old.closure)
+	// only the sides asked last carry over: checking thousands of sets at
+	// every write would cost the first question after each write more
+	// than it saves
 	var order []tiedKey
 	var sets []*tiedSet
-	for _, k := range old.tiedOrder {
+	for _, k := range old.tiedOrder[max(0, len(old.tiedOrder)-tiedCarry):] {
 		order, sets = append(order, k), append(sets, old.tiedSets[k])
 	}
 	old.mu.Unlock()
