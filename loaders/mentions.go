@@ -193,11 +193,11 @@ func (gz *Gazetteer) countiesListed(d *Doc, c Span, ms []mention) []mention {
 		return false
 	}
 	cands = slices.DeleteFunc(cands, func(cd cand) bool { return inside(cd.span) })
-	placeAt := map[int]bool{} // place mentions by start and by end
+	placeStart := map[int]bool{} // place mentions by start and by end
 	placeEnd := map[int]*mention{}
 	for k := range ms {
 		if ms[k].kind == mPlace {
-			placeAt[ms[k].span.Start], placeEnd[ms[k].span.End] = true, &ms[k]
+			placeStart[ms[k].span.Start], placeEnd[ms[k].span.End] = true, &ms[k]
 		}
 	}
 	// an item stands alone: a list boundary on both sides
@@ -216,7 +216,7 @@ func (gz *Gazetteer) countiesListed(d *Doc, c Span, ms []mention) []mention {
 		if at < c.Start || at >= c.End || s[at] != '、' {
 			return false
 		}
-		if left && placeEnd[at] != nil || !left && placeAt[at+1] {
+		if left && placeEnd[at] != nil || !left && placeStart[at+1] {
 			return true
 		}
 		for k, cd := range cands {
