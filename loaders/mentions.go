@@ -419,6 +419,10 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 		if isBreak(r) || strings.ContainsRune(extra, r) {
 			break
 		}
+		// 县科技局犍为供水一期工程: a body's name ends before the name
+		if _, ok := gz.bodyEndingAt(s, b); ok && b < hs {
+			break
+		}
 		// A产业园和B基地: a conjunction after a name joins two names (but
 		// in 探索经济区与行政区适度分离改革 the bare head 经济区 is no name)
 		if strings.ContainsRune("和与及", r) && b-1 > from {
@@ -455,10 +459,14 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 }
 
 // inWord reports whether s[vs:ve] lies inside an ordinary word of
-// cues/words.txt that starts before it: 由 is a verb, but not in 自由.
+// cues/words.txt or a county's short name that starts before it: 由 is a
+// verb, but not in 自由, and 为 not in 犍为.
 func (gz *Gazetteer) inWord(s []rune, from, vs, ve int) bool {
 	for k := max(from, vs-3); k < vs; k++ {
 		if w, ok := gz.words.longest(s, k); ok && k+len(w.text) >= ve {
+			return true
+		}
+		if w, ok := gz.counties.longest(s, k); ok && k+len(w.text) >= ve {
 			return true
 		}
 	}
