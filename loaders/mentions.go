@@ -154,10 +154,11 @@ func (gz *Gazetteer) mentionsIn(d *Doc, c Span) []mention {
 // Elsewhere such names are ordinary words too (南部, 江北, 长寿).
 func (gz *Gazetteer) countiesListed(d *Doc, c Span, ms []mention) []mention {
 	s := d.Text
-	// A listed county touches a 、 or follows a place: only those spots are tried.
+	// A listed county touches a list mark (、, or 与 和 及 同 between names)
+	// or follows a place: only those spots are tried.
 	var spots []int
 	for i := c.Start; i < c.End; i++ {
-		if s[i] == '、' {
+		if isListMark(s[i]) {
 			spots = append(spots, i-2, i+1)
 		}
 	}
@@ -213,7 +214,7 @@ func (gz *Gazetteer) countiesListed(d *Doc, c Span, ms []mention) []mention {
 	// right, a place, an accepted county or another county standing alone
 	// (江北、渝北)
 	listed := func(at int, left bool) bool {
-		if at < c.Start || at >= c.End || s[at] != '、' {
+		if at < c.Start || at >= c.End || !isListMark(s[at]) {
 			return false
 		}
 		if left && placeEnd[at] != nil || !left && placeStart[at+1] {
@@ -248,6 +249,10 @@ func (gz *Gazetteer) countiesListed(d *Doc, c Span, ms []mention) []mention {
 	sortMentions(ms)
 	return ms
 }
+
+// isListMark reports whether r joins the items of a list of names: 遂宁、安岳,
+// 遂宁与潼南.
+func isListMark(r rune) bool { return strings.ContainsRune("、与和及同", r) }
 
 func sortMentions(ms []mention) {
 	for i := 1; i < len(ms); i++ {
