@@ -725,6 +725,17 @@ func (gz *Gazetteer) placesInName(name []rune, ctx *Place) []*Place {
 	for _, p := range ps {
 		add(p)
 	}
+	// 川渝万达开地区: a compound right after the first
+	for k := 0; k < 2 && len(ps) > 0 && n < len(name); k++ {
+		if ps, m := gz.compoundAt(name, n, ctx); len(ps) > 0 {
+			for _, p := range ps {
+				add(p)
+			}
+			n += m
+		} else {
+			break
+		}
+	}
 	for i := n; i < len(name); i++ {
 		// 嘉陵江 is a river, not 嘉陵 + 江
 		w, isWord := gz.words.longest(name, i)
