@@ -927,10 +927,26 @@ func joinWrapped(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	for i, l := range lines {
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
 		b.WriteString(l)
 		if i == len(lines)-1 {
 			break
+		}
+		// a page's footer (— 3 —) between the halves of a wrapped sentence
+		// goes, with the blank lines around it
+		if lens[i] >= width-3 && !endsParagraph(l) {
+			j, footer := i+1, false
+			for j < len(lines) && (lines[j] == "" || isPageNumber(lines[j])) {
+				footer = footer || lines[j] != ""
+				j++
+			}
+			if footer && j < len(lines) {
+				if _, _, kind := sectionMarker(lines[j]); kind == 0 {
+					i = j - 1
+					continue
+				}
+			}
 		}
 		next := lines[i+1]
 		if lens[i] < width-3 || next == "" || endsParagraph(l) {
@@ -949,6 +965,37 @@ func joinWrapped(s string) string {
 	}
 	b.WriteByte('\n')
 	return b.String()
+}
+
+// isPageNumber reports whether a line is a page's number as printed in a
+// report and kept by pdftotext: 3, - 3 -, — 3 —, ·3·, 第3页, 第 3 页 共 20 页.
+func isPageNumber(line string) bool {
+	t := strings.Trim(strings.ReplaceAll(line, " ", ""), "-—–－·")
+	if t == "" || len(t) > 24 {
+		return false
+	}
+	if strings.HasPrefix(t, "第") {
+		t = strings.TrimPrefix(t, "第")
+		d, rest, ok := strings.Cut(t, "页")
+		if !ok || !allDigits(d) {
+			return false
+		}
+		if rest == "" {
+			return true
+		}
+		total, ok := strings.CutPrefix(rest, "共")
+		return ok && allDigits(strings.TrimSuffix(total, "页"))
+	}
+	return allDigits(t) && len(t) <= 4
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // endsParagraph reports whether a line ends a sentence: 。！？!?…；; or one

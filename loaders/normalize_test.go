@@ -523,6 +523,22 @@ func TestJoinWrapped(t *testing.T) {
 	if got != want {
 		t.Errorf("wrapped text:\n got %q\nwant %q", got, want)
 	}
+	// A page's footer between the halves of a wrapped sentence goes with the
+	// blank lines around it; one after a sentence's end stays.
+	footer := strings.Join(wrapped[:2], "\n") + "\n\n— 3 —\n\n" + strings.Join(wrapped[2:], "\n") + "\n"
+	if got := joinWrapped(footer); got != body+"\n" {
+		t.Errorf("a footer inside a sentence:\n got %q\nwant %q", got, body+"\n")
+	}
+	for _, l := range []string{"3", "- 3 -", "— 12 —", "·7·", "第3页", "第 3 页 共 20 页"} {
+		if !isPageNumber(l) {
+			t.Errorf("isPageNumber(%q) = false", l)
+		}
+	}
+	for _, l := range []string{"", "—", "2023年", "12345", "第三页", "第3章", "第3页共", "一、重点工作"} {
+		if isPageNumber(l) {
+			t.Errorf("isPageNumber(%q) = true", l)
+		}
+	}
 	// English words meet with a space, a number broken by the wrap is one.
 	block := "aaaa bbbb cccc dddd eeee ab\ncd ffff gggg hhhh iiii j 12\n34 kkkk llll mmmm nnnn oooo\n\n"
 	if got := joinWrapped(strings.Repeat(block, 2)); !strings.Contains(got, "eeee ab cd ffff") || !strings.Contains(got, "j 1234 kkkk") {
