@@ -59,13 +59,19 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 		}
 		// 地铁3号线、4号线、7号线: line codes after a line share its words
 		// before its code
-		if k := lineCodeStart(s, m.span); k > m.span.Start {
+		if k := gz.lineCodeStart(s, m.span); k > m.span.Start {
 			prefix := string(s[m.span.Start:k])
 			at := m.span.End
 			for at < c.End && s[at] == '、' {
 				e := lineCode(s, at+1, c.End)
 				if e == at+1 {
 					break
+				}
+				for _, suf := range gz.suffixes { // 19号线二期
+					if hasString(s[:c.End], e, suf) {
+						e += len([]rune(suf))
+						break
+					}
 				}
 				it := Span{at + 1, e}
 				name := prefix + string(s[it.Start:it.End])
@@ -242,10 +248,18 @@ func splitQuoted(s []rune, it Span) []Span {
 	return out
 }
 
-// lineCodeStart returns where the line code that ends the name in sp starts
-// (3号线 in 地铁3号线, S11线 in 成德S11线), or sp.Start when it ends in none.
-func lineCodeStart(s []rune, sp Span) int {
-	if k := lineCodeEndingAt(s, sp.Start, sp.End); k < sp.End && k > sp.Start {
+// lineCodeStart returns where the line code that ends the name in sp, or
+// comes before its last suffix, starts (3号线 in 地铁3号线, S11线 in 成德S11线,
+// 18号线 in 地铁18号线三期), or sp.Start when there is none.
+func (gz *Gazetteer) lineCodeStart(s []rune, sp Span) int {
+	end := sp.End
+	for _, suf := range gz.suffixes {
+		if n := len([]rune(suf)); end-n > sp.Start && hasString(s, end-n, suf) {
+			end -= n
+			break
+		}
+	}
+	if k := lineCodeEndingAt(s, sp.Start, end); k < end && k > sp.Start {
 		return k
 	}
 	return sp.Start
