@@ -771,7 +771,7 @@ func (gz *Gazetteer) compoundAt(name []rune, i int, ctx *Place) ([]*Place, int) 
 		ps, n := []*Place{bestPlace(e.place, ctx)}, len(e.text)
 		// 成都至资阳, 德阳到简阳: a link between two places; 重庆至成都至西安:
 		// through a third
-		for k := i + n; k < len(name) && (name[k] == '至' || name[k] == '到'); k = i + n {
+		for k := i + n; k < len(name) && strings.ContainsRune("至到—–-", name[k]); k = i + n { // 广安—渝北 too
 			e2, ok := gz.names.longest(name, k+1)
 			if !ok || e2.kind != namePlace {
 				if e2, ok = gz.counties.longest(name, k+1); !ok {
