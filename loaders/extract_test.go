@@ -238,3 +238,29 @@ func TestSharedNamesResolveAlike(t *testing.T) {
 		}
 	}
 }
+
+// TestPlaceInFileName reads a report's place from its file name when its
+// text has no title: in Chinese or pinyin, a place split by a hyphen, and a
+// district after its city.
+func TestPlaceInFileName(t *testing.T) {
+	gz := gazetteer(t)
+	for _, tc := range []struct{ file, want string }{
+		{"德阳市2023年政府工作报告.txt", "place/510600"},
+		{"重庆市永川区2023年政府工作报告.txt", "place/500118"},
+		{"chengdu-2022-work-report-part1.txt", "place/510100"},
+		{"deyang_2023.txt", "place/510600"},
+		{"guang-an-2023.txt", "place/511600"},
+		{"guangan-2023.txt", "place/511600"},
+		{"chongqing-yongchuan-2023.txt", "place/500118"},
+		{"sichuan-2023.txt", "place/510000"},
+		{"work-report-2023.txt", ""},
+	} {
+		got := ""
+		if p := gz.placeInFileName(tc.file); p != nil {
+			got = p.ID
+		}
+		if got != tc.want {
+			t.Errorf("placeInFileName(%q) = %q, want %q", tc.file, got, tc.want)
+		}
+	}
+}

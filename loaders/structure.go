@@ -411,39 +411,48 @@ func (gz *Gazetteer) titlePlace(title string) *Place {
 	return cur
 }
 
-func (gz *Gazetteer) firstPlaceIn(s string) *Place {
-	rs := []rune(s)
-	for i := range rs {
-		if e, ok := gz.names.longest(rs, i); ok && e.kind == namePlace {
-			return bestPlace(e.place, nil)
-		}
-	}
-	return nil
-}
-
 // placeInFileName finds a place named in a file name, in Chinese or pinyin:
-// 资阳市2023年政府工作报告.txt, chengdu-2022-work-report.txt.
+// 资阳市2023年政府工作报告.txt, chengdu-2022-work-report.txt,
+// guang-an-2023.txt. As in a title, a place right after the place it lies
+// in is the one meant: 重庆市永川区….txt and chongqing-yongchuan-2023.txt are
+// about 永川.
 func (gz *Gazetteer) placeInFileName(base string) *Place {
-	if p := gz.firstPlaceIn(base); p != nil {
+	if p := gz.titlePlace(base); p != nil {
 		return p
 	}
-	for _, tok := range strings.FieldsFunc(strings.ToLower(base), func(r rune) bool {
-		return !unicode.IsLetter(r)
-	}) {
-		if len(tok) < 3 {
-			continue
-		}
-		var found []*Place
-		for _, p := range gz.Places {
-			if p.Level != graph.LevelCounty && (strings.ToLower(p.Pinyin) == tok || strings.ToLower(p.English) == tok) {
-				found = append(found, p)
+	toks := strings.FieldsFunc(strings.ToLower(base), func(r rune) bool { return !unicode.IsLetter(r) })
+	var cur *Place
+	for i := 0; i < len(toks); i++ {
+		// a token, or two joined when the name was split (guang-an)
+		for _, tok := range []string{toks[i], strings.Join(toks[i:min(i+2, len(toks))], "")} {
+			if len(tok) < 3 {
+				continue
 			}
-		}
-		if len(found) > 0 {
-			return bestPlace(found, nil)
+			var found []*Place
+			for _, p := range gz.Places {
+				if pinyinKey(p.Pinyin) == tok || pinyinKey(p.English) == tok {
+					found = append(found, p)
+				}
+			}
+			if len(found) == 0 {
+				continue
+			}
+			if p := bestPlace(found, cur); cur == nil || p != cur && p.within(cur) {
+				cur = p
+			}
+			if tok != toks[i] {
+				i++ // both tokens read
+			}
+			break
 		}
 	}
-	return nil
+	return cur
+}
+
+// pinyinKey is a pinyin or English name as a file name spells it: lower
+// case, without apostrophes, hyphens or spaces (Guang'an is guangan).
+func pinyinKey(s string) string {
+	return strings.ToLower(strings.NewReplacer("'", "", "’", "", "-", "", " ", "").Replace(s))
 }
 
 // SectionLabel returns how evidence names the section of paragraph p:
