@@ -611,6 +611,10 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	if e, ok := gz.names.longest(s[:end], b); ok && b+len(e.text) == end {
 		return mention{}, false // the whole name is a gazetteer name: 成都平原经济区 is a region
 	}
+	// 成资同城化发展“三年行动计划”: a quote opened inside the name closes with it
+	if end < c.End && s[end] == '”' && strings.Count(string(s[b:end]), "“") > strings.Count(string(s[b:end]), "”") {
+		end++
+	}
 	m := mention{kind: mInitiative, span: Span{b, end}, name: string(s[b:end]), head: h.text, category: h.category, open: open}
 	m.places = gz.placesInName(s[b:end], d.Place)
 	// 轨道交通资阳线 names a line by the place after its head
@@ -725,9 +729,10 @@ func (gz *Gazetteer) placesInName(name []rune, ctx *Place) []*Place {
 	for _, p := range ps {
 		add(p)
 	}
-	// 川渝万达开地区: a compound right after the first
+	// 川渝万达开地区: a compound right after the first, of three or more
+	// (in 川南渝西融合发展试验区 渝西 is a part of Chongqing, not 重庆-西安)
 	for k := 0; k < 2 && len(ps) > 0 && n < len(name); k++ {
-		if ps, m := gz.compoundAt(name, n, ctx); len(ps) > 0 {
+		if ps, m := gz.compoundAt(name, n, ctx); len(ps) > 0 && m >= 3 {
 			for _, p := range ps {
 				add(p)
 			}
@@ -737,6 +742,16 @@ func (gz *Gazetteer) placesInName(name []rune, ctx *Place) []*Place {
 		}
 	}
 	for i := n; i < len(name); i++ {
+		// 成都外环铁路(成德段): a compound in brackets
+		if name[i] == '(' {
+			if ps, m := gz.compoundAt(name, i+1, ctx); len(ps) > 0 {
+				for _, p := range ps {
+					add(p)
+				}
+				i += m
+				continue
+			}
+		}
 		// 嘉陵江 is a river, not 嘉陵 + 江
 		w, isWord := gz.words.longest(name, i)
 		if e, ok := gz.names.longest(name, i); ok && (!isWord || len(e.text) >= len(w.text)) {
