@@ -264,3 +264,25 @@ func TestPlaceInFileName(t *testing.T) {
 		}
 	}
 }
+
+// TestLongClausesAreCut checks that a clause of thousands of runes (a list
+// with no commas, or a hostile input) is read in pieces of at most
+// maxClause runes that cover it exactly (up to its 。), cut after a 、
+// where there is one.
+func TestLongClausesAreCut(t *testing.T) {
+	text := []rune("深化与遂宁" + strings.Repeat("、安岳、铜梁、合川", 400) + "协同发展。")
+	st := newSentence(text, 0, len(text), new(int))
+	at := 0
+	for _, c := range st.Clauses {
+		if c.Start != at || c.End-c.Start > maxClause || c.End <= c.Start {
+			t.Fatalf("clauses %v do not cover the sentence in pieces of at most %d", st.Clauses, maxClause)
+		}
+		if c.End < len(text)-1 && text[c.End-1] != '、' {
+			t.Errorf("clause %v is not cut after a 、: …%s|%s…", c, string(text[c.End-3:c.End]), string(text[c.End:c.End+3]))
+		}
+		at = c.End
+	}
+	if at != len(text)-1 || len(st.Clauses) < 3 { // the 。 ends the last clause
+		t.Errorf("%d clauses end at %d of %d", len(st.Clauses), at, len(text))
+	}
+}

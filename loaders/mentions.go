@@ -167,33 +167,33 @@ func (gz *Gazetteer) countiesListed(d *Doc, c Span, ms []mention) []mention {
 			spots = append(spots, ms[k].span.End)
 		}
 	}
-	type cand struct {
-		span Span
-		p    *Place
-	}
-	var cands []cand
+	// Everything below is linear in the clause: a fuzzed clause may list
+	// thousands of names.
+	var covered []bool // runes of the clause inside a mention found already
+	county := map[int]*Place{}
 	for _, i := range spots {
-		if i < c.Start || i+2 > c.End || !gz.mayStartCounty(s[i]) {
+		if i < c.Start || i+2 > c.End || !gz.mayStartCounty(s[i]) || county[i] != nil {
 			continue
 		}
 		e, ok := gz.counties.longest(s[:c.End], i)
-		if !ok || slices.ContainsFunc(cands, func(cd cand) bool { return cd.span.Start == i }) {
+		if !ok {
 			continue
 		}
-		cands = append(cands, cand{Span{i, i + 2}, e.place[0]})
-	}
-	if len(cands) == 0 {
-		return ms
-	}
-	inside := func(sp Span) bool {
-		for _, m := range ms {
-			if m.span.Start < sp.End && sp.Start < m.span.End {
-				return true
+		if covered == nil {
+			covered = make([]bool, c.End-c.Start)
+			for _, m := range ms {
+				for k := max(m.span.Start, c.Start); k < min(m.span.End, c.End); k++ {
+					covered[k-c.Start] = true
+				}
 			}
 		}
-		return false
+		if !covered[i-c.Start] && !covered[i+1-c.Start] {
+			county[i] = e.place[0]
+		}
 	}
-	cands = slices.DeleteFunc(cands, func(cd cand) bool { return inside(cd.span) })
+	if len(county) == 0 {
+		return ms
+	}
 	placeStart := map[int]bool{} // place mentions by start and by end
 	placeEnd := map[int]*mention{}
 	for k := range ms {
@@ -201,49 +201,39 @@ func (gz *Gazetteer) countiesListed(d *Doc, c Span, ms []mention) []mention {
 			placeStart[ms[k].span.Start], placeEnd[ms[k].span.End] = true, &ms[k]
 		}
 	}
-	// an item stands alone: a list boundary on both sides
-	alone := func(sp Span) bool {
-		a, z := sp.Start, sp.End
+	// a county's name stands alone: a list boundary on both sides
+	alone := func(a int) bool {
+		z := a + 2
 		before := a <= c.Start || isBreak(s[a-1]) || placeEnd[a] != nil || strings.ContainsRune("与和及同对", s[a-1]) ||
 			gz.verbEndingAt(s, a, c.Start) > 0
 		after := z >= c.End || isBreak(s[z]) || strings.ContainsRune("和与及", s[z]) || gz.endsName(s, z, c.End)
 		return before && after
 	}
-	accepted := make([]bool, len(cands))
-	// listed reports whether the 、 at s[at] joins, on its left or its
-	// right, a place, an accepted county or another county standing alone
-	// (江北、渝北)
+	// listed reports whether the list mark at s[at] joins, on its left or
+	// its right, a place or another county standing alone (江北、渝北)
 	listed := func(at int, left bool) bool {
 		if at < c.Start || at >= c.End || !isListMark(s[at]) {
 			return false
 		}
-		if left && placeEnd[at] != nil || !left && placeStart[at+1] {
-			return true
+		if left {
+			return placeEnd[at] != nil || county[at-2] != nil && alone(at-2)
 		}
-		for k, cd := range cands {
-			if (accepted[k] || alone(cd.span)) && (left && cd.span.End == at || !left && cd.span.Start == at+1) {
-				return true
-			}
-		}
-		return false
+		return placeStart[at+1] || county[at+1] != nil && alone(at+1)
 	}
-	for changed := true; changed; {
-		changed = false
-		for k, cd := range cands {
-			if accepted[k] {
-				continue
-			}
-			a := cd.span.Start
-			pm := placeEnd[a]
-			if pm != nil && len(pm.places) == 1 && cd.p.within(pm.places[0]) && alone(cd.span) ||
-				alone(cd.span) && (listed(a-1, true) || listed(cd.span.End, false)) {
-				accepted[k], changed = true, true
-			}
-		}
+	var starts []int
+	for a := range county {
+		starts = append(starts, a)
 	}
-	for k, cd := range cands {
-		if accepted[k] {
-			ms = append(ms, mention{kind: mPlace, span: cd.span, name: string(s[cd.span.Start:cd.span.End]), places: []*Place{cd.p}})
+	slices.Sort(starts)
+	for _, a := range starts {
+		p := county[a]
+		if !alone(a) {
+			continue
+		}
+		// after the place it lies in (重庆永川), or listed with a place or county
+		if pm := placeEnd[a]; pm != nil && len(pm.places) == 1 && p.within(pm.places[0]) ||
+			listed(a-1, true) || listed(a+2, false) {
+			ms = append(ms, mention{kind: mPlace, span: Span{a, a + 2}, name: string(s[a : a+2]), places: []*Place{p}})
 		}
 	}
 	sortMentions(ms)
@@ -254,7 +244,14 @@ func (gz *Gazetteer) countiesListed(d *Doc, c Span, ms []mention) []mention {
 // 遂宁与潼南.
 func isListMark(r rune) bool { return strings.ContainsRune("、与和及同", r) }
 
+// sortMentions orders mentions by where they start, keeping the order of
+// those that start together: by insertion for the few of a clause, by a
+// stable sort for many.
 func sortMentions(ms []mention) {
+	if len(ms) > 32 {
+		slices.SortStableFunc(ms, func(a, b mention) int { return a.span.Start - b.span.Start })
+		return
+	}
 	for i := 1; i < len(ms); i++ {
 		for j := i; j > 0 && ms[j].span.Start < ms[j-1].span.Start; j-- {
 			ms[j], ms[j-1] = ms[j-1], ms[j]
@@ -262,25 +259,50 @@ func sortMentions(ms []mention) {
 	}
 }
 
-// outermost drops mentions whose span lies inside another's, and a name
-// that does not end where it stops (open) when another runs on past it:
-// in 高质量建设科技城新区 the name is 科技城新区, not 建设科技城.
+// outermost drops mentions whose span lies inside another's (of two with
+// the same span, the later), and a name that does not end where it stops
+// (open) when another runs on past it: in 高质量建设科技城新区 the name is
+// 科技城新区, not 建设科技城. It sorts instead of comparing every pair: a
+// fuzzed clause may hold thousands of names.
 func outermost(ms []mention) []mention {
-	var out []mention
-	for i, m := range ms {
-		inner := false
-		for k, o := range ms {
-			if k != i && o.span.Start <= m.span.Start && m.span.End <= o.span.End &&
-				(o.span != m.span || k < i) {
-				inner = true
+	if len(ms) < 2 {
+		return ms
+	}
+	order := make([]int, len(ms))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		if ms[i].span.Start != ms[j].span.Start {
+			return ms[i].span.Start - ms[j].span.Start
+		}
+		return ms[j].span.End - ms[i].span.End // the longer first
+	})
+	drop := make([]bool, len(ms))
+	maxEnd := -1
+	for k, i := range order {
+		m := ms[i]
+		if m.span.End <= maxEnd {
+			drop[i] = true // inside one that starts no later and ends no sooner
+		}
+		maxEnd = max(maxEnd, m.span.End)
+		if !m.open || drop[i] {
+			continue
+		}
+		for _, j := range order[k+1:] {
+			o := ms[j]
+			if o.span.Start >= m.span.End {
 				break
 			}
-			if m.open && m.span.Start < o.span.Start && o.span.Start < m.span.End && m.span.End < o.span.End {
-				inner = true
+			if o.span.Start > m.span.Start && o.span.End > m.span.End {
+				drop[i] = true
 				break
 			}
 		}
-		if !inner {
+	}
+	var out []mention
+	for i, m := range ms {
+		if !drop[i] {
 			out = append(out, m)
 		}
 	}
@@ -432,8 +454,11 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 		// in 探索经济区与行政区适度分离改革 the bare head 经济区 is no name)
 		if strings.ContainsRune("和与及", r) && b-1 > from {
 			if h, ok := gz.headEndingAt(s, b-1); ok {
-				hs2 := b - 1 - len(h.runes)
-				if b2 := gz.leftEdge(s, from, hs2, extra); b2 < hs2 {
+				// the name before it has text before its head (not a
+				// recursive leftEdge: a chain of A园和B园和… would be read
+				// again at every link)
+				if hs2 := b - 1 - len(h.runes); hs2 > from && !isBreak(s[hs2-1]) &&
+					!strings.ContainsRune(extra+"和与及的了并)", s[hs2-1]) && gz.verbEndingAt(s, hs2, from) == 0 {
 					break
 				}
 			}

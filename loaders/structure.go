@@ -262,8 +262,31 @@ func newSentence(text []rune, start, end int, counter *int) Sentence {
 	if rest < end {
 		st.Clauses = append(st.Clauses, Span{rest, end})
 	}
+	// A clause of a report is a few dozen characters; one of thousands
+	// (a list without commas, or a hostile input) is read in pieces cut
+	// after a 、 where it can be, so that no step of reading it grows with
+	// the square of its length.
+	var cut []Span
+	for _, c := range st.Clauses {
+		for c.End-c.Start > maxClause {
+			k := c.Start + maxClause
+			for j := k; j > c.Start+maxClause/2; j-- {
+				if text[j-1] == '、' {
+					k = j
+					break
+				}
+			}
+			cut = append(cut, Span{c.Start, k})
+			c.Start = k
+		}
+		cut = append(cut, c)
+	}
+	st.Clauses = cut
 	return st
 }
+
+// maxClause bounds the runes of a clause read at once.
+const maxClause = 1000
 
 // splitOutsideBrackets cuts text[start:end] at each rune stop accepts that
 // is not inside brackets or quotes (《》, “”, (), 【】). It returns the pieces
