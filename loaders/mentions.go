@@ -610,12 +610,8 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 			end = k
 			continue
 		}
-		for _, suf := range gz.suffixes {
-			if hasString(s[:c.End], end, suf) {
-				end += len([]rune(suf))
-				moved = true
-				break
-			}
+		if k := gz.suffixAt(s[:c.End], end); k > end {
+			end, moved = k, true
 		}
 		if !moved {
 			break
@@ -645,6 +641,17 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	// 轨道交通资阳线 names a line by the place after its head
 	m.generic = gz.isGeneric(string(s[b:hs])) && (end == j || len(gz.placesInName(s[j:end], nil)) == 0)
 	return m, true
+}
+
+// suffixAt returns the end of a word of cues/suffixes.txt at s[i] (一期工程,
+// 二期, 扩容), or i when none starts there.
+func (gz *Gazetteer) suffixAt(s []rune, i int) int {
+	for _, suf := range gz.suffixes {
+		if hasString(s, i, suf) {
+			return i + len([]rune(suf))
+		}
+	}
+	return i
 }
 
 // placeAt returns the end of a place name, or a county's two-character

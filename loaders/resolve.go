@@ -67,12 +67,7 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 				if e == at+1 {
 					break
 				}
-				for _, suf := range gz.suffixes { // 19号线二期
-					if hasString(s[:c.End], e, suf) {
-						e += len([]rune(suf))
-						break
-					}
-				}
+				e = gz.suffixAt(s[:c.End], e) // 19号线二期
 				it := Span{at + 1, e}
 				name := prefix + string(s[it.Start:it.End])
 				out = append(out, mention{kind: mInitiative, span: it, name: name, head: m.head, category: m.category,
