@@ -69,9 +69,12 @@ const (
 //     removed; lines are trimmed at both ends; runs of blank lines become one
 //     blank line; leading and trailing blank lines are dropped and the text
 //     ends with a single \n.
-//  6. Text hard-wrapped at a fixed width (as pdftotext and some web pages
+//  6. Pinyin glosses after characters and a page's furniture (meta lines,
+//     navigation bars, credits, other stories after an article's end) go;
+//     see furniture.go.
+//  7. Text hard-wrapped at a fixed width (as pdftotext and some web pages
 //     give it) is joined back into paragraphs (see joinWrapped).
-//  7. Lines written in traditional script are converted to simplified with
+//  8. Lines written in traditional script are converted to simplified with
 //     OpenCC t2s (see toSimplified); simplified lines are never touched.
 //
 // Normalize is deterministic, safe for concurrent use and does not panic.
@@ -98,7 +101,9 @@ func Normalize(name string, raw []byte) (text string, encoding string, err error
 	}
 	s = stripHTML(s)
 	s = nfkc(s)
+	s = stripGlosses(s)
 	s = cleanText(s)
+	s = dropFurniture(s)
 	if s == "" {
 		return fail(reasonEmpty)
 	}

@@ -1,0 +1,249 @@
+package loaders
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// This file removes what a web page or a mirror puts around and inside the
+// text of a document that is not the document: pinyin glosses after
+// characters (發(fā)展), bylines and page meta lines (发布时间：… 来源：…),
+// navigation bars, share and font-size widgets, photo credits, editor lines
+// and the headlines of other stories after an article's end. Left in, they
+// become names (中国特色社会主义科技创(chuàng)新先行区) or split them.
+
+// toneVowels are the pinyin vowels with tone marks (and ü).
+const toneVowels = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+
+// stripGlosses removes pinyin glosses in brackets right after a Han
+// character: 發(fā)展 → 發展, 报(bào)告 → 报告. A gloss is one to six lower
+// case Latin letters with at least one tone mark, or unmarked letters between
+// two Han characters (的(de)). Codes and abbreviations in brackets (GDP,
+// S11) are upper case and stay.
+func stripGlosses(s string) string {
+	if !strings.Contains(s, "(") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	prev := rune(0)
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == '(' && isHan(prev) {
+			if end, ok := glossAt(s, i); ok {
+				i = end
+				continue
+			}
+		}
+		b.WriteRune(r)
+		prev = r
+		i += n
+	}
+	return b.String()
+}
+
+// glossAt reports whether s[i] opens a pinyin gloss, and where it ends.
+func glossAt(s string, i int) (int, bool) {
+	j, letters, marked := i+1, 0, false
+	for j < len(s) && letters <= 6 {
+		r, n := utf8.DecodeRuneInString(s[j:])
+		switch {
+		case r >= 'a' && r <= 'z':
+		case strings.ContainsRune(toneVowels, r):
+			marked = true
+		case r == ')':
+			if letters == 0 {
+				return 0, false
+			}
+			next, _ := utf8.DecodeRuneInString(s[j+1:])
+			if marked || isHan(next) {
+				return j + 1, true
+			}
+			return 0, false
+		default:
+			return 0, false
+		}
+		letters++
+		j += n
+	}
+	return 0, false
+}
+
+// metaWords are the labels of a page's meta line: date, source, author,
+// reads, font size, print and share widgets.
+var metaWords = []string{"发布时间", "发布日期", "发布于", "日期:", "时间:", "来源:", "作者:", "浏览次数", "阅读次数",
+	"点击数", "点击量", "字号", "放大字体", "缩小字体", "打印", "关闭", "分享到", "收藏", "语音播报", "语音阅读",
+	"编辑:", "责任编辑", "刊发日期", "访问量", "手机看新闻", "扫一扫", "无障碍", "官方微博", "版次:",
+	"發布時間", "發佈時間", "來源:", "閱讀次數", "字號", "關閉", "編輯:", "責任編輯"}
+
+// endMarkers are lines after which a page lists other stories.
+var endMarkers = []string{"新闻推荐", "相关新闻", "相关阅读", "延伸阅读", "推荐阅读", "热点推荐", "相关文章", "上一篇",
+	"下一篇", "热门文章", "猜你喜欢", "相關新聞", "相關閱讀"}
+
+// dropFurniture removes a page's furniture lines from normalised text (one
+// paragraph a line) and cuts the text after an article's end: an editor's
+// credit or a "related stories" heading in its second half. Inline credits
+// (【编辑:…】, (记者 …), (…供图), (完)) go from the lines they end.
+func dropFurniture(s string) string {
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	total := len(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	at := 0
+	blank := false
+	for _, line := range lines {
+		at += len(line) + 1
+		if strings.TrimSpace(line) == "" {
+			if !blank && b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			blank = true
+			continue
+		}
+		line, end := stripCredits(line)
+		if line != "" && !isFurniture(line) {
+			blank = false
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+		if (end || isEndMarker(line)) && at*2 > total {
+			break
+		}
+	}
+	out := strings.TrimRight(b.String(), "\n")
+	if out == "" {
+		return ""
+	}
+	return out + "\n"
+}
+
+// isFurniture reports a line that is page furniture: a meta line (two or
+// more labels such as 发布时间 and 来源, or one in a short line without a
+// sentence), a navigation bar (several short items and no punctuation) or
+// a lone widget label.
+func isFurniture(line string) bool {
+	t := strings.TrimSpace(line)
+	if t == "" {
+		return false
+	}
+	n := utf8.RuneCountInString(t)
+	sentence := strings.ContainsAny(t, "。；！？;")
+	labels := 0
+	for _, w := range metaWords {
+		if strings.Contains(t, w) {
+			labels++
+		}
+	}
+	if labels >= 2 && !sentence {
+		return true
+	}
+	if labels == 1 && !sentence && n <= 40 && !strings.ContainsAny(t, "，,") && !looksLikeHeading(t) {
+		return true
+	}
+	if isNavBar(t) {
+		return true
+	}
+	return false
+}
+
+// looksLikeHeading reports a line that may be a title or heading: it ends
+// in a word a document's title ends with (报告, 方案) or opens a section.
+func looksLikeHeading(t string) bool {
+	if _, _, kind := sectionMarker(t); kind != 0 {
+		return true
+	}
+	for _, w := range titleWords {
+		if strings.HasSuffix(t, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isNavBar reports a line of four or more short items separated by spaces
+// or bars, with no sentence punctuation: 首页 政务公开 政务服务 互动交流.
+func isNavBar(t string) bool {
+	// a table's row keeps its tabs; English text is no bar of links
+	if strings.ContainsAny(t, "，。；！？,;:：\t") || !strings.ContainsFunc(t, isHan) {
+		return false
+	}
+	items := strings.FieldsFunc(t, func(r rune) bool { return unicode.IsSpace(r) || r == '|' || r == '｜' || r == '»' })
+	if len(items) < 4 {
+		return false
+	}
+	for _, it := range items {
+		if utf8.RuneCountInString(it) > 8 {
+			return false
+		}
+	}
+	return true
+}
+
+func isEndMarker(line string) bool {
+	t := strings.Trim(strings.TrimSpace(line), "【】[]:：")
+	for _, w := range endMarkers {
+		if t == w || strings.HasPrefix(t, w) && utf8.RuneCountInString(t) <= len([]rune(w))+4 {
+			return true
+		}
+	}
+	return false
+}
+
+// creditOpen and creditClose bracket an inline credit.
+var creditPairs = [][2]string{{"【", "】"}, {"(", ")"}, {"[", "]"}}
+
+// creditWords mark a bracketed aside as a credit: the editor, the reporter,
+// the photographer, the end of a wire story.
+var creditWords = []string{"编辑", "记者", "供图", "摄", "图片来源", "资料图", "仅供参考", "通讯员", "本报讯", "完", "責任編輯", "編輯", "記者"}
+
+// stripCredits removes bracketed credits from a line (【编辑:钱姣姣】,
+// (本报记者 谭楚甲), (中铁十一局集团有限公司供图), (完)) and reports whether one
+// of them credits an editor or ends a wire story, which closes an article.
+func stripCredits(line string) (string, bool) {
+	end := false
+	for _, p := range creditPairs {
+		for from := 0; ; {
+			i := strings.Index(line[from:], p[0])
+			if i < 0 {
+				break
+			}
+			i += from
+			j := strings.Index(line[i+len(p[0]):], p[1])
+			if j < 0 {
+				break
+			}
+			j += i + len(p[0])
+			inner := strings.TrimSpace(line[i+len(p[0]) : j])
+			if isCredit(inner) {
+				if strings.Contains(inner, "编辑") || strings.Contains(inner, "編輯") || inner == "完" {
+					end = true
+				}
+				line = line[:i] + line[j+len(p[1]):]
+				from = i
+				continue
+			}
+			from = j + len(p[1])
+		}
+	}
+	return strings.TrimSpace(line), end
+}
+
+func isCredit(inner string) bool {
+	if inner == "" || utf8.RuneCountInString(inner) > 30 || strings.ContainsAny(inner, "，。；,;") {
+		return false
+	}
+	if inner == "完" {
+		return true
+	}
+	for _, w := range creditWords {
+		if w == "完" || w == "摄" {
+			continue
+		}
+		if strings.Contains(inner, w) {
+			return true
+		}
+	}
+	// (记者 张三 摄), (张三/摄)
+	return strings.HasSuffix(inner, "摄") || strings.HasSuffix(inner, "摄影")
+}
