@@ -123,6 +123,7 @@ type Gazetteer struct {
 	countyHead []uint64 // bit set of the first runes of counties (below U+10000), tested before the map
 	words      *matcher // ordinary words and rivers that abbreviation runs and place reading skip
 	followers  *matcher // words that may follow a complete name
+	glued      *matcher // words that glue to a head before them (中心 + 城区)
 }
 
 var (
@@ -164,6 +165,7 @@ func NewGazetteer() (*Gazetteer, error) {
 		{"cues/units.txt", g.readUnits},
 		{"cues/words.txt", g.readWords},
 		{"cues/followers.txt", g.readFollowers},
+		{"cues/glued.txt", g.readGlued},
 		{"sectors.tsv", g.readSectors},
 	} {
 		rows, err := seeds.Table(step.file)
@@ -475,6 +477,11 @@ func (g *Gazetteer) readWords(_ string, rows []seeds.Row) error {
 
 func (g *Gazetteer) readFollowers(_ string, rows []seeds.Row) error {
 	g.followers = wordMatcher(rows)
+	return nil
+}
+
+func (g *Gazetteer) readGlued(_ string, rows []seeds.Row) error {
+	g.glued = wordMatcher(rows)
 	return nil
 }
 

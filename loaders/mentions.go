@@ -446,6 +446,11 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 		if isBreak(r) || strings.ContainsRune(extra, r) {
 			break
 		}
+		// a description ends at its particle: in 直达主城区的免费物流黄金大通道
+		// the name is 免费物流黄金大通道, in 会上通报了资大示范区 资大示范区
+		if r == '的' || r == '了' {
+			break
+		}
 		// 县科技局犍为供水一期工程: a body's name ends before the name
 		if _, ok := gz.bodyEndingAt(s, b); ok && b < hs {
 			break
@@ -484,6 +489,24 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 	// opening quote that closes beyond it (“中国—欧洲中心”)
 	for b < hs && (strings.ContainsRune("的了和与及并)", s[b]) || s[b] == '“' && !strings.ContainsRune(string(s[b:hs]), '”')) {
 		b++
+	}
+	// nor with a count or an ordinal: 10个毗邻地区合作平台, 第三条市域(郊)铁路
+	return countAt(s, b, hs)
+}
+
+// countAt returns where a name that starts at b really starts after a
+// count or an ordinal before it (10个, 第三条, 首个, 又一条, 一批), or b.
+func countAt(s []rune, b, hs int) int {
+	k := b
+	if k < hs && (s[k] == '第' || s[k] == '又' || s[k] == '首') {
+		k++
+	}
+	n := k
+	for n < hs && (unicode.IsDigit(s[n]) || s[n] == '.' || strings.ContainsRune("一二两三四五六七八九十百千万", s[n])) {
+		n++
+	}
+	if (n > k || s[b] == '首') && n < hs && strings.ContainsRune("个项条座家批类所", s[n]) && hs-(n+1) >= 0 {
+		return n + 1
 	}
 	return b
 }
@@ -619,10 +642,15 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	}
 	open := !gz.endsName(s, end, c.End)
 	if open {
-		// a head inside a longer word (中心城市主干, 社区发展治理) is no head;
 		// a longer name with another head may still end further on
+		// (科技城新区); without one, the name ends here unless its head runs
+		// into an ordinary word (中心 + 城区, 行动 + 方案) or goes on as a
+		// Han word that is no place for a head to end (社区发展治理)
 		if _, ok := gz.headEndingAtAny(s, end, c.End); !ok {
-			return mention{}, false
+			if _, glued := gz.glued.longest(s[:c.End], end); glued {
+				return mention{}, false
+			}
+			open = false
 		}
 	}
 	b := gz.leftEdge(s, c.Start, hs, "")
@@ -735,7 +763,7 @@ func (gz *Gazetteer) isGeneric(prefix string) bool {
 // genericWords are modifiers that do not make a name.
 var genericWords = []string{"标志性", "重大", "重点", "一批", "新型", "相关", "各类", "城市", "特色", "区域", "重要",
 	"国家级", "省级", "市级", "综合", "新", "大型", "现代", "交叉研究", "研究", "领域", "服务", "合作",
-	"这些", "各", "有关", "其他", "等", "该", "本", "全"}
+	"这些", "各", "有关", "其他", "等", "该", "本", "全", "农村", "城乡"}
 
 // placesInName returns the places a name refers to: full place names
 // anywhere in it, and an abbreviation compound at its start (成资 is 成都 and
