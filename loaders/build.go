@@ -47,9 +47,17 @@ func Extract(ctx context.Context, gz *Gazetteer, file string, raw []byte, meta M
 				sent = append(sent, ms...)
 				b.clause(p, st, c, ms)
 			}
-			// the lead phrase and the sentence after it set the paragraph's topic
-			if si <= 1 || (si == 0 && p.Lead != "") {
-				pc.learn(sent, si == 0 && p.Lead != "")
+			// the lead phrase and the sentence after it set the paragraph's
+			// topic, or the first sentence of a paragraph without a lead; a
+			// region is its topic only when the lead names it or the topic
+			// sentence opens with it (its first clause), not when a later
+			// clause mentions it in passing (承接重庆主城都市区功能疏解)
+			if si == 0 || si == 1 && p.Lead != "" {
+				topic := Span{st.Start, st.End}
+				if p.Lead == "" && len(st.Clauses) > 0 {
+					topic = st.Clauses[0]
+				}
+				pc.learn(sent, si == 0 && p.Lead != "", topic)
 			}
 			b.sentence(p, st, sent, &pc)
 		}
@@ -101,11 +109,11 @@ type paraContext struct {
 	lead        bool
 }
 
-func (pc *paraContext) learn(ms []mention, lead bool) {
+func (pc *paraContext) learn(ms []mention, lead bool, topic Span) {
 	for _, m := range ms {
 		switch m.kind {
 		case mPlace:
-			if pc.region == nil && m.places[0].isRegion() {
+			if pc.region == nil && m.places[0].isRegion() && topic.Start <= m.span.Start && m.span.End <= topic.End {
 				pc.region, pc.regionWhy = m.places[0], m.name
 			}
 		case mProgramme:
@@ -291,14 +299,25 @@ func (b *builder) initiativeID(m *mention) string {
 // initiative in the same clause are where it is.
 func (b *builder) clause(p *Paragraph, st *Sentence, c Span, ms []mention) {
 	var free []*Place
+	first, last := -1, -1 // where the clause's place mentions start and end
 	for _, m := range ms {
 		if m.kind == mPlace {
 			free = append(free, m.places...)
+			if first < 0 {
+				first = m.span.Start
+			}
+			last = m.span.End
 		}
 	}
 	for i := range ms {
 		m := &ms[i]
 		if m.kind != mInitiative || m.generic {
+			continue
+		}
+		// a name inside a list of many places (the cities a plan covers:
+		// …綦江区(含万盛经济技术开发区)、大足区…) lies in none of them in particular;
+		// a list before or after a name (梁平、垫江、达川、大竹等探索建设…) is where it is
+		if len(free) > maxClausePlaces && first < m.span.Start && m.span.End < last {
 			continue
 		}
 		id := b.initiativeID(m)
@@ -308,6 +327,10 @@ func (b *builder) clause(p *Paragraph, st *Sentence, c Span, ms []mention) {
 		}
 	}
 }
+
+// maxClausePlaces is the most places a list may name around an initiative
+// and still say where it lies: 在合川区、广安市、长寿区打造…示范区 ties to three.
+const maxClausePlaces = 3
 
 // tie links an initiative to a place and, through a region, to each member.
 func (b *builder) tie(id string, pl *Place, rel graph.Relation, inferred bool, rule string, ev graph.Evidence) {

@@ -53,6 +53,20 @@ func (p *Place) Entity() graph.Entity {
 // isRegion reports whether p is a named set of places.
 func (p *Place) isRegion() bool { return p.Level == graph.LevelRegion }
 
+// provincePair reports whether p is a region of two or three province-level
+// places, such as 川渝 (四川 and 重庆) or 成渝地区双城经济圈.
+func (p *Place) provincePair() bool {
+	if !p.isRegion() || len(p.Members) < 2 || len(p.Members) > 3 {
+		return false
+	}
+	for _, m := range p.Members {
+		if m.Level != graph.LevelProvince {
+			return false
+		}
+	}
+	return true
+}
+
 // within reports whether p lies inside q (or is q).
 func (p *Place) within(q *Place) bool {
 	for x := p; x != nil; x = x.Parent {

@@ -770,7 +770,16 @@ var genericWords = []string{"标志性", "重大", "重点", "一批", "新型",
 // 资阳, 天眉乐 is 天府新区, 眉山 and 乐山).
 func (gz *Gazetteer) placesInName(name []rune, ctx *Place) []*Place {
 	var out []*Place
-	add := func(p *Place) {
+	var add func(p *Place)
+	add = func(p *Place) {
+		// 川渝 in a name is 四川 and 重庆 themselves: a pair of provinces is
+		// no region of its own for an initiative it names
+		if p.provincePair() {
+			for _, m := range p.Members {
+				add(m)
+			}
+			return
+		}
 		for _, q := range out {
 			if q == p {
 				return
