@@ -494,6 +494,20 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 	return countAt(s, b, hs)
 }
 
+// classAfterList returns where a bare class head that starts at hs begins
+// its phrase when only a count stands between it and a list's 等 (等5个项目,
+// 等一批项目), or -1.
+func classAfterList(s []rune, from, hs int) int {
+	k := hs
+	for k > from && hs-k <= 4 && !isBreak(s[k-1]) {
+		k--
+	}
+	if k > from && s[k-1] == '等' && countAt(s, k, hs) == hs {
+		return k
+	}
+	return -1
+}
+
 // countAt returns where a name that starts at b really starts after a
 // count or an ordinal before it (10个, 第三条, 首个, 又一条, 一批), or b.
 func countAt(s []rune, b, hs int) int {
@@ -502,11 +516,16 @@ func countAt(s []rune, b, hs int) int {
 		k++
 	}
 	n := k
-	for n < hs && (unicode.IsDigit(s[n]) || s[n] == '.' || strings.ContainsRune("一二两三四五六七八九十百千万", s[n])) {
+	for n < hs && (unicode.IsDigit(s[n]) || s[n] == '.' || strings.ContainsRune("一二两三四五六七八九十百千万亿", s[n])) {
 		n++
 	}
-	if (n > k || s[b] == '首') && n < hs && strings.ContainsRune("个项条座家批类所", s[n]) && hs-(n+1) >= 0 {
+	if (n > k || s[b] == '首') && n < hs && strings.ContainsRune("个项条座家批类所级", s[n]) && hs-(n+1) >= 0 {
 		return n + 1
+	}
+	// Arabic digits right before a Han word are a count whose measure word
+	// the text dropped (27工业项目), not part of a name
+	if k == b && n > k && unicode.IsDigit(s[k]) && n < hs && isHan(s[n]) && !strings.ContainsRune("年月日号届期", s[n]) {
+		return n
 	}
 	return b
 }
@@ -655,6 +674,12 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	}
 	b := gz.leftEdge(s, c.Start, hs, "")
 	if b >= hs && hs > c.Start && !isBreak(s[hs-1]) {
+		// 不溶性硫磺、迈科隆二期等5个项目: a counted class after 等 names what
+		// the list's items are
+		if k := classAfterList(s, c.Start, hs); k >= 0 {
+			return mention{kind: mInitiative, span: Span{k, end}, name: string(s[hs:end]), head: h.text,
+				category: h.category, generic: true}, true
+		}
 		return mention{}, false // a head in the middle of a word we cannot read
 	}
 	if e, ok := gz.names.longest(s[:end], b); ok && b+len(e.text) == end {
@@ -763,7 +788,9 @@ func (gz *Gazetteer) isGeneric(prefix string) bool {
 // genericWords are modifiers that do not make a name.
 var genericWords = []string{"标志性", "重大", "重点", "一批", "新型", "相关", "各类", "城市", "特色", "区域", "重要",
 	"国家级", "省级", "市级", "综合", "新", "大型", "现代", "交叉研究", "研究", "领域", "服务", "合作",
-	"这些", "各", "有关", "其他", "等", "该", "本", "全", "农村", "城乡"}
+	"这些", "各", "有关", "其他", "等", "该", "本", "全", "农村", "城乡", "各项", "产业化", "产业", "工业", "城建",
+	"民生", "招商", "在建", "新建", "续建", "基础设施", "交通", "省市", "挂图作战", "政府投资", "社会投资", "市级重点",
+	"省级重点", "优势", "主体", "发展", "规划", "片区"}
 
 // placesInName returns the places a name refers to: full place names
 // anywhere in it, and an abbreviation compound at its start (成资 is 成都 and

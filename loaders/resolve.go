@@ -41,7 +41,14 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 				}
 				places, n := gz.compoundAt(s[it.Start:it.End], 0, d.Place)
 				var name, alias string
-				if n == it.End-it.Start && len(places) > 0 {
+				if worksClass[m.name] {
+					// 福华8万吨甘氨酸、川南减震技改搬迁等项目: each item is a project;
+					// in 交通、水利等重大项目 the items are sectors
+					if len([]rune(item)) < 3 || gz.isGeneric(item) {
+						continue
+					}
+					name = item
+				} else if n == it.End-it.Start && len(places) > 0 {
 					// 成南 + 高速公路扩容 is the expressway 成南高速, being expanded
 					name, alias = item+gz.shortHead(m.name), item+m.name
 				} else {
@@ -127,6 +134,11 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 	}
 	return out
 }
+
+// worksClass are the classes whose list items are projects named as the
+// text gives them: X、Y等项目竣工 is X and Y, not X项目 and Y项目.
+var worksClass = map[string]bool{"项目": true, "工程": true, "重大项目": true, "重点项目": true, "重大工程": true,
+	"重点工程": true, "产业化项目": true, "产业项目": true, "合作项目": true, "产业合作项目": true, "合作共建项目": true}
 
 // bodyList expands the bodies a body name shares its ending with:
 // 德阳市、眉山市、资阳市人民政府 is three people's governments.
