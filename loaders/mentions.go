@@ -106,6 +106,8 @@ func (gz *Gazetteer) mentionsIn(d *Doc, c Span) []mention {
 			h := head{text: string(s[k:j]), runes: s[k:j], category: lineCategory(s[k:j])}
 			if m, ok := gz.initiativeAt(d, c, j, h); ok && m.span.Start < k {
 				found = append(found, m)
+			} else if m, ok := gz.codeLineAt(d, c, k, j); ok {
+				found = append(found, m)
 			}
 			continue
 		}
@@ -446,6 +448,11 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 		if isBreak(r) || strings.ContainsRune(extra, r) {
 			break
 		}
+		// an opening bracket never closed before the head starts the name
+		// (二期工程(综合服务中心)
+		if r == '(' && !strings.ContainsRune(string(s[b:hs]), ')') {
+			break
+		}
 		// a description ends at its particle: in 直达主城区的免费物流黄金大通道
 		// the name is 免费物流黄金大通道, in 会上通报了资大示范区 资大示范区
 		if r == '的' || r == '了' {
@@ -458,6 +465,17 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 		// A产业园和B基地: a conjunction after a name joins two names (but
 		// in 探索经济区与行政区适度分离改革 the bare head 经济区 is no name)
 		if strings.ContainsRune("和与及", r) && b-1 > from {
+			// 成都至眉山S5线和成都至德阳S11线: a line's code ends a name too,
+			// and so does one with places in brackets after it (S3线(成资)和S5线)
+			e := b - 1
+			if s[e-1] == ')' {
+				if o := openBracketBefore(s, from, e-1); o > from {
+					e = o
+				}
+			}
+			if k := lineCodeEndingAt(s, from, e); k < e && k >= from {
+				break
+			}
 			if h, ok := gz.headEndingAt(s, b-1); ok {
 				// the name before it has text before its head (not a
 				// recursive leftEdge: a chain of A园和B园和… would be read
@@ -489,6 +507,19 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 	// opening quote that closes beyond it (“中国—欧洲中心”)
 	for b < hs && (strings.ContainsRune("的了和与及并)", s[b]) || s[b] == '“' && !strings.ContainsRune(string(s[b:hs]), '”')) {
 		b++
+	}
+	// nor inside a bracket it does not open: (下称:S11线)项目 starts after it
+	for k, depth := b, 0; k < hs; k++ {
+		switch s[k] {
+		case '(':
+			depth++
+		case ')':
+			if depth == 0 {
+				b = k + 1
+			} else {
+				depth--
+			}
+		}
 	}
 	// nor with a count or an ordinal: 10个毗邻地区合作平台, 第三条市域(郊)铁路
 	return countAt(s, b, hs)
@@ -691,9 +722,123 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	}
 	m := mention{kind: mInitiative, span: Span{b, end}, name: string(s[b:end]), head: h.text, category: h.category, open: open}
 	m.places = gz.placesInName(s[b:end], d.Place)
+	// 市域铁路成都至眉山S5线 is known as S5线: a rail line with a lettered
+	// code goes by its code, its places from the words before it
+	if k := gz.lineCodeStart(s, m.span); k > b && h.category == graph.CategoryRail && isASCIILetter(byte(s[k])) && s[k] < 0x80 {
+		m.alias, m.name = m.name, string(s[k:end])
+	}
+	if e, ps := gz.bracketCompound(s, end, c.End); len(ps) > 0 && e > end {
+		for _, p := range ps {
+			m.places = appendPlace(m.places, p)
+		}
+	}
+	// 市域(郊)铁路成都至德阳线(下称:S11线): the short name the text gives
+	if short := shortNameAfter(s, end, len(s)); short != "" && !gz.isBareHead(short) {
+		m.alias, m.name = string(s[b:end]), short
+	}
 	// 轨道交通资阳线 names a line by the place after its head
 	m.generic = gz.isGeneric(string(s[b:hs])) && (end == j || len(gz.placesInName(s[j:end], nil)) == 0)
 	return m, true
+}
+
+// openBracketBefore returns where the ( that the ) at s[c] closes stands,
+// scanning back to from, or -1.
+func openBracketBefore(s []rune, from, c int) int {
+	depth := 0
+	for k := c; k >= from; k-- {
+		switch s[k] {
+		case ')':
+			depth++
+		case '(':
+			depth--
+			if depth == 0 {
+				return k
+			}
+		}
+	}
+	return -1
+}
+
+// codeLineAt reads a line named only by its lettered code (S3线, S11线),
+// standing alone after a break or a verb, with the places of a compound in
+// brackets after it (S3线(成资)).
+func (gz *Gazetteer) codeLineAt(d *Doc, c Span, k, j int) (mention, bool) {
+	s := d.Text
+	if s[k] >= 0x80 || !isASCIILetter(byte(s[k])) || lineCategory(s[k:j]) != graph.CategoryRail {
+		return mention{}, false
+	}
+	if k > c.Start && !isBreak(s[k-1]) && !strings.ContainsRune("和与及的了(“", s[k-1]) && gz.verbEndingAt(s, k, c.Start) == 0 {
+		return mention{}, false
+	}
+	if !gz.endsName(s, j, c.End) {
+		return mention{}, false
+	}
+	m := mention{kind: mInitiative, span: Span{k, j}, name: string(s[k:j]), head: string(s[k:j]), category: graph.CategoryRail}
+	if _, ps := gz.bracketCompound(s, j, c.End); len(ps) > 0 {
+		m.places = ps
+	}
+	return m, true
+}
+
+// bracketCompound reads a bracket right at s[i] that holds only places or a
+// compound of them ((成资), (成都至资阳)), returning its end and the places.
+func (gz *Gazetteer) bracketCompound(s []rune, i, end int) (int, []*Place) {
+	if i >= end || s[i] != '(' {
+		return i, nil
+	}
+	k := skipParen(s, i, end)
+	if k == i {
+		return i, nil
+	}
+	inner := s[i+1 : k-1]
+	ps, n := gz.compoundAt(inner, 0, nil)
+	if len(ps) == 0 || n != len(inner) {
+		return i, nil
+	}
+	return k, ps
+}
+
+// shortNameAfter returns the short name an aside right after a name gives
+// it: (下称:S11线), (简称示范区), (以下简称“内自同城化”); or "".
+func shortNameAfter(s []rune, i, end int) string {
+	if i >= end || s[i] != '(' {
+		return ""
+	}
+	k := skipParen(s, i, end)
+	if k == i {
+		return ""
+	}
+	inner := string(s[i+1 : k-1])
+	for _, lead := range []string{"以下简称", "以下称", "下称", "简称"} {
+		if rest, ok := strings.CutPrefix(inner, lead); ok {
+			rest = strings.Trim(rest, ":：“”\"\" ")
+			if n := len([]rune(rest)); n >= 2 && n <= 16 {
+				return rest
+			}
+		}
+	}
+	return ""
+}
+
+// isBareHead reports whether a short name is only a head noun, perhaps with
+// generic modifiers (示范区, 新区): too vague to stand for the name.
+func (gz *Gazetteer) isBareHead(name string) bool {
+	r := []rune(name)
+	for _, h := range gz.heads {
+		if len(h.runes) <= len(r) && string(r[len(r)-len(h.runes):]) == h.text {
+			return gz.isGeneric(string(r[:len(r)-len(h.runes)]))
+		}
+	}
+	return false
+}
+
+func appendPlace(ps []*Place, p *Place) []*Place {
+	for _, q := range ps {
+		if q == p {
+			return ps
+		}
+	}
+	return append(ps, p)
 }
 
 // suffixAt returns the end of a word of cues/suffixes.txt at s[i] (一期工程,
@@ -729,7 +874,7 @@ func (gz *Gazetteer) sectionAt(s []rune, i int) int {
 		return i
 	}
 	k++
-	if k2 := gz.placeAt(s, k); k2 > k && hasString(s, k2, "段") {
+	if k2 := gz.placeAt(s, k); k2 > k && (hasString(s, k2, "段") || hasString(s, k2, "线")) {
 		return k2 + 1
 	}
 	for n := 2; n <= 4 && k+n < len(s); n++ {
