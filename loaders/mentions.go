@@ -98,8 +98,12 @@ func (gz *Gazetteer) mentionsIn(d *Doc, c Span) []mention {
 		if h, ok := gz.headEndingAt(s, j); ok {
 			if m, ok := gz.initiativeAt(d, c, j, h); ok {
 				found = append(found, m)
+				continue
 			}
-			continue
+			// a body may end in a head's word (第六届人民代表大会)
+			if _, ok := gz.bodyEndingAt(s, j); !ok {
+				continue
+			}
 		}
 		// a line known by its code after a name: 成德S11线, 成眉S5线
 		if k := lineCodeEndingAt(s, c.Start, j); k < j {
@@ -448,6 +452,23 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 		if isBreak(r) || strings.ContainsRune(extra, r) {
 			break
 		}
+		// an apposition gives the name after its dash: 跨省域产城融合新区——
+		// 高滩—茨竹产城融合新区 is 高滩—茨竹产城融合新区 (one dash links places)
+		if r == '—' && b-2 >= from && s[b-2] == '—' {
+			break
+		}
+		// two names run together: in 合作共建园区川渝高竹新区 a head ends
+		// right before a place that starts the second name (but a 片区 of a
+		// zone is part of its name: 西部(重庆)科学城江津片区)
+		if b < hs && b-1 > from && !hasString(s, hs, "片区") {
+			if _, ok := gz.headEndingAt(s, b); ok {
+				// (a section between places is part of the line before it:
+				// 川南城际铁路宜宾至西南环线)
+				if ps, n := gz.compoundAt(s[b:hs], 0, nil); len(ps) > 0 && n >= 2 && !strings.ContainsAny(string(s[b:hs]), "至到") {
+					break
+				}
+			}
+		}
 		// an opening bracket never closed before the head starts the name
 		// (二期工程(综合服务中心)
 		if r == '(' && !strings.ContainsRune(string(s[b:hs]), ')') {
@@ -521,6 +542,10 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 			}
 		}
 	}
+	// nor with a section's number: (三)共同开辟…
+	if _, rest, kind := sectionMarker(string(s[b:hs])); kind != 0 {
+		b = hs - len([]rune(rest))
+	}
 	// nor with a count or an ordinal: 10个毗邻地区合作平台, 第三条市域(郊)铁路
 	return countAt(s, b, hs)
 }
@@ -550,7 +575,7 @@ func countAt(s []rune, b, hs int) int {
 	for n < hs && (unicode.IsDigit(s[n]) || s[n] == '.' || strings.ContainsRune("一二两三四五六七八九十百千万亿", s[n])) {
 		n++
 	}
-	if (n > k || s[b] == '首') && n < hs && strings.ContainsRune("个项条座家批类所级", s[n]) && hs-(n+1) >= 0 {
+	if (n > k || s[b] == '首') && n < hs && strings.ContainsRune("个项条座家批类所级届次", s[n]) && hs-(n+1) >= 0 {
 		return n + 1
 	}
 	// Arabic digits right before a Han word are a count whose measure word
@@ -565,11 +590,37 @@ func countAt(s []rune, b, hs int) int {
 // cues/words.txt or a county's short name that starts before it: 由 is a
 // verb, but not in 自由, and 为 not in 犍为.
 func (gz *Gazetteer) inWord(s []rune, from, vs, ve int) bool {
-	for k := max(from, vs-3); k < vs; k++ {
-		if w, ok := gz.words.longest(s, k); ok && k+len(w.text) >= ve {
+	for k := max(from, vs-3); k <= vs; k++ {
+		// a word that starts before the verb and reaches its end (自由), or
+		// starts with it and runs on (沿 in 沿线)
+		if w, ok := gz.words.longest(s, k); ok && k+len(w.text) >= ve && (k < vs || k+len(w.text) > ve) {
 			return true
 		}
+		if k == vs {
+			break
+		}
 		if w, ok := gz.counties.longest(s, k); ok && k+len(w.text) >= ve {
+			return true
+		}
+	}
+	return false
+}
+
+// verbalHeads are heads that are verbs too: 计划 in 津鹰计划 and in 计划启动建设.
+var verbalHeads = map[string]bool{"计划": true}
+
+// verbStartsAt reports whether a cue verb or stage cue starts at s[j].
+func (gz *Gazetteer) verbStartsAt(s []rune, j, end int) bool {
+	if j >= end {
+		return false
+	}
+	for _, v := range gz.verbsFirst[s[j]] {
+		if hasRunes(s[:end], j, v) {
+			return true
+		}
+	}
+	for _, c := range gz.stagesBy[s[j]] {
+		if hasRunes(s[:end], j, c.runes) {
 			return true
 		}
 	}
@@ -715,6 +766,15 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	}
 	if e, ok := gz.names.longest(s[:end], b); ok && b+len(e.text) == end {
 		return mention{}, false // the whole name is a gazetteer name: 成都平原经济区 is a region
+	}
+	// 第八届人民代表大会 is the assembly a report is given to, not an event
+	if h.text == "大会" && hasString(s, hs-2, "代表") {
+		return mention{}, false
+	}
+	// in 重庆计划启动建设… 计划 is a verb: a head that is also a verb
+	// followed by another verb names nothing
+	if verbalHeads[h.text] && end == j && gz.verbStartsAt(s, end, c.End) {
+		return mention{}, false
 	}
 	// 成资同城化发展“三年行动计划”: a quote opened inside the name closes with it
 	if end < c.End && s[end] == '”' && strings.Count(string(s[b:end]), "“") > strings.Count(string(s[b:end]), "”") {

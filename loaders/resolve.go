@@ -323,6 +323,7 @@ func (gz *Gazetteer) stageOf(d *Doc, c Span, ms []mention) map[int]stageHit {
 	out := map[int]stageHit{}
 	for g, start := range first {
 		if h, ok := gz.cueAfter(s, last[g], c.End); ok {
+			h = gz.aspired(s, c.Start, last[g], h)
 			// a bare 建设 after the name leaves the stage to the verb before it,
 			// and 加快…建设 is construction under way
 			if h.cue == "建设" {
@@ -336,10 +337,35 @@ func (gz *Gazetteer) stageOf(d *Doc, c Span, ms []mention) map[int]stageHit {
 			continue
 		}
 		if h, ok := gz.cueBefore(s, c.Start, start); ok {
-			out[g] = h
+			out[g] = gz.aspired(s, c.Start, start, h)
 		}
 	}
 	return out
+}
+
+// aspired reads a stage cue in the light of the words before it in the
+// clause (from to at): what a text seeks (争取早日开工建设, 争取…纳入) is BIDDING,
+// and a completion it aims for (力争建成, 到2025年基本建成, 建成后将) is not yet
+// done: the work is under way.
+func (gz *Gazetteer) aspired(s []rune, from, at int, h stageHit) stageHit {
+	before := string(s[max(from, at-16):at])
+	switch {
+	case h.stage == graph.StageStarting || h.stage == graph.StageCompleted || h.stage == graph.StageUnderConstruction:
+		for _, w := range []string{"争取", "争创"} {
+			if strings.Contains(before, w) {
+				return stageHit{graph.StageBidding, w + "…" + h.cue}
+			}
+		}
+		if h.stage != graph.StageCompleted {
+			return h
+		}
+		for _, w := range []string{"力争", "确保", "将", "计划", "预计", "目标", "到20"} {
+			if strings.Contains(before, w) {
+				return stageHit{graph.StageUnderConstruction, w + "…" + h.cue}
+			}
+		}
+	}
+	return h
 }
 
 type stageHit struct {
@@ -356,10 +382,19 @@ func (gz *Gazetteer) cueAfter(s []rune, at, end int) (stageHit, bool) {
 	}
 	for _, c := range gz.stagesBy[s[at]] {
 		if c.after && hasRunes(s[:end], at, c.runes) {
+			if afterward(s, at+len(c.runes)) {
+				return stageHit{}, false
+			}
 			return stageHit{c.stage, c.cue}, true
 		}
 	}
 	return stageHit{}, false
+}
+
+// afterward reports whether a stage cue ending at s[i] opens a clause about
+// what follows it (建成后将成为…, 开工以后): it states no stage.
+func afterward(s []rune, i int) bool {
+	return hasString(s, i, "后") || hasString(s, i, "以后") || hasString(s, i, "之后")
 }
 
 // cueBefore finds the cue nearest before at; the longest wins at one position.
@@ -369,7 +404,7 @@ func (gz *Gazetteer) cueBefore(s []rune, from, at int) (stageHit, bool) {
 			if c.after {
 				continue
 			}
-			if k := j - len(c.runes); k >= from && hasRunes(s, k, c.runes) {
+			if k := j - len(c.runes); k >= from && hasRunes(s, k, c.runes) && !afterward(s, j) {
 				return stageHit{c.stage, c.cue}, true
 			}
 		}
