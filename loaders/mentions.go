@@ -358,7 +358,13 @@ func lineCode(s []rune, i, end int) int {
 		k++
 	}
 	if k == i {
-		return i
+		// 一号线, 十八号线: a number in characters before 号
+		for k < end && k-i < 3 && strings.ContainsRune("一二三四五六七八九十", s[k]) {
+			k++
+		}
+		if k == i || k >= end || s[k] != '号' {
+			return i
+		}
 	}
 	if k < end && s[k] == '号' {
 		k++
@@ -378,6 +384,9 @@ func lineCodeEndingAt(s []rune, from, j int) int {
 	k := j - 1
 	if s[k-1] == '号' {
 		k--
+		for k > from && j-k <= 5 && strings.ContainsRune("一二三四五六七八九十", s[k-1]) {
+			k--
+		}
 	}
 	for k > from && j-k <= 8 && s[k-1] < 0x80 && (unicode.IsLetter(s[k-1]) || unicode.IsDigit(s[k-1])) {
 		k--
@@ -697,6 +706,7 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	s := d.Text
 	hs := j - len([]rune(h.text))
 	end := j
+	var short Span // a line's own short name after its head (璧铜线)
 	// words that still belong to the name: 一期工程, 扩容, and a bracketed (成都)
 	for {
 		moved := false
@@ -721,6 +731,21 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 			if k := gz.placeAt(s[:c.End], end); k > end && (hasString(s[:c.End], k, "站") || hasString(s[:c.End], k, "线")) {
 				end = k + 1
 				continue
+			}
+			// 市域快线璧铜线: a line named by the compound of its ends
+			if ps, n := gz.compoundAt(s[:c.End], end, nil); len(ps) >= 2 && hasString(s[:c.End], end+n, "线") {
+				short = Span{end, end + n + 1}
+				end += n + 1
+				continue
+			}
+			// 地铁一号线尖璧段: a section named by two to four characters
+			if k := lineCodeEndingAt(s, hs, end); k < end {
+				for n := 2; n <= 4 && end+n < c.End && unicode.Is(unicode.Han, s[end+n-1]) && !isBreak(s[end+n-1]); n++ {
+					if s[end+n] == '段' {
+						end += n + 1
+						break
+					}
+				}
 			}
 		}
 		if end < c.End && s[end] == '(' {
@@ -791,6 +816,9 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 		for _, p := range ps {
 			m.places = appendPlace(m.places, p)
 		}
+	}
+	if short.End > short.Start && short.End == end {
+		m.alias, m.name = m.name, string(s[short.Start:short.End])
 	}
 	// 市域(郊)铁路成都至德阳线(下称:S11线): the short name the text gives
 	if short := shortNameAfter(s, end, len(s)); short != "" && !gz.isBareHead(short) {

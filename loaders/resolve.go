@@ -29,7 +29,9 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 		// X、Y、Z等<class>: the class names what the items are.
 		if m.span.Start > c.Start && s[m.span.Start-1] == '等' {
 			items := gz.listItems(s, c.Start, m.span.Start-1)
-			headText := m.head + m.name[strings.Index(m.name, m.head)+len(m.head):]
+			// the words the items share: the class after its generic
+			// modifiers (城市商圈 gives 商圈, 快速物流通道 all of it)
+			headText := gz.classWords(m)
 			for _, it := range items {
 				if hasInitiativeAt(out, it) {
 					markGroup(out, it, group)
@@ -192,7 +194,26 @@ func regroup(ms []mention, from, to int) {
 	}
 }
 
+// classWords returns the words of a list's class (m, after 等) that its
+// items share: all of them but the generic modifiers in front.
+func (gz *Gazetteer) classWords(m mention) string {
+	name := []rune(m.name)
+	hs := strings.Index(m.name, m.head)
+	if hs < 0 {
+		return m.name
+	}
+	pre := []rune(m.name[:hs])
+	for k := len(pre); k > 0; k-- {
+		if gz.isGeneric(string(pre[:k])) {
+			return string(name[k:])
+		}
+	}
+	return m.name
+}
+
 // listItems returns the items of a 、-separated list ending at end (the 等).
+// An item of two place compounds joined by 和, 及 or 与 is two items: 渝万和
+// 成达万等高铁 lists 渝万 and 成达万.
 func (gz *Gazetteer) listItems(s []rune, from, end int) []Span {
 	var items []Span
 	at := end
@@ -201,7 +222,7 @@ func (gz *Gazetteer) listItems(s []rune, from, end int) []Span {
 		if it.Start >= it.End {
 			break
 		}
-		items = append(splitQuoted(s, it), items...)
+		items = append(gz.splitJoined(s, splitQuoted(s, it)), items...)
 		if it.Start > from && s[it.Start-1] == '、' {
 			at = it.Start - 1
 			continue
@@ -211,13 +232,38 @@ func (gz *Gazetteer) listItems(s []rune, from, end int) []Span {
 	return items
 }
 
+// splitJoined splits items made of two place compounds joined by 和, 及 or
+// 与 (渝万和成达万).
+func (gz *Gazetteer) splitJoined(s []rune, items []Span) []Span {
+	var out []Span
+	for _, it := range items {
+		split := false
+		for k := it.Start + 2; k < it.End-1; k++ {
+			if !strings.ContainsRune("和及与", s[k]) {
+				continue
+			}
+			lps, ln := gz.compoundAt(s[it.Start:k], 0, nil)
+			rps, rn := gz.compoundAt(s[k+1:it.End], 0, nil)
+			if len(lps) > 0 && ln == k-it.Start && len(rps) > 0 && rn == it.End-k-1 {
+				out = append(out, Span{it.Start, k}, Span{k + 1, it.End})
+				split = true
+				break
+			}
+		}
+		if !split {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
 // itemBefore returns the list item that ends at end: back to a 、, a
-// punctuation mark or a governing verb.
+// punctuation mark, a particle or a governing verb.
 func (gz *Gazetteer) itemBefore(s []rune, from, end int) Span {
 	b := end
 	for b > from && end-b < maxName {
 		r := s[b-1]
-		if isBreak(r) {
+		if isBreak(r) || r == '的' || r == '了' {
 			break
 		}
 		if v := gz.verbEndingAt(s, b, from); v > 0 {
