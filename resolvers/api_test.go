@@ -2,6 +2,7 @@ package resolvers_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -660,26 +661,32 @@ func TestNeighbourhood(t *testing.T) {
 func TestDependencies(t *testing.T) {
 	e := newEnv(t, resolvers.Options{})
 	type dep struct {
-		A, B             named
-		ABodies, BBodies []named
-		Shared           struct{ ID, Name, Kind string }
-		SharedRelation   string
+		A, B                 named
+		ABodies, BBodies     []named
+		Shared               struct{ ID, Name, Kind string }
+		SharedRelation       string
+		BRelation            string
+		SharedBy             int
+		AFacts, BFacts       []struct{ Relation string }
+		AEvidence, BEvidence []struct{ Text string }
 	}
 	q := `query($body: String, $place: String, $programme: String, $first: Int) {
 		dependencies(body: $body, place: $place, programme: $programme, first: $first) {
-			a { name } aBodies { name } b { name } bBodies { name } shared { id name kind } sharedRelation } }`
+			a { name } aBodies { name } b { name } bBodies { name } shared { id name kind } sharedRelation
+			bRelation sharedBy aFacts { relation } bFacts { relation } aEvidence { text } bEvidence { text } } }`
 	str := func(ds []dep) []string {
 		var out []string
 		for _, d := range ds {
-			out = append(out, d.A.Name+"~"+d.B.Name+"@"+d.Shared.Name+"/"+d.SharedRelation)
+			out = append(out, fmt.Sprintf("%s~%s@%s/%s/%s(%d)", d.A.Name, d.B.Name, d.Shared.Name, d.SharedRelation, d.BRelation, d.SharedBy))
 		}
 		return out
 	}
+	// The most specific first: the programme and the railway are each
+	// shared by two initiatives, 资阳 by three.
 	all := []string{
-		"成德眉资同城化综合试验区~成资市域(郊)铁路@成德眉资同城化/UNDER_PROGRAMME",
-		"成资临空经济产业带~成资市域(郊)铁路@成都/CONNECTS",
-		"成资临空经济产业带~成资市域(郊)铁路@资阳/CONNECTS",
-		"成资市域(郊)铁路~资阳北站@资阳/CONNECTS",
+		"成德眉资同城化综合试验区~成资市域(郊)铁路@成德眉资同城化/UNDER_PROGRAMME/UNDER_PROGRAMME(2)",
+		"成资市域(郊)铁路~资阳北站@成资市域(郊)铁路/PART_OF/PART_OF(2)",
+		"成资临空经济产业带~成资市域(郊)铁路@资阳/CONNECTS/CONNECTS(3)",
 	}
 	for _, tc := range []struct {
 		name string
@@ -701,6 +708,16 @@ func TestDependencies(t *testing.T) {
 			x := d.Dependencies[0]
 			if x.ABodies[0].Name != "成德眉资同城化领导小组" || x.BBodies[0].Name != "成都市交通运输局" || x.Shared.Kind != "PROGRAMME" {
 				t.Errorf("first dependency: %+v", x)
+			}
+			if len(x.AFacts) != 1 || x.AFacts[0].Relation != "UNDER_PROGRAMME" || len(x.BEvidence) != 1 ||
+				x.BEvidence[0].Text != "加快建设成资市域(郊)铁路，连接成都与资阳。" {
+				t.Errorf("first dependency's sides: %+v", x)
+			}
+			// The railway is the shared thing itself: no fact of its own,
+			// the sentences that mention it instead.
+			y := d.Dependencies[1]
+			if len(y.AFacts) != 0 || len(y.AEvidence) == 0 || len(y.BFacts) != 1 || len(y.BEvidence) != 1 {
+				t.Errorf("second dependency's sides: %+v", y)
 			}
 		}
 	}

@@ -88,9 +88,15 @@ type ComplexityRoot struct {
 	Dependency struct {
 		A              func(childComplexity int) int
 		ABodies        func(childComplexity int) int
+		AEvidence      func(childComplexity int, first *int) int
+		AFacts         func(childComplexity int) int
 		B              func(childComplexity int) int
 		BBodies        func(childComplexity int) int
+		BEvidence      func(childComplexity int, first *int) int
+		BFacts         func(childComplexity int) int
+		BRelation      func(childComplexity int) int
 		Shared         func(childComplexity int) int
+		SharedBy       func(childComplexity int) int
 		SharedRelation func(childComplexity int) int
 	}
 
@@ -549,6 +555,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dependency.ABodies(childComplexity), true
+	case "Dependency.aEvidence":
+		if e.ComplexityRoot.Dependency.AEvidence == nil {
+			break
+		}
+
+		args, err := ec.field_Dependency_aEvidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dependency.AEvidence(childComplexity, args["first"].(*int)), true
+	case "Dependency.aFacts":
+		if e.ComplexityRoot.Dependency.AFacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dependency.AFacts(childComplexity), true
 	case "Dependency.b":
 		if e.ComplexityRoot.Dependency.B == nil {
 			break
@@ -561,12 +584,41 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dependency.BBodies(childComplexity), true
+	case "Dependency.bEvidence":
+		if e.ComplexityRoot.Dependency.BEvidence == nil {
+			break
+		}
+
+		args, err := ec.field_Dependency_bEvidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dependency.BEvidence(childComplexity, args["first"].(*int)), true
+	case "Dependency.bFacts":
+		if e.ComplexityRoot.Dependency.BFacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dependency.BFacts(childComplexity), true
+	case "Dependency.bRelation":
+		if e.ComplexityRoot.Dependency.BRelation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dependency.BRelation(childComplexity), true
 	case "Dependency.shared":
 		if e.ComplexityRoot.Dependency.Shared == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Dependency.Shared(childComplexity), true
+	case "Dependency.sharedBy":
+		if e.ComplexityRoot.Dependency.SharedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dependency.SharedBy(childComplexity), true
 	case "Dependency.sharedRelation":
 		if e.ComplexityRoot.Dependency.SharedRelation == nil {
 			break
@@ -2005,6 +2057,18 @@ func (ec *executionContext) childFields_Dependency(ctx context.Context, field gr
 		return ec.fieldContext_Dependency_shared(ctx, field)
 	case "sharedRelation":
 		return ec.fieldContext_Dependency_sharedRelation(ctx, field)
+	case "bRelation":
+		return ec.fieldContext_Dependency_bRelation(ctx, field)
+	case "sharedBy":
+		return ec.fieldContext_Dependency_sharedBy(ctx, field)
+	case "aFacts":
+		return ec.fieldContext_Dependency_aFacts(ctx, field)
+	case "bFacts":
+		return ec.fieldContext_Dependency_bFacts(ctx, field)
+	case "aEvidence":
+		return ec.fieldContext_Dependency_aEvidence(ctx, field)
+	case "bEvidence":
+		return ec.fieldContext_Dependency_bEvidence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Dependency", field.Name)
 }
