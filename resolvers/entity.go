@@ -422,3 +422,11 @@ func (r *Resolver) sideEvidence(ctx context.Context, id string, facts []string, 
 	}
 	return r.evidence(ctx, id, &n)
 }
+
+// optionalStage returns s, or nil when there is none.
+func optionalStage(s graph.Stage) *graph.Stage {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

@@ -24,6 +24,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Body() BodyResolver
+	Change() ChangeResolver
 	Connected() ConnectedResolver
 	Dependency() DependencyResolver
 	Document() DocumentResolver
@@ -76,6 +77,14 @@ type ComplexityRoot struct {
 		Inferred func(childComplexity int) int
 		Role     func(childComplexity int) int
 		Rule     func(childComplexity int) int
+	}
+
+	Change struct {
+		After      func(childComplexity int) int
+		Before     func(childComplexity int) int
+		Evidence   func(childComplexity int) int
+		Initiative func(childComplexity int) int
+		Kind       func(childComplexity int) int
 	}
 
 	Connected struct {
@@ -278,6 +287,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Bodies        func(childComplexity int, filter *graph.BodyFilter, first *int, after *string) int
+		Changes       func(childComplexity int, place *string, programme *string, body *string, from int, to int, first *int, after *string) int
 		Connect       func(childComplexity int, a string, b string, kinds []graph.Kind, broad *bool) int
 		Connections   func(childComplexity int, a string, b string, kinds []graph.Kind, broad *bool, first *int) int
 		Dependencies  func(childComplexity int, body *string, place *string, programme *string, first *int) int
@@ -517,6 +527,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BodyRole.Rule(childComplexity), true
+
+	case "Change.after":
+		if e.ComplexityRoot.Change.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.After(childComplexity), true
+	case "Change.before":
+		if e.ComplexityRoot.Change.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Before(childComplexity), true
+	case "Change.evidence":
+		if e.ComplexityRoot.Change.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Evidence(childComplexity), true
+	case "Change.initiative":
+		if e.ComplexityRoot.Change.Initiative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Initiative(childComplexity), true
+	case "Change.kind":
+		if e.ComplexityRoot.Change.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Kind(childComplexity), true
 
 	case "Connected.a":
 		if e.ComplexityRoot.Connected.A == nil {
@@ -1435,6 +1476,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Bodies(childComplexity, args["filter"].(*graph.BodyFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["place"].(*string), args["programme"].(*string), args["body"].(*string), args["from"].(int), args["to"].(int), args["first"].(*int), args["after"].(*string)), true
 	case "Query.connect":
 		if e.ComplexityRoot.Query.Connect == nil {
 			break
@@ -1930,7 +1982,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "body.graphqls" "connect.graphqls" "dependencies.graphqls" "document.graphqls" "entity.graphqls" "initiative.graphqls" "mutation.graphqls" "neighbourhood.graphqls" "paths.graphqls" "place.graphqls" "programme.graphqls" "schema.graphqls" "search.graphqls" "target.graphqls"
+//go:embed "body.graphqls" "changes.graphqls" "connect.graphqls" "dependencies.graphqls" "document.graphqls" "entity.graphqls" "initiative.graphqls" "mutation.graphqls" "neighbourhood.graphqls" "paths.graphqls" "place.graphqls" "programme.graphqls" "schema.graphqls" "search.graphqls" "target.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1943,6 +1995,7 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "body.graphqls", Input: sourceData("body.graphqls"), BuiltIn: false},
+	{Name: "changes.graphqls", Input: sourceData("changes.graphqls"), BuiltIn: false},
 	{Name: "connect.graphqls", Input: sourceData("connect.graphqls"), BuiltIn: false},
 	{Name: "dependencies.graphqls", Input: sourceData("dependencies.graphqls"), BuiltIn: false},
 	{Name: "document.graphqls", Input: sourceData("document.graphqls"), BuiltIn: false},
@@ -2027,6 +2080,22 @@ func (ec *executionContext) childFields_BodyRole(ctx context.Context, field grap
 		return ec.fieldContext_BodyRole_evidence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BodyRole", field.Name)
+}
+
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "initiative":
+		return ec.fieldContext_Change_initiative(ctx, field)
+	case "kind":
+		return ec.fieldContext_Change_kind(ctx, field)
+	case "before":
+		return ec.fieldContext_Change_before(ctx, field)
+	case "after":
+		return ec.fieldContext_Change_after(ctx, field)
+	case "evidence":
+		return ec.fieldContext_Change_evidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
 }
 
 func (ec *executionContext) childFields_Connected(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
