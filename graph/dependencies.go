@@ -71,7 +71,10 @@ const (
 // place), or an initiative both are PART_OF or one is PART_OF. A shared
 // thing tied directly to many initiatives is a banner and is left out (see
 // bannerMin); of the rest, the one the fewest initiatives share is the pair's
-// Shared. Pairs are ordered by SharedBy, then A, then B.
+// Shared. Pairs are ordered by SharedBy, then by the number of places the two
+// are tied to (a zone over a whole region pairs with everything in each of
+// its cities: a line and a belt between the same two cities say more), then
+// by A and B.
 func Dependencies(ctx context.Context, x *Index, f DependencyFilter, limit int) ([]Dependency, error) {
 	if err := ctx.Err(); err != nil || limit <= 0 {
 		return nil, err
@@ -82,7 +85,7 @@ func Dependencies(ctx context.Context, x *Index, f DependencyFilter, limit int) 
 		return nil, err
 	}
 	s := &dependencyScan{x: x, umbrella: make(map[NodeRef]bool), docPlace: make(map[NodeRef]NodeRef),
-		perDoc: make(map[NodeRef]int), owners: make(map[NodeRef][]NodeRef), ties: make(map[NodeRef]map[NodeRef]*shareTie)}
+		perDoc: make(map[NodeRef]int), places: make(map[NodeRef]int), owners: make(map[NodeRef][]NodeRef), ties: make(map[NodeRef]map[NodeRef]*shareTie)}
 	for _, d := range x.NodesOfKind(KindDocument) {
 		for _, e := range x.Out(d) {
 			switch e.Relation() {
@@ -112,6 +115,7 @@ func Dependencies(ctx context.Context, x *Index, f DependencyFilter, limit int) 
 		return nil, err
 	}
 	var out []Dependency
+	breadth := make(map[string]int) // by pair: places the two are tied to
 	seen := make(map[[2]NodeRef]bool)
 	for i, sh := range shared {
 		if i%ctxEvery == ctxEvery-1 {
@@ -135,6 +139,7 @@ func Dependencies(ctx context.Context, x *Index, f DependencyFilter, limit int) 
 					continue
 				}
 				seen[[2]NodeRef{a, b}] = true
+				breadth[ta.id+"\x00"+tb.id] = s.places[a] + s.places[b]
 				out = append(out, Dependency{A: ta.id, ABodies: s.ids(ao), B: tb.id, BBodies: s.ids(bo),
 					Shared: sh.id, SharedRelation: ta.rel, BRelation: tb.rel, SharedBy: sh.by,
 					AFacts: ta.facts, BFacts: tb.facts})
@@ -142,7 +147,8 @@ func Dependencies(ctx context.Context, x *Index, f DependencyFilter, limit int) 
 		}
 	}
 	slices.SortStableFunc(out, func(p, q Dependency) int {
-		return cmp.Or(cmp.Compare(p.SharedBy, q.SharedBy), strings.Compare(p.A, q.A), strings.Compare(p.B, q.B))
+		return cmp.Or(cmp.Compare(p.SharedBy, q.SharedBy), cmp.Compare(breadth[p.A+"\x00"+p.B], breadth[q.A+"\x00"+q.B]),
+			strings.Compare(p.A, q.A), strings.Compare(p.B, q.B))
 	})
 	return out[:min(limit, len(out))], nil
 }
@@ -155,6 +161,7 @@ type dependencyScan struct {
 	docPlace map[NodeRef]NodeRef   // document -> the place it is ABOUT
 	perDoc   map[NodeRef]int       // document -> initiatives it lists
 	owners   map[NodeRef][]NodeRef // initiative -> owners, distinct, by node number
+	places   map[NodeRef]int       // initiative -> places it is tied to by an edge of its own
 	ties     map[NodeRef]map[NodeRef]*shareTie
 }
 
@@ -205,7 +212,11 @@ func (s *dependencyScan) read(a NodeRef, broad map[NodeRef]bool) {
 		if shareRels&(1<<e.Rel) == 0 || x.viaOf(e) != NoNode || !x.aliveLocked(e.Node) {
 			continue // a tie spread from a region: the region itself is shared, if anything
 		}
-		switch k := x.kindLocked(e.Node); {
+		k := x.kindLocked(e.Node)
+		if k == KindPlace && placeRels&(1<<e.Rel) != 0 {
+			s.places[a]++
+		}
+		switch {
 		case k == KindPlace && broad[e.Node]:
 			continue
 		case e.Relation() == RelPartOf && k != KindInitiative:
