@@ -356,10 +356,14 @@ func TestNeighbourhood(t *testing.T) {
 func TestDependencies(t *testing.T) {
 	st := algoStore(t)
 	x := st.Index()
+	// 同城化 is shared by rail and zone (2 initiatives, tied to 3 places
+	// between them), 资阳 by park2 and rail (2, tied to 4 places), rail by
+	// itself and its two parts (3): the most specific first.
 	all := []string{
-		depot + " [" + jt + "] ~ " + station + " [" + zyfg + "] share " + railID + " by PART_OF",
-		park2 + " [" + zyfg + "] ~ " + railID + " [" + jt + "] share " + zy + " by LOCATED_IN",
-		railID + " [" + jt + "] ~ " + zone + " [" + ldxz + "] share " + tch + " by UNDER_PROGRAMME",
+		railID + " [" + jt + "] ~ " + zone + " [" + ldxz + "] share " + tch + " (2) by UNDER_PROGRAMME/UNDER_PROGRAMME",
+		park2 + " [" + zyfg + "] ~ " + railID + " [" + jt + "] share " + zy + " (2) by LOCATED_IN/CONNECTS",
+		depot + " [" + jt + "] ~ " + station + " [" + zyfg + "] share " + railID + " (3) by PART_OF/PART_OF",
+		railID + " [" + jt + "] ~ " + station + " [" + zyfg + "] share " + railID + " (3) by PART_OF/PART_OF",
 	}
 	for _, tc := range []struct {
 		name  string
@@ -367,11 +371,11 @@ func TestDependencies(t *testing.T) {
 		limit int
 		want  []string
 	}{
-		{"every pair with disjoint owners sharing a place, programme, target or prerequisite", graph.DependencyFilter{}, 50, all},
+		{"every pair with disjoint owners sharing a place, programme, target or a line, most specific first", graph.DependencyFilter{}, 50, all},
 		{"first bounds the list", graph.DependencyFilter{}, 2, all[:2]},
-		{"pairs involving a body", graph.DependencyFilter{Bodies: refs(t, x, zyfg)}, 50, all[:2]},
-		{"pairs involving a place, as the initiatives filter ties it", graph.DependencyFilter{Places: refs(t, x, jj)}, 50, all[1:]},
-		{"pairs involving a programme", graph.DependencyFilter{Programmes: refs(t, x, tch)}, 50, all[1:]},
+		{"pairs involving a body", graph.DependencyFilter{Bodies: refs(t, x, zyfg)}, 50, all[1:]},
+		{"pairs involving a place, as the initiatives filter ties it", graph.DependencyFilter{Places: refs(t, x, jj)}, 50, []string{all[0], all[1], all[3]}},
+		{"pairs involving a programme", graph.DependencyFilter{Programmes: refs(t, x, tch)}, 50, []string{all[0], all[1], all[3]}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ds, err := graph.Dependencies(context.Background(), x, tc.f, tc.limit)
@@ -380,7 +384,11 @@ func TestDependencies(t *testing.T) {
 			}
 			var got []string
 			for _, d := range ds {
-				got = append(got, fmt.Sprintf("%s %v ~ %s %v share %s by %s", d.A, d.ABodies, d.B, d.BBodies, d.Shared, d.SharedRelation))
+				got = append(got, fmt.Sprintf("%s %v ~ %s %v share %s (%d) by %s/%s", d.A, d.ABodies, d.B, d.BBodies, d.Shared,
+					d.SharedBy, d.SharedRelation, d.BRelation))
+				if d.Shared != d.A && len(d.AFacts) == 0 || d.Shared != d.B && len(d.BFacts) == 0 {
+					t.Errorf("%s ~ %s: a side without its facts: %v, %v", d.A, d.B, d.AFacts, d.BFacts)
+				}
 			}
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))

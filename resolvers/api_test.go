@@ -2,6 +2,7 @@ package resolvers_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -660,26 +661,32 @@ func TestNeighbourhood(t *testing.T) {
 func TestDependencies(t *testing.T) {
 	e := newEnv(t, resolvers.Options{})
 	type dep struct {
-		A, B             named
-		ABodies, BBodies []named
-		Shared           struct{ ID, Name, Kind string }
-		SharedRelation   string
+		A, B                 named
+		ABodies, BBodies     []named
+		Shared               struct{ ID, Name, Kind string }
+		SharedRelation       string
+		BRelation            string
+		SharedBy             int
+		AFacts, BFacts       []struct{ Relation string }
+		AEvidence, BEvidence []struct{ Text string }
 	}
 	q := `query($body: String, $place: String, $programme: String, $first: Int) {
 		dependencies(body: $body, place: $place, programme: $programme, first: $first) {
-			a { name } aBodies { name } b { name } bBodies { name } shared { id name kind } sharedRelation } }`
+			a { name } aBodies { name } b { name } bBodies { name } shared { id name kind } sharedRelation
+			bRelation sharedBy aFacts { relation } bFacts { relation } aEvidence { text } bEvidence { text } } }`
 	str := func(ds []dep) []string {
 		var out []string
 		for _, d := range ds {
-			out = append(out, d.A.Name+"~"+d.B.Name+"@"+d.Shared.Name+"/"+d.SharedRelation)
+			out = append(out, fmt.Sprintf("%s~%s@%s/%s/%s(%d)", d.A.Name, d.B.Name, d.Shared.Name, d.SharedRelation, d.BRelation, d.SharedBy))
 		}
 		return out
 	}
+	// The most specific first: the programme and the railway are each
+	// shared by two initiatives, 资阳 by three.
 	all := []string{
-		"成德眉资同城化综合试验区~成资市域(郊)铁路@成德眉资同城化/UNDER_PROGRAMME",
-		"成资临空经济产业带~成资市域(郊)铁路@成都/CONNECTS",
-		"成资临空经济产业带~成资市域(郊)铁路@资阳/CONNECTS",
-		"成资市域(郊)铁路~资阳北站@资阳/CONNECTS",
+		"成德眉资同城化综合试验区~成资市域(郊)铁路@成德眉资同城化/UNDER_PROGRAMME/UNDER_PROGRAMME(2)",
+		"成资市域(郊)铁路~资阳北站@成资市域(郊)铁路/PART_OF/PART_OF(2)",
+		"成资临空经济产业带~成资市域(郊)铁路@资阳/CONNECTS/CONNECTS(3)",
 	}
 	for _, tc := range []struct {
 		name string
@@ -701,6 +708,16 @@ func TestDependencies(t *testing.T) {
 			x := d.Dependencies[0]
 			if x.ABodies[0].Name != "成德眉资同城化领导小组" || x.BBodies[0].Name != "成都市交通运输局" || x.Shared.Kind != "PROGRAMME" {
 				t.Errorf("first dependency: %+v", x)
+			}
+			if len(x.AFacts) != 1 || x.AFacts[0].Relation != "UNDER_PROGRAMME" || len(x.BEvidence) != 1 ||
+				x.BEvidence[0].Text != "加快建设成资市域(郊)铁路，连接成都与资阳。" {
+				t.Errorf("first dependency's sides: %+v", x)
+			}
+			// The railway is the shared thing itself: no fact of its own,
+			// the sentences that mention it instead.
+			y := d.Dependencies[1]
+			if len(y.AFacts) != 0 || len(y.AEvidence) == 0 || len(y.BFacts) != 1 || len(y.BEvidence) != 1 {
+				t.Errorf("second dependency's sides: %+v", y)
 			}
 		}
 	}
@@ -729,5 +746,92 @@ func TestGetAndGraphiQL(t *testing.T) {
 		if res.StatusCode != 200 || !strings.Contains(strings.ToLower(string(b[:n])), strings.ToLower(want)) {
 			t.Errorf("GET %s: %d %.200s", path, res.StatusCode, b[:n])
 		}
+	}
+}
+
+func TestChanges(t *testing.T) {
+	e := newEnv(t, resolvers.Options{})
+	type change struct {
+		Initiative    named
+		Kind          string
+		Before, After *string
+		Evidence      []struct {
+			Text     string
+			Document struct{ ID string }
+		}
+	}
+	q := `query($place: String, $programme: String, $body: String, $from: Int!, $to: Int!, $first: Int, $after: String) {
+		changes(place: $place, programme: $programme, body: $body, from: $from, to: $to, first: $first, after: $after) {
+			initiative { name } kind before after evidence { text document { id } } } }`
+	str := func(cs []change) []string {
+		var out []string
+		for _, c := range cs {
+			s := c.Initiative.Name + " " + c.Kind
+			if c.Before != nil {
+				s += " " + *c.Before
+			}
+			if c.After != nil {
+				s += "->" + *c.After
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	// The fixture's 资阳 report is of 2021, 成都's of 2022: 成资临空经济产业带
+	// goes from 规划 to 加强, the rest are new in 2022.
+	all := []string{
+		"全省行动 NEW->ONGOING",
+		"城市更新行动 NEW->COMPLETED",
+		"成德眉资同城化综合试验区 NEW->ONGOING",
+		"成德临港经济产业带 NEW->ONGOING",
+		"成资临空经济产业带 ADVANCED PLANNING->ONGOING",
+		"成资市域(郊)铁路 NEW->UNDER_CONSTRUCTION",
+		"资阳北站 NEW->PLANNING",
+	}
+	var d struct{ Changes []change }
+	e.data(q, map[string]any{"from": 2021, "to": 2022}, &d)
+	got := str(d.Changes)
+	if want := slices.Sorted(slices.Values(all)); !slices.Equal(slices.Sorted(slices.Values(got)), want) {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, c := range d.Changes {
+		if len(c.Evidence) == 0 || c.Evidence[0].Document.ID != "document/成都市2022年政府工作报告" {
+			t.Errorf("%s: evidence %+v, want a sentence of the 2022 report", c.Initiative.Name, c.Evidence)
+		}
+	}
+	// Backwards, the belt regresses and the evidence of what is dropped is
+	// in the earlier year, 2022.
+	e.data(q, map[string]any{"from": 2022, "to": 2021, "place": "资阳"}, &d)
+	want := []string{"成德眉资同城化综合试验区 DROPPED ONGOING", "成资临空经济产业带 REGRESSED ONGOING->PLANNING",
+		"成资市域(郊)铁路 DROPPED UNDER_CONSTRUCTION", "资阳北站 DROPPED PLANNING"}
+	if got := str(d.Changes); !slices.Equal(slices.Sorted(slices.Values(got)), want) {
+		t.Errorf("资阳 backwards: got %v, want %v", got, want)
+	}
+	for _, c := range d.Changes {
+		if c.Kind == "DROPPED" && (len(c.Evidence) == 0 || c.Evidence[0].Document.ID != "document/成都市2022年政府工作报告") {
+			t.Errorf("%s: evidence %+v, want a sentence of 2022", c.Initiative.Name, c.Evidence)
+		}
+	}
+	// Pages: the second starts after the first's last initiative.
+	var p1, p2 struct{ Changes []change }
+	e.data(q, map[string]any{"from": 2021, "to": 2022, "first": 3}, &p1)
+	var ids struct {
+		Initiatives struct{ Edges []struct{ Cursor string } }
+	}
+	e.data(`{ initiatives(filter: {year: 2022}, first: 3) { edges { cursor } } }`, nil, &ids)
+	e.data(q, map[string]any{"from": 2021, "to": 2022, "first": 3, "after": ids.Initiatives.Edges[2].Cursor}, &p2)
+	if pages := append(str(p1.Changes), str(p2.Changes)...); len(p1.Changes) != 3 || !slices.Equal(pages, got[:6]) {
+		t.Errorf("two pages of 3: %v, want %v", pages, got[:6])
+	}
+	for _, tc := range []struct {
+		vars map[string]any
+		code string
+	}{
+		{map[string]any{"from": 2022, "to": 2022}, "INVALID_INPUT"},
+		{map[string]any{"from": 2021, "to": 2022, "first": 501}, "LIMIT_EXCEEDED"},
+		{map[string]any{"from": 2021, "to": 2022, "place": "亚特兰蒂斯"}, "NOT_FOUND"},
+		{map[string]any{"from": 2021, "to": 2022, "after": "nonsense"}, "INVALID_INPUT"},
+	} {
+		e.fails(q, tc.vars, tc.code)
 	}
 }

@@ -17,6 +17,7 @@ func complexity() schema.ComplexityRoot {
 	facts := func(child int, _ []graph.Relation, _ *graph.Direction, first *int) int {
 		return 1 + times(child, first, 50)
 	}
+	threeEvidence := func(child int, first *int) int { return 1 + times(child, first, 3) }
 	conn := func(child int, first *int, _ *string) int { return 1 + times(child, first, 50) }
 
 	c.Initiative.Evidence, c.Initiative.Facts = evidence, facts
@@ -46,7 +47,11 @@ func complexity() schema.ComplexityRoot {
 	c.Query.Connections = func(child int, _, _ string, _ []graph.Kind, _ *bool, first *int) int {
 		return 1 + times(child, first, 50)
 	}
+	c.Query.Changes = func(child int, _, _, _ *string, _, _ int, first *int, _ *string) int {
+		return 1 + times(child, first, 100)
+	}
 	c.Query.Dependencies = func(child int, _, _, _ *string, first *int) int { return 1 + times(child, first, 50) }
+	c.Dependency.AEvidence, c.Dependency.BEvidence = threeEvidence, threeEvidence
 	c.Query.Paths = func(child int, _, _ string, maxHops, first *int, _ []graph.Relation) int {
 		hops := clamp(maxHops, 4, maxPathHops)
 		return 1 + hops*times(child, first, 5)

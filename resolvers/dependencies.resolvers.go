@@ -32,6 +32,22 @@ func (r *dependencyResolver) Shared(ctx context.Context, obj *graph.Dependency) 
 	return r.node(ctx, obj.Shared)
 }
 
+func (r *dependencyResolver) AFacts(ctx context.Context, obj *graph.Dependency) ([]*graph.Fact, error) {
+	return r.factsByID(ctx, obj.AFacts)
+}
+
+func (r *dependencyResolver) BFacts(ctx context.Context, obj *graph.Dependency) ([]*graph.Fact, error) {
+	return r.factsByID(ctx, obj.BFacts)
+}
+
+func (r *dependencyResolver) AEvidence(ctx context.Context, obj *graph.Dependency, first *int) ([]*graph.Evidence, error) {
+	return r.sideEvidence(ctx, obj.A, obj.AFacts, first)
+}
+
+func (r *dependencyResolver) BEvidence(ctx context.Context, obj *graph.Dependency, first *int) ([]*graph.Evidence, error) {
+	return r.sideEvidence(ctx, obj.B, obj.BFacts, first)
+}
+
 func (r *queryResolver) Dependencies(ctx context.Context, body *string, place *string, programme *string, first *int) ([]*graph.Dependency, error) {
 	n, err := pageSize("first", first, 50, maxPage)
 	if err != nil {

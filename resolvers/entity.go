@@ -396,3 +396,37 @@ func (r *Resolver) connect(ctx context.Context, a, b string, kinds []graph.Kind,
 	cs = cs[:min(withTies, len(cs))]
 	return cs, graph.FillTies(ctx, x, cs, as, bs, br)
 }
+
+// sideEvidence answers Dependency.aEvidence and bEvidence: the sentences
+// that state facts (an initiative's ties to what it shares), or, when none
+// does (the ties are inferred), the sentences that mention initiative id.
+func (r *Resolver) sideEvidence(ctx context.Context, id string, facts []string, first *int) ([]*graph.Evidence, error) {
+	n, err := pageSize("first", first, 3, maxPage)
+	if err != nil || n == 0 {
+		return nil, err
+	}
+	fs, err := r.factsByID(ctx, facts)
+	if err != nil {
+		return nil, err
+	}
+	var out []*graph.Evidence
+	seen := make(map[graph.Evidence]bool)
+	for _, ev := range factEvidence(fs) {
+		if !seen[*ev] && len(out) < n {
+			seen[*ev] = true
+			out = append(out, ev)
+		}
+	}
+	if len(out) > 0 {
+		return out, nil
+	}
+	return r.evidence(ctx, id, &n)
+}
+
+// optionalStage returns s, or nil when there is none.
+func optionalStage(s graph.Stage) *graph.Stage {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

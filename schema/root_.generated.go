@@ -24,6 +24,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Body() BodyResolver
+	Change() ChangeResolver
 	Connected() ConnectedResolver
 	Dependency() DependencyResolver
 	Document() DocumentResolver
@@ -78,6 +79,14 @@ type ComplexityRoot struct {
 		Rule     func(childComplexity int) int
 	}
 
+	Change struct {
+		After      func(childComplexity int) int
+		Before     func(childComplexity int) int
+		Evidence   func(childComplexity int) int
+		Initiative func(childComplexity int) int
+		Kind       func(childComplexity int) int
+	}
+
 	Connected struct {
 		A          func(childComplexity int) int
 		B          func(childComplexity int) int
@@ -88,9 +97,15 @@ type ComplexityRoot struct {
 	Dependency struct {
 		A              func(childComplexity int) int
 		ABodies        func(childComplexity int) int
+		AEvidence      func(childComplexity int, first *int) int
+		AFacts         func(childComplexity int) int
 		B              func(childComplexity int) int
 		BBodies        func(childComplexity int) int
+		BEvidence      func(childComplexity int, first *int) int
+		BFacts         func(childComplexity int) int
+		BRelation      func(childComplexity int) int
 		Shared         func(childComplexity int) int
+		SharedBy       func(childComplexity int) int
 		SharedRelation func(childComplexity int) int
 	}
 
@@ -272,6 +287,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Bodies        func(childComplexity int, filter *graph.BodyFilter, first *int, after *string) int
+		Changes       func(childComplexity int, place *string, programme *string, body *string, from int, to int, first *int, after *string) int
 		Connect       func(childComplexity int, a string, b string, kinds []graph.Kind, broad *bool) int
 		Connections   func(childComplexity int, a string, b string, kinds []graph.Kind, broad *bool, first *int) int
 		Dependencies  func(childComplexity int, body *string, place *string, programme *string, first *int) int
@@ -512,6 +528,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BodyRole.Rule(childComplexity), true
 
+	case "Change.after":
+		if e.ComplexityRoot.Change.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.After(childComplexity), true
+	case "Change.before":
+		if e.ComplexityRoot.Change.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Before(childComplexity), true
+	case "Change.evidence":
+		if e.ComplexityRoot.Change.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Evidence(childComplexity), true
+	case "Change.initiative":
+		if e.ComplexityRoot.Change.Initiative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Initiative(childComplexity), true
+	case "Change.kind":
+		if e.ComplexityRoot.Change.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Kind(childComplexity), true
+
 	case "Connected.a":
 		if e.ComplexityRoot.Connected.A == nil {
 			break
@@ -549,6 +596,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dependency.ABodies(childComplexity), true
+	case "Dependency.aEvidence":
+		if e.ComplexityRoot.Dependency.AEvidence == nil {
+			break
+		}
+
+		args, err := ec.field_Dependency_aEvidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dependency.AEvidence(childComplexity, args["first"].(*int)), true
+	case "Dependency.aFacts":
+		if e.ComplexityRoot.Dependency.AFacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dependency.AFacts(childComplexity), true
 	case "Dependency.b":
 		if e.ComplexityRoot.Dependency.B == nil {
 			break
@@ -561,12 +625,41 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dependency.BBodies(childComplexity), true
+	case "Dependency.bEvidence":
+		if e.ComplexityRoot.Dependency.BEvidence == nil {
+			break
+		}
+
+		args, err := ec.field_Dependency_bEvidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dependency.BEvidence(childComplexity, args["first"].(*int)), true
+	case "Dependency.bFacts":
+		if e.ComplexityRoot.Dependency.BFacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dependency.BFacts(childComplexity), true
+	case "Dependency.bRelation":
+		if e.ComplexityRoot.Dependency.BRelation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dependency.BRelation(childComplexity), true
 	case "Dependency.shared":
 		if e.ComplexityRoot.Dependency.Shared == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Dependency.Shared(childComplexity), true
+	case "Dependency.sharedBy":
+		if e.ComplexityRoot.Dependency.SharedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dependency.SharedBy(childComplexity), true
 	case "Dependency.sharedRelation":
 		if e.ComplexityRoot.Dependency.SharedRelation == nil {
 			break
@@ -1383,6 +1476,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Bodies(childComplexity, args["filter"].(*graph.BodyFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["place"].(*string), args["programme"].(*string), args["body"].(*string), args["from"].(int), args["to"].(int), args["first"].(*int), args["after"].(*string)), true
 	case "Query.connect":
 		if e.ComplexityRoot.Query.Connect == nil {
 			break
@@ -1878,7 +1982,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "body.graphqls" "connect.graphqls" "dependencies.graphqls" "document.graphqls" "entity.graphqls" "initiative.graphqls" "mutation.graphqls" "neighbourhood.graphqls" "paths.graphqls" "place.graphqls" "programme.graphqls" "schema.graphqls" "search.graphqls" "target.graphqls"
+//go:embed "body.graphqls" "changes.graphqls" "connect.graphqls" "dependencies.graphqls" "document.graphqls" "entity.graphqls" "initiative.graphqls" "mutation.graphqls" "neighbourhood.graphqls" "paths.graphqls" "place.graphqls" "programme.graphqls" "schema.graphqls" "search.graphqls" "target.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1891,6 +1995,7 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "body.graphqls", Input: sourceData("body.graphqls"), BuiltIn: false},
+	{Name: "changes.graphqls", Input: sourceData("changes.graphqls"), BuiltIn: false},
 	{Name: "connect.graphqls", Input: sourceData("connect.graphqls"), BuiltIn: false},
 	{Name: "dependencies.graphqls", Input: sourceData("dependencies.graphqls"), BuiltIn: false},
 	{Name: "document.graphqls", Input: sourceData("document.graphqls"), BuiltIn: false},
@@ -1977,6 +2082,22 @@ func (ec *executionContext) childFields_BodyRole(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type BodyRole", field.Name)
 }
 
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "initiative":
+		return ec.fieldContext_Change_initiative(ctx, field)
+	case "kind":
+		return ec.fieldContext_Change_kind(ctx, field)
+	case "before":
+		return ec.fieldContext_Change_before(ctx, field)
+	case "after":
+		return ec.fieldContext_Change_after(ctx, field)
+	case "evidence":
+		return ec.fieldContext_Change_evidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
+}
+
 func (ec *executionContext) childFields_Connected(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "initiative":
@@ -2005,6 +2126,18 @@ func (ec *executionContext) childFields_Dependency(ctx context.Context, field gr
 		return ec.fieldContext_Dependency_shared(ctx, field)
 	case "sharedRelation":
 		return ec.fieldContext_Dependency_sharedRelation(ctx, field)
+	case "bRelation":
+		return ec.fieldContext_Dependency_bRelation(ctx, field)
+	case "sharedBy":
+		return ec.fieldContext_Dependency_sharedBy(ctx, field)
+	case "aFacts":
+		return ec.fieldContext_Dependency_aFacts(ctx, field)
+	case "bFacts":
+		return ec.fieldContext_Dependency_bFacts(ctx, field)
+	case "aEvidence":
+		return ec.fieldContext_Dependency_aEvidence(ctx, field)
+	case "bEvidence":
+		return ec.fieldContext_Dependency_bEvidence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Dependency", field.Name)
 }

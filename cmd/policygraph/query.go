@@ -54,7 +54,11 @@ func runQuery(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	req := resolvers.Request{Query: query, OperationName: *op}
 	if *vars != "" {
-		if err := json.Unmarshal([]byte(*vars), &req.Variables); err != nil {
+		// Numbers stay json.Number, as the HTTP handler reads them: a
+		// float64 is no GraphQL Int.
+		dec := json.NewDecoder(strings.NewReader(*vars))
+		dec.UseNumber()
+		if err := dec.Decode(&req.Variables); err != nil {
 			return usageError("--vars is not a JSON object: %v", err)
 		}
 	}

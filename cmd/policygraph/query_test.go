@@ -82,6 +82,7 @@ func TestQueryCommand(t *testing.T) {
 	}{
 		{"the query as an argument", "", []string{"query", "--db", db, connect}, "成资市域(郊)铁路", ""},
 		{"flags after the query", "", []string{"query", `query($a: String!) { resolve(name: $a) { id } }`, "--db", db, "--vars", `{"a": "蓉"}`}, "place/510100", ""},
+		{"an Int variable", "", []string{"query", "--db", db, `query($n: Int) { initiatives(first: $n) { nodes { id } } }`, "--vars", `{"n": 1}`}, "initiative/成资市域铁路", ""},
 		{"the query on standard input", connect, []string{"query", "--db", db}, "成资市域(郊)铁路", ""},
 		{"the query on standard input as -", connect, []string{"query", "--db", db, "-"}, "成资市域(郊)铁路", ""},
 		{"GraphQL errors are part of the answer", "", []string{"query", "--db", db, `{ resolve(name: "亚特兰蒂斯") { id } }`}, "", "NOT_FOUND"},

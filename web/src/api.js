@@ -63,6 +63,26 @@ export const NEIGHBOURHOOD = `query Neighbourhood($of: String!, $first: Int!) {
   }
 }`;
 
+export const CHANGES = `query Changes($place: String!, $from: Int!, $to: Int!) {
+  place: resolve(name: $place) { ...N }
+  changes(place: $place, from: $from, to: $to, first: 500) {
+    kind before after
+    initiative { ...N }
+    evidence { text document { id title year } }
+  }
+}
+${N}`;
+
+export const DEPENDENCIES = `query Dependencies($body: String!) {
+  body: resolve(name: $body) { ...N }
+  dependencies(body: $body, first: 200) {
+    a { ...N } aBodies { id name kind }
+    b { ...N } bBodies { id name kind }
+    shared { ...N } sharedRelation bRelation sharedBy
+  }
+}
+${N}`;
+
 // nodesQuery asks for the drawn fields of many nodes at once, one alias each.
 export function nodesQuery(ids) {
   const vars = ids.map((_, i) => `$i${i}: ID!`).join(', ');

@@ -14,6 +14,16 @@ const zh = {
   modePaths: '最短路径',
   placeA: '甲：如 成都',
   placeB: '乙：如 资阳',
+  modeChanges: '年度变化',
+  modeDependencies: '部门依赖',
+  fromYear: '起：2022',
+  toYear: '止：2023',
+  placeBody: '部门：如 成都市交通运输局',
+  list: '列表',
+  dependsOn: '依赖',
+  noChanges: '这两年的文档没有提到这里的举措。',
+  noDependencies: '没有找到其他部门的相关举措。',
+  changeKinds: { NEW: '新增', ADVANCED: '推进', SAME: '不变', REGRESSED: '倒退', DROPPED: '不再提及' },
   go: '查询',
   fit: '适应窗口',
   relayout: '重新布局',
@@ -66,7 +76,7 @@ const zh = {
   kinds: { INITIATIVE: '举措', PLACE: '地点', BODY: '主体', PROGRAMME: '规划', TARGET: '目标', DOCUMENT: '文档' },
   stages: { PROPOSED: '谋划', BIDDING: '争创', PLANNING: '前期', STARTING: '启动', UNDER_CONSTRUCTION: '在建', ONGOING: '推进', COMPLETED: '建成' },
   relations: { LOCATED_IN: '位于', CONNECTS: '连接', PART_OF: '属于', UNDER_PROGRAMME: '纳入规划', LEADS: '牵头',
-    CO_BUILDS: '共建', COORDINATES: '协调', HAS_TARGET: '目标', COOPERATES_WITH: '合作', ISSUED_BY: '发布', ABOUT: '关于' },
+    CO_BUILDS: '共建', COORDINATES: '协调', HAS_TARGET: '目标', COOPERATES_WITH: '合作', ISSUED_BY: '发布', ABOUT: '关于', OWNS: '负责' },
 };
 
 const en = {
@@ -78,6 +88,16 @@ const en = {
   modePaths: 'Shortest paths',
   placeA: 'A: e.g. Chengdu',
   placeB: 'B: e.g. Ziyang',
+  modeChanges: 'Changes between years',
+  modeDependencies: 'Department dependencies',
+  fromYear: 'from: 2022',
+  toYear: 'to: 2023',
+  placeBody: 'Department: e.g. 成都市交通运输局',
+  list: 'List',
+  dependsOn: 'depends on',
+  noChanges: 'The documents of these years mention no initiative here.',
+  noDependencies: 'No initiative of another department found.',
+  changeKinds: { NEW: 'new', ADVANCED: 'advanced', SAME: 'same', REGRESSED: 'regressed', DROPPED: 'no longer mentioned' },
   go: 'Go',
   fit: 'Fit',
   relayout: 'Re-layout',
@@ -132,7 +152,7 @@ const en = {
     UNDER_CONSTRUCTION: 'under construction', ONGOING: 'ongoing', COMPLETED: 'completed' },
   relations: { LOCATED_IN: 'located in', CONNECTS: 'connects', PART_OF: 'part of', UNDER_PROGRAMME: 'under programme',
     LEADS: 'leads', CO_BUILDS: 'co-builds', COORDINATES: 'coordinates', HAS_TARGET: 'has target',
-    COOPERATES_WITH: 'cooperates with', ISSUED_BY: 'issued by', ABOUT: 'about' },
+    COOPERATES_WITH: 'cooperates with', ISSUED_BY: 'issued by', ABOUT: 'about', OWNS: 'owns' },
 };
 
 export const TEXT = { zh, en };

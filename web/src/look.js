@@ -24,7 +24,7 @@ export const STAGE_COLOR = {
 export const RELATION_COLOR = {
   LOCATED_IN: '#6c8ebf', CONNECTS: '#2f6fd0', PART_OF: '#a0a0a0', UNDER_PROGRAMME: '#9b6fd0',
   LEADS: '#2a9d8f', CO_BUILDS: '#52b69a', COORDINATES: '#76c893', HAS_TARGET: '#e0648c',
-  COOPERATES_WITH: '#b5838d', ISSUED_BY: '#888888', ABOUT: '#888888',
+  COOPERATES_WITH: '#b5838d', ISSUED_BY: '#888888', ABOUT: '#888888', OWNS: '#2a9d8f',
 };
 
 export function stylesheet() {
@@ -39,6 +39,12 @@ export function stylesheet() {
     { selector: 'node[level = "REGION"]', style: { 'border-style': 'dashed', 'background-opacity': 0.55 } },
     { selector: 'node[?endpoint]', style: { width: 42, height: 42, 'border-width': 3, 'border-color': '#111', 'font-size': 14, 'font-weight': 'bold' } },
     { selector: 'node[kind = "INITIATIVE"]', style: { width: 34, height: 22, 'border-width': 4 } },
+    // The boxes of the changes mode, one per kind of change.
+    { selector: 'node[kind = "CHANGE"]', style: {
+      shape: 'round-rectangle', 'background-color': '#f3f5f8', 'background-opacity': 0.6, 'border-color': '#9aa5b1',
+      'border-style': 'dashed', 'text-valign': 'top', 'text-halign': 'center', 'font-size': 13, 'font-weight': 'bold',
+      padding: 14,
+    } },
     { selector: 'edge', style: {
       width: 1.6, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'arrow-scale': 0.8,
       label: 'data(label)', 'font-size': 9, color: '#444', 'text-rotation': 'autorotate',

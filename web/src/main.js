@@ -1,11 +1,15 @@
 // main.js is the network explorer: a reference client of the public
 // /graphql API. It draws a connect question (or shortest paths, or one
 // entity's neighbourhood) with Cytoscape.js, explains a clicked node in the
-// side panel with its evidence, and keeps the whole view in the URL.
+// side panel with its evidence, and keeps the whole view in the URL. Two
+// more modes answer planners' questions: what changed in a place between
+// the reports of two years, and which initiatives of other departments a
+// department's own depend on; both also list their answer in the side bar.
 import cytoscape from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import * as api from './api.js';
 import { fromConnect, fromPaths, fromNeighbourhood, synthetic } from './elements.js';
+import { fromChanges, fromDependencies, groupChanges, dependenciesOf } from './changes.js';
 import { splitHighlight } from './highlight.js';
 import { KINDS, STAGES, RELATIONS, text } from './i18n.js';
 import { runLayout, mulberry32 } from './layout.js';
@@ -63,6 +67,7 @@ function saveURL(push = false) {
 // ---------- labels and language ----------
 
 function nodeLabel(d) {
+  if (d.kind === 'CHANGE') return `${t('changeKinds')[d.change] || d.change}`;
   return d.stage ? `${d.name}\n${t('stages')[d.stage]}` : d.name;
 }
 
@@ -79,6 +84,7 @@ function applyLanguage() {
   for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
   for (const el of document.querySelectorAll('[data-tp]')) el.placeholder = t(el.dataset.tp);
   for (const el of document.querySelectorAll('[data-ta]')) el.title = t(el.dataset.ta);
+  syncForm();
   $('#lang').textContent = t('lang');
   buildFilters();
   buildLegend();
@@ -212,7 +218,11 @@ async function rebuild() {
   setStatus('loading');
   $('#a').value = state.a;
   $('#b').value = state.b;
-  $('#mode').value = state.mode === 'paths' ? 'paths' : 'connect';
+  $('#mode').value = ['paths', 'changes', 'dependencies'].includes(state.mode) ? state.mode : 'connect';
+  $('#from').value = state.from;
+  $('#to').value = state.to;
+  syncForm();
+  showList(null);
   cy.elements().remove();
   expansions = [];
   $('#undo').disabled = true;
@@ -223,6 +233,22 @@ async function rebuild() {
       const r = await expandElements(state.focus);
       els = r.els;
       truncated = r.truncated;
+    } else if (state.mode === 'changes') {
+      if (state.a && state.from && state.to) {
+        const d = await api.gql(api.CHANGES, { place: state.a, from: Number(state.from), to: Number(state.to) });
+        if (gen !== generation) return;
+        const place = d.place.find((e) => e.kind === 'PLACE') || d.place[0];
+        els = fromChanges(place, d.changes);
+        showList(listChanges(d.changes));
+      }
+    } else if (state.mode === 'dependencies') {
+      if (state.a) {
+        const d = await api.gql(api.DEPENDENCIES, { body: state.a });
+        if (gen !== generation) return;
+        const body = d.body.find((e) => e.kind === 'BODY') || d.body[0];
+        els = fromDependencies(body, d.dependencies);
+        showList(listDependencies(body, d.dependencies));
+      }
     } else if (state.a && state.b) {
       const d = await api.gql(state.mode === 'paths' ? api.PATHS : api.CONNECT, { a: state.a, b: state.b });
       els = state.mode === 'paths' ? fromPaths(d) : fromConnect(d);
@@ -242,7 +268,8 @@ async function rebuild() {
     $('#hint').hidden = cy.nodes().length > 0;
     if (state.sel && cy.getElementById(state.sel).nonempty()) cy.getElementById(state.sel).select();
     const empty = cy.nodes().length > 0 && state.mode !== 'explore' && cy.nodes('[kind = "INITIATIVE"]').empty();
-    setStatus('ready', empty ? t('empty') : truncated ? `${cy.nodes().length} ${t('nodes')} ${t('truncated')}` : '');
+    const none = { changes: t('noChanges'), dependencies: t('noDependencies') }[state.mode] || t('empty');
+    setStatus('ready', empty ? none : truncated ? `${cy.nodes().length} ${t('nodes')} ${t('truncated')}` : '');
     if (state.sel) await showPanel(state.sel);
   } catch (err) {
     if (gen === generation) setStatus('error', err.message);
@@ -278,6 +305,60 @@ async function undo() {
   await layout();
   setStatus('ready');
 }
+
+// ---------- the answer's list (changes and dependencies modes) ----------
+
+function showList(content) {
+  $('#list').hidden = !content;
+  $('#list-body').replaceChildren(...(content ? [content] : []));
+}
+
+function stageName(s) {
+  return s ? t('stages')[s] : '—';
+}
+
+// listChanges lists the changes grouped by kind, each with its stages.
+function listChanges(changes) {
+  const box = el('div', {});
+  for (const g of groupChanges(changes)) {
+    box.append(el('h4', {}, `${t('changeKinds')[g.kind]} (${g.items.length})`),
+      el('ul', {}, ...g.items.map((c) => el('li', { 'data-id': c.initiative.id, onclick: () => select(c.initiative.id),
+        title: c.evidence.length ? c.evidence[0].text : '' },
+      el('span', { class: 'stage-dot', style: `background:${STAGE_COLOR[c.after || c.before] || '#ccc'}` }),
+      `${c.initiative.name}: ${stageName(c.before)} → ${stageName(c.after)}`))));
+  }
+  return box;
+}
+
+// listDependencies lists, for each of the department's initiatives, those
+// of other departments it depends on and what they share.
+function listDependencies(body, deps) {
+  const box = el('div', {});
+  const byOwn = new Map();
+  for (const d of dependenciesOf(body.id, deps)) {
+    if (!byOwn.has(d.own.id)) byOwn.set(d.own.id, { own: d.own, items: [] });
+    byOwn.get(d.own.id).items.push(d);
+  }
+  for (const { own, items } of byOwn.values()) {
+    box.append(el('h4', { onclick: () => select(own.id) }, `${own.name} ${t('dependsOn')}`),
+      el('ul', {}, ...items.map((d) => el('li', { 'data-id': d.other.id, onclick: () => select(d.other.id) },
+        `${d.other.name}（${d.otherBodies.map((b) => b.name).join('、')}）@ ${d.shared.name}`))));
+  }
+  return box;
+}
+
+// syncForm shows the inputs the chosen mode asks for.
+function syncForm() {
+  const mode = $('#mode').value;
+  const years = mode === 'changes';
+  const one = years || mode === 'dependencies';
+  $('#b').parentElement.hidden = one;
+  $('#from').hidden = !years;
+  $('#to').hidden = !years;
+  $('#a').placeholder = mode === 'dependencies' ? t('placeBody') : t('placeA');
+}
+
+$('#mode').addEventListener('change', syncForm);
 
 // ---------- the side panel ----------
 
@@ -497,10 +578,14 @@ combo($('#b'), (e) => { $('#b').value = e.name; });
 
 $('#connect').addEventListener('submit', (ev) => {
   ev.preventDefault();
+  const mode = $('#mode').value;
   const a = $('#a').value.trim();
   const b = $('#b').value.trim();
-  if (!a || !b) return;
-  Object.assign(state, { mode: $('#mode').value, a, b, focus: '', exp: [], sel: '' });
+  const from = $('#from').value.trim();
+  const to = $('#to').value.trim();
+  if (!a || (mode === 'changes' ? !from || !to : mode !== 'dependencies' && !b)) return;
+  Object.assign(state, { mode, a, b: mode === 'changes' || mode === 'dependencies' ? '' : b,
+    from: mode === 'changes' ? from : '', to: mode === 'changes' ? to : '', focus: '', exp: [], sel: '' });
   closePanel(false);
   saveURL(true);
   rebuild();
@@ -516,7 +601,8 @@ function download(name, blob) {
 }
 
 function exportName(ext) {
-  const q = state.mode === 'explore' ? state.focus.split('/').pop() : `${state.a}-${state.b}`;
+  const q = state.mode === 'explore' ? state.focus.split('/').pop()
+    : state.mode === 'changes' ? `${state.a}-${state.from}-${state.to}` : state.mode === 'dependencies' ? state.a : `${state.a}-${state.b}`;
   return `policygraph-${q || 'view'}.${ext}`;
 }
 
@@ -553,8 +639,9 @@ $('#lang').addEventListener('click', () => {
   if (cy.nodes().length) layout();
 });
 
-cy.on('tap', 'node', (ev) => select(ev.target.id()));
-cy.on('dbltap', 'node', (ev) => expand(ev.target.id()));
+// The boxes of the changes mode are no entities: nothing to show or expand.
+cy.on('tap', 'node[kind != "CHANGE"]', (ev) => select(ev.target.id()));
+cy.on('dbltap', 'node[kind != "CHANGE"]', (ev) => expand(ev.target.id()));
 cy.on('tap', (ev) => { if (ev.target === cy) closePanel(); });
 window.addEventListener('popstate', () => {
   Object.assign(state, decode(location.search));

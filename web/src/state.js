@@ -1,11 +1,13 @@
 // state.js keeps the view's state in the URL's query string, so a link
 // reopens the same picture: the question (mode, a, b or focus), the
 // expansions in order, the selected node, the filters and the language.
+// The changes mode asks about a place (a) between two years (from, to); the
+// dependencies mode about a department (a).
 
-export const MODES = ['connect', 'paths', 'explore'];
+export const MODES = ['connect', 'paths', 'explore', 'changes', 'dependencies'];
 
 export function emptyState() {
-  return { lang: 'zh', mode: 'connect', a: '', b: '', focus: '', exp: [], sel: '',
+  return { lang: 'zh', mode: 'connect', a: '', b: '', from: '', to: '', focus: '', exp: [], sel: '',
     hideKinds: [], hideRels: [], hideStages: [], doc: '', year: '' };
 }
 
@@ -17,6 +19,8 @@ export function decode(search) {
   if (MODES.includes(p.get('mode'))) s.mode = p.get('mode');
   s.a = p.get('a') || '';
   s.b = p.get('b') || '';
+  s.from = p.get('from') || '';
+  s.to = p.get('to') || '';
   s.focus = p.get('focus') || '';
   s.exp = p.getAll('exp').filter(Boolean);
   s.sel = p.get('sel') || '';
@@ -36,6 +40,12 @@ export function encode(s) {
   if (s.mode !== 'connect') p.set('mode', s.mode);
   if (s.mode === 'explore') {
     if (s.focus) p.set('focus', s.focus);
+  } else if (s.mode === 'changes') {
+    if (s.a) p.set('a', s.a);
+    if (s.from) p.set('from', s.from);
+    if (s.to) p.set('to', s.to);
+  } else if (s.mode === 'dependencies') {
+    if (s.a) p.set('a', s.a);
   } else {
     if (s.a) p.set('a', s.a);
     if (s.b) p.set('b', s.b);

@@ -20,3 +20,11 @@ test('explore mode keeps focus and drops a and b', () => {
 test('an unknown mode falls back to connect', () => {
   assert.equal(decode('?mode=nope').mode, 'connect');
 });
+
+test('changes mode keeps the place and the two years, dependencies mode the department', () => {
+  const s = { ...emptyState(), mode: 'changes', a: '成都', from: '2022', to: '2023', b: 'x' };
+  assert.equal(encode(s), '?mode=changes&a=%E6%88%90%E9%83%BD&from=2022&to=2023');
+  assert.deepEqual(decode(encode(s)), { ...s, b: '' });
+  const d = { ...emptyState(), mode: 'dependencies', a: '成都市交通运输局', from: '2022' };
+  assert.deepEqual(decode(encode(d)), { ...d, from: '' });
+});
