@@ -54,7 +54,7 @@ func Extract(ctx context.Context, gz *Gazetteer, file string, raw []byte, meta M
 			// clause mentions it in passing (承接重庆主城都市区功能疏解)
 			if si == 0 || si == 1 && p.Lead != "" {
 				topic := Span{st.Start, st.End}
-				if p.Lead == "" && len(st.Clauses) > 0 {
+				if si > 0 || p.Lead == "" && len(st.Clauses) > 0 {
 					topic = st.Clauses[0]
 				}
 				pc.learn(sent, si == 0 && p.Lead != "", topic)

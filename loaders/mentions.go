@@ -792,6 +792,10 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	if e, ok := gz.names.longest(s[:end], b); ok && b+len(e.text) == end {
 		return mention{}, false // the whole name is a gazetteer name: 成都平原经济区 is a region
 	}
+	// a verb and a head (建设示范区, 提升示范区) names nothing
+	if nounVerbs[string(s[b:hs])] {
+		return mention{}, false
+	}
 	// 第八届人民代表大会 is the assembly a report is given to, not an event
 	if h.text == "大会" && hasString(s, hs-2, "代表") {
 		return mention{}, false
@@ -1023,7 +1027,8 @@ var genericWords = []string{"标志性", "重大", "重点", "一批", "新型",
 	"国家级", "省级", "市级", "综合", "新", "大型", "现代", "交叉研究", "研究", "领域", "服务", "合作",
 	"这些", "各", "有关", "其他", "等", "该", "本", "全", "农村", "城乡", "各项", "产业化", "产业", "工业", "城建",
 	"民生", "招商", "在建", "新建", "续建", "基础设施", "交通", "省市", "挂图作战", "政府投资", "社会投资", "市级重点",
-	"省级重点", "优势", "主体", "发展", "规划", "片区"}
+	"省级重点", "优势", "主体", "发展", "规划", "片区", "世界级", "千亿级", "万亿级", "近期", "工作",
+	"年度", "省域", "控制性"}
 
 // placesInName returns the places a name refers to: full place names
 // anywhere in it, and an abbreviation compound at its start (成资 is 成都 and

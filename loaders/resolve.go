@@ -26,9 +26,10 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 		}
 		*nextGroup++
 		group := *nextGroup
-		// X、Y、Z等<class>: the class names what the items are.
-		if m.span.Start > c.Start && s[m.span.Start-1] == '等' {
-			items := gz.listItems(s, c.Start, m.span.Start-1)
+		// X、Y、Z等<class>: the class names what the items are (a count may
+		// stand between: 等一批产业合作项目).
+		if k := listMarkBefore(s, c.Start, m.span.Start); k >= 0 {
+			items := gz.listItems(s, c.Start, k)
 			// the words the items share: the class after its generic
 			// modifiers (城市商圈 gives 商圈, 快速物流通道 all of it)
 			headText := gz.classWords(m)
@@ -43,6 +44,9 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 				}
 				places, n := gz.compoundAt(s[it.Start:it.End], 0, d.Place)
 				var name, alias string
+				if m.category == graph.CategoryIndustrialBelt && len(places) == 0 {
+					continue // 汽车、电子信息等世界级产业集群: the items are industries
+				}
 				if worksClass[m.name] {
 					// 福华8万吨甘氨酸、川南减震技改搬迁等项目: each item is a project;
 					// in 交通、水利等重大项目 the items are sectors
@@ -194,6 +198,20 @@ func regroup(ms []mention, from, to int) {
 	}
 }
 
+// listMarkBefore returns where the 等 that ends a list stands before a class
+// starting at start, with perhaps a count between (等5个, 等一批), or -1.
+func listMarkBefore(s []rune, from, start int) int {
+	for k := start - 1; k >= from && start-k <= 5; k-- {
+		if s[k] == '等' {
+			if k+1 == start || countAt(s, k+1, start+1) == start {
+				return k
+			}
+			return -1
+		}
+	}
+	return -1
+}
+
 // classWords returns the words of a list's class (m, after 等) that its
 // items share: all of them but the generic modifiers in front.
 func (gz *Gazetteer) classWords(m mention) string {
@@ -266,7 +284,7 @@ func (gz *Gazetteer) itemBefore(s []rune, from, end int) Span {
 		if isBreak(r) || r == '的' || r == '了' {
 			break
 		}
-		if v := gz.verbEndingAt(s, b, from); v > 0 {
+		if v := gz.verbEndingAt(s, b, from); v > 0 && !gz.inWord(s, from, b-v, b) {
 			if !gz.verbInName(s, b, v, from) {
 				b = gz.shiftVerb(s, b, end, from)
 				break
@@ -405,7 +423,13 @@ func (gz *Gazetteer) aspired(s []rune, from, at int, h stageHit) stageHit {
 		if h.stage != graph.StageCompleted {
 			return h
 		}
-		for _, w := range []string{"力争", "确保", "将", "计划", "预计", "目标", "到20"} {
+		// a target year (到2025年基本建成) is a goal: no stage
+		for _, w := range []string{"到20", "目标"} {
+			if strings.Contains(before, w) {
+				return stageHit{}
+			}
+		}
+		for _, w := range []string{"力争", "确保", "将", "计划", "预计"} {
 			if strings.Contains(before, w) {
 				return stageHit{graph.StageUnderConstruction, w + "…" + h.cue}
 			}
@@ -423,6 +447,21 @@ func (gz *Gazetteer) cueAfter(s []rune, at, end int) (stageHit, bool) {
 	if at < end && s[at] == '的' {
 		at++
 	}
+	if h, ok := gz.cueAt(s, at, end); ok {
+		return h, true
+	}
+	// an adverb may stand between a name and its cue: 正式封关运行, 已建成通车,
+	// 正在加快建设中
+	for _, adv := range cueAdverbs {
+		if hasString(s[:end], at, adv) {
+			return gz.cueAt(s, at+len([]rune(adv)), end)
+		}
+	}
+	return stageHit{}, false
+}
+
+// cueAt returns the after-cue that starts at s[at], if any.
+func (gz *Gazetteer) cueAt(s []rune, at, end int) (stageHit, bool) {
 	if at >= end {
 		return stageHit{}, false
 	}
@@ -436,6 +475,9 @@ func (gz *Gazetteer) cueAfter(s []rune, at, end int) (stageHit, bool) {
 	}
 	return stageHit{}, false
 }
+
+// cueAdverbs may stand between a name and the stage cue after it.
+var cueAdverbs = []string{"已经", "已", "正式", "顺利", "成功", "正在", "目前", "均已", "全部", "基本", "全面", "将于"}
 
 // afterward reports whether a stage cue ending at s[i] opens a clause about
 // what follows it (建成后将成为…, 开工以后): it states no stage.
