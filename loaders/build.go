@@ -62,8 +62,39 @@ func Extract(ctx context.Context, gz *Gazetteer, file string, raw []byte, meta M
 			b.sentence(p, st, sent, &pc)
 		}
 	}
+	b.tieRegions()
 	b.leaveToGazetteer()
 	return b.graph(), nil
+}
+
+// regionTie is a paragraph's region waiting to tie an initiative that names
+// no place.
+type regionTie struct {
+	id     string
+	region *Place
+	rule   string
+	ev     graph.Evidence
+}
+
+// tieRegions ties each initiative to the regions of the paragraphs that
+// mention it without naming a place, unless the document states its places
+// elsewhere: S5线 in a paragraph about 成德眉资同城化 is still the line from
+// 成都 to 眉山 that another sentence names, not a line to 德阳 and 资阳.
+func (b *builder) tieRegions() {
+	if len(b.regionTies) == 0 {
+		return
+	}
+	stated := map[string]bool{}
+	for _, f := range b.g.Facts {
+		if !f.Inferred && (f.Relation == graph.RelLocatedIn || f.Relation == graph.RelConnects) {
+			stated[f.From] = true
+		}
+	}
+	for _, t := range b.regionTies {
+		if !stated[t.id] {
+			b.tie(t.id, t.region, graph.RelLocatedIn, true, t.rule, t.ev)
+		}
+	}
 }
 
 // leaveToGazetteer drops from the document's graph what the gazetteer
@@ -137,6 +168,8 @@ type builder struct {
 	place    *Place
 
 	ids map[string]string // initiative name -> ID, since Key is not free
+
+	regionTies []regionTie // paragraph regions, tied at the end (tieRegions)
 
 	evSentence *Sentence // the sentence evText and evSection belong to
 	evText     string
@@ -520,7 +553,7 @@ func (b *builder) placesOf(id string, m *mention, ev graph.Evidence, pc *paraCon
 		b.tie(id, pl, r, false, "", ev)
 	}
 	if len(m.places) == 0 && pc.region != nil {
-		b.tie(id, pc.region, graph.RelLocatedIn, true, "paragraph context: "+pc.regionWhy, ev)
+		b.regionTies = append(b.regionTies, regionTie{id, pc.region, "paragraph context: " + pc.regionWhy, ev})
 	}
 	// a region's plan (成都都市圈发展规划) ties to the region only what names no place
 	if b.place != nil && !(b.place.isRegion() && len(m.places) > 0) {

@@ -121,7 +121,31 @@ func (gz *Gazetteer) mentionsIn(d *Doc, c Span) []mention {
 			}
 		}
 	}
-	found = outermost(found)
+	// An initiative inside a body's name stays an initiative: the body
+	// (资阳大足文旅融合发展示范区建设领导小组) is about it. Otherwise of nested
+	// names only the outermost is kept.
+	var inits, bodies []mention
+	for _, f := range found {
+		if f.kind == mBody {
+			bodies = append(bodies, f)
+		} else {
+			inits = append(inits, f)
+		}
+	}
+	found = outermost(inits)
+	for _, bm := range outermost(bodies) {
+		inside := false
+		for _, f := range found {
+			if f.span.Start <= bm.span.Start && bm.span.End <= f.span.End {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			found = append(found, bm)
+		}
+	}
+	sortMentions(found)
 	// A gazetteer name inside an initiative or body name belongs to it; a
 	// gazetteer body or programme wins over a suffix guess that covers it.
 	var kept []mention
