@@ -70,6 +70,30 @@ func glossAt(s string, i int) (int, bool) {
 	return 0, false
 }
 
+// pdfPunct maps what some PDF extractors give for Chinese punctuation in
+// fonts whose glyphs they cannot name: Yi syllables (ꎬ ꎮ ꎻ ꎭ) and guillemets
+// around a title (« 成渝地区双城经济圈建设规划纲要»).
+var (
+	pdfPunct  = strings.NewReplacer("ꎬ", "，", "ꎮ", "。", "ꎻ", "；", "ꎭ", "：")
+	pdfTitles = strings.NewReplacer("«", "《", "»", "》")
+)
+
+// fixPDFPunct restores Chinese punctuation in text that uses the Yi
+// syllables for it, and title marks given as guillemets (a » alone is a
+// breadcrumb's separator). Text with no Han character is left alone.
+func fixPDFPunct(s string) string {
+	if !strings.ContainsFunc(s, isHan) {
+		return s
+	}
+	if strings.ContainsAny(s, "ꎬꎮꎻꎭ") {
+		s = pdfPunct.Replace(s)
+	}
+	if strings.Contains(s, "«") {
+		s = pdfTitles.Replace(s)
+	}
+	return s
+}
+
 // metaWords are the labels of a page's meta line: date, source, author,
 // reads, font size, print and share widgets.
 var metaWords = []string{"发布时间", "发布日期", "发布于", "日期:", "时间:", "来源:", "作者:", "浏览次数", "阅读次数",

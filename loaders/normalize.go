@@ -69,7 +69,8 @@ const (
 //     removed; lines are trimmed at both ends; runs of blank lines become one
 //     blank line; leading and trailing blank lines are dropped and the text
 //     ends with a single \n.
-//  6. Pinyin glosses after characters and a page's furniture (meta lines,
+//  6. Punctuation a PDF extractor gave as Yi syllables (ꎬ ꎮ) is restored;
+//     pinyin glosses after characters and a page's furniture (meta lines,
 //     navigation bars, credits, other stories after an article's end) go;
 //     see furniture.go.
 //  7. Text hard-wrapped at a fixed width (as pdftotext and some web pages
@@ -100,6 +101,7 @@ func Normalize(name string, raw []byte) (text string, encoding string, err error
 		return fail(reason)
 	}
 	s = stripHTML(s)
+	s = fixPDFPunct(s)
 	s = nfkc(s)
 	s = stripGlosses(s)
 	s = cleanText(s)
