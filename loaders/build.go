@@ -167,7 +167,8 @@ type builder struct {
 	issuer   string // body ID of the issuer
 	place    *Place
 
-	ids map[string]string // initiative name -> ID, since Key is not free
+	ids      map[string]string // initiative name -> ID, since Key is not free
+	aliasIDs map[string]string // Key of every name and alias given an initiative -> its ID
 
 	regionTies []regionTie // paragraph regions, tied at the end (tieRegions)
 
@@ -318,14 +319,55 @@ func (b *builder) initiativeID(m *mention) string {
 		if b.ids == nil {
 			b.ids = map[string]string{}
 		}
-		id = graph.EntityID(graph.KindInitiative, graph.Key(name))
+		id = b.knownAs(name)
+		if id == "" {
+			id = graph.EntityID(graph.KindInitiative, graph.Key(name))
+		}
 		b.ids[name] = id
 	}
+	// a second name for a known initiative becomes its alias (see entity)
 	e := b.entity(graph.Entity{ID: id, Kind: graph.KindInitiative, Name: name, Category: m.category})
+	if b.aliasIDs == nil {
+		b.aliasIDs = map[string]string{}
+	}
+	for _, a := range append([]string{name}, e.Aliases...) {
+		k := graph.Key(a)
+		if _, taken := b.aliasIDs[k]; !taken {
+			b.aliasIDs[k] = id
+		}
+	}
 	if m.alias != "" {
 		addAlias(e, m.alias)
+		if k := graph.Key(m.alias); b.aliasIDs[k] == "" {
+			b.aliasIDs[k] = id
+		}
 	}
 	return id
+}
+
+// knownAs returns the ID of an initiative the document already named by
+// another form of name: an alias it gave (市域(郊)铁路成都至德阳线 for S11线),
+// the same words after a province's or city's name (四川市域(郊)铁路成都至德阳线),
+// or without a works word after it (渝遂高速扩能项目 for 渝遂高速扩能). "" if none.
+func (b *builder) knownAs(name string) string {
+	key := graph.Key(name)
+	if id := b.aliasIDs[key]; id != "" {
+		return id
+	}
+	r := []rune(name)
+	if e, ok := b.gz.names.longest(r, 0); ok && e.kind == namePlace && len(r)-len(e.text) >= 4 {
+		if id := b.aliasIDs[graph.Key(string(r[len(e.text):]))]; id != "" {
+			return id
+		}
+	}
+	for _, suf := range []string{"项目", "工程", "建设"} {
+		if short, ok := strings.CutSuffix(name, suf); ok && len([]rune(short)) >= 4 {
+			if id := b.aliasIDs[graph.Key(short)]; id != "" {
+				return id
+			}
+		}
+	}
+	return ""
 }
 
 // clause relates the mentions of one clause: places stated beside an
