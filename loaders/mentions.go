@@ -583,15 +583,15 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 	return countAt(s, b, hs)
 }
 
-// classAfterList returns where a bare class head that starts at hs begins
-// its phrase when only a count stands between it and a list's 等 (等5个项目,
-// 等一批项目), or -1.
+// classAfterList returns where a class head that starts at hs begins its
+// phrase when only a count or a few modifiers stand between it and a list's
+// 等 (等5个项目, 等一批项目, 等合作共建项目), or -1.
 func classAfterList(s []rune, from, hs int) int {
 	k := hs
-	for k > from && hs-k <= 4 && !isBreak(s[k-1]) {
+	for k > from && hs-k <= 8 && !isBreak(s[k-1]) {
 		k--
 	}
-	if k > from && s[k-1] == '等' && countAt(s, k, hs) == hs {
+	if k > from && s[k-1] == '等' {
 		return k
 	}
 	return -1

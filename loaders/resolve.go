@@ -126,6 +126,7 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 		out = append(out, m)
 	}
 	sortMentions(out)
+	out = gz.listNeighbours(d, c, out)
 	// Initiatives joined only by 、 (or 和, 及, 与) share a group, hence a stage.
 	var prev *mention
 	for i := range out {
@@ -139,6 +140,119 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 		prev = m
 	}
 	return out
+}
+
+// listNeighbours reads the items of a list that stand beside initiatives
+// without a head of their own: 青衣江大道北段、嘉瑞大道、瑞祥路、大渡河大桥加宽改造 lists
+// four works. An item between two initiatives is one; an item at a list's
+// end is one when it opens with a place (重庆站改造) or closes with a works
+// word (渝遂扩能二期). Items are 3 to 16 characters, hold no verb and are no
+// place or generic phrase.
+func (gz *Gazetteer) listNeighbours(d *Doc, c Span, ms []mention) []mention {
+	s := d.Text
+	isInit := func(i int) bool { return i >= 0 && i < len(ms) && ms[i].kind == mInitiative && !ms[i].generic }
+	covered := func(sp Span) bool {
+		for _, m := range ms {
+			if m.span.Start < sp.End && sp.Start < m.span.End {
+				return true
+			}
+		}
+		return false
+	}
+	var add []mention
+	try := func(sp Span, both bool, group int) {
+		n := sp.End - sp.Start
+		if n < 3 || n > 16 || covered(sp) {
+			return
+		}
+		item := s[sp.Start:sp.End]
+		for k := sp.Start; k < sp.End; k++ {
+			if isBreak(s[k]) || strings.ContainsRune("的了和及与", s[k]) {
+				return
+			}
+			// no verb, but a works verb that ends the item (重庆站改造)
+			if v := gz.verbEndingAt(s, k+1, sp.Start); v > 0 && !gz.inWord(s, sp.Start, k+1-v, k+1) &&
+				!(k+1 == sp.End && nounVerbs[string(s[k+1-v:k+1])]) {
+				return
+			}
+		}
+		if gz.isGeneric(string(item)) {
+			return
+		}
+		if !both {
+			ps, _ := gz.compoundAt(item, 0, d.Place)
+			if len(ps) == 0 && gz.suffixEnding(item) == "" {
+				return
+			}
+		}
+		m := mention{kind: mInitiative, span: sp, name: string(item), category: graph.CategoryOther, group: group}
+		m.places = gz.placesInName(item, d.Place)
+		add = append(add, m)
+	}
+	for i := range ms {
+		if !isInit(i) {
+			continue
+		}
+		m := ms[i]
+		// the item before: 、 or a conjunction right before this name
+		if at := m.span.Start - 1; at > c.Start && strings.ContainsRune("、和及与", s[at]) {
+			it := gz.itemBefore(s, c.Start, at)
+			before := it.Start - 1
+			both := before >= c.Start && s[before] == '、' && hasInitiativeEndingAt(ms, before)
+			try(it, both, m.group)
+		}
+		// the item after: up to the next list mark or break
+		if at := m.span.End; at < c.End && strings.ContainsRune("、和及与", s[at]) {
+			e := at + 1
+			for e < c.End && !isBreak(s[e]) && !strings.ContainsRune("、和及与等", s[e]) && e-at <= 16 {
+				e++
+			}
+			both := e < c.End && s[e] == '、' && hasInitiativeStartingAt(ms, e+1)
+			if e < c.End && s[e] == '等' {
+				continue // the 等 list's own rule reads it
+			}
+			// the last item may end with a stage cue: …和重庆站改造
+			if !both && e > at+1 && !(e >= c.End || isBreak(s[e])) {
+				continue
+			}
+			try(Span{at + 1, e}, both, m.group)
+		}
+	}
+	if len(add) == 0 {
+		return ms
+	}
+	ms = append(ms, add...)
+	sortMentions(ms)
+	return ms
+}
+
+// suffixEnding returns the works word (cues/suffixes.txt) a name ends with,
+// or "".
+func (gz *Gazetteer) suffixEnding(name []rune) string {
+	for _, suf := range gz.suffixes {
+		if n := len([]rune(suf)); n < len(name) && string(name[len(name)-n:]) == suf {
+			return suf
+		}
+	}
+	return ""
+}
+
+func hasInitiativeEndingAt(ms []mention, end int) bool {
+	for _, m := range ms {
+		if m.kind == mInitiative && m.span.End == end {
+			return true
+		}
+	}
+	return false
+}
+
+func hasInitiativeStartingAt(ms []mention, start int) bool {
+	for _, m := range ms {
+		if m.kind == mInitiative && m.span.Start == start {
+			return true
+		}
+	}
+	return false
 }
 
 // worksClass are the classes whose list items are projects named as the
