@@ -583,6 +583,24 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 	return countAt(s, b, hs)
 }
 
+// describedByOrdinal reports whether an ordinal of things (第一个, 首个,
+// 第三条, 又一座) stands right before b: what follows describes, it does not
+// name (第二批 counts a batch of a named task and does not).
+func describedByOrdinal(s []rune, b int) bool {
+	if b < 2 || !strings.ContainsRune("个条座家所", s[b-1]) {
+		return false
+	}
+	for k := b - 2; k >= 0 && b-k <= 5; k-- {
+		if strings.ContainsRune("第首又", s[k]) {
+			return true
+		}
+		if !unicode.IsDigit(s[k]) && !strings.ContainsRune("一二两三四五六七八九十百", s[k]) {
+			return false
+		}
+	}
+	return false
+}
+
 // classAfterList returns where a class head that starts at hs begins its
 // phrase when only a count or a few modifiers stand between it and a list's
 // 等 (等5个项目, 等一批项目, 等合作共建项目), or -1.
@@ -816,6 +834,11 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	if e, ok := gz.names.longest(s[:end], b); ok && b+len(e.text) == end {
 		return mention{}, false // the whole name is a gazetteer name: 成都平原经济区 is a region
 	}
+	// a description is no name: …西南重要陆路交通枢纽, 第一个川渝合作省级园区
+	// (but 首条市域快线璧铜线 names its line after the description)
+	if strings.Contains(string(s[b:end]), "重要") || describedByOrdinal(s, b) && short.End <= short.Start {
+		return mention{}, false
+	}
 	// a verb and a head (建设示范区, 提升示范区) names nothing
 	if nounVerbs[string(s[b:hs])] {
 		return mention{}, false
@@ -1046,13 +1069,18 @@ func (gz *Gazetteer) isGeneric(prefix string) bool {
 	return true
 }
 
-// genericWords are modifiers that do not make a name.
+// genericWords are modifiers that do not make a name, longest first (各项
+// before 各; sorted in init).
 var genericWords = []string{"标志性", "重大", "重点", "一批", "新型", "相关", "各类", "城市", "特色", "区域", "重要",
 	"国家级", "省级", "市级", "综合", "新", "大型", "现代", "交叉研究", "研究", "领域", "服务", "合作",
 	"这些", "各", "有关", "其他", "等", "该", "本", "全", "农村", "城乡", "各项", "产业化", "产业", "工业", "城建",
 	"民生", "招商", "在建", "新建", "续建", "基础设施", "交通", "省市", "挂图作战", "政府投资", "社会投资", "市级重点",
 	"省级重点", "优势", "主体", "发展", "规划", "片区", "世界级", "千亿级", "万亿级", "近期", "工作",
-	"年度", "省域", "控制性"}
+	"年度", "省域", "控制性", "物流"}
+
+func init() {
+	slices.SortStableFunc(genericWords, func(a, b string) int { return len(b) - len(a) })
+}
 
 // placesInName returns the places a name refers to: full place names
 // anywhere in it, and an abbreviation compound at its start (成资 is 成都 and
