@@ -146,6 +146,15 @@ func (gz *Gazetteer) mentionsIn(d *Doc, c Span) []mention {
 		}
 	}
 	sortMentions(found)
+	// an apposition's first part describes the name after its dash:
+	// 跨省域产城融合新区——高滩—茨竹产城融合新区
+	for i := 0; i+1 < len(found); i++ {
+		f, g := found[i], found[i+1]
+		if f.kind == mInitiative && g.kind == mInitiative && g.span.Start == f.span.End+2 && hasString(s, f.span.End, "——") {
+			found = append(found[:i], found[i+1:]...)
+			i--
+		}
+	}
 	// A gazetteer name inside an initiative or body name belongs to it; a
 	// gazetteer body or programme wins over a suffix guess that covers it.
 	var kept []mention
@@ -490,6 +499,12 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 		if r == '—' && b-2 >= from && s[b-2] == '—' {
 			break
 		}
+		// a class before a name in apposition: 其控制性工程小安溪特大桥 is
+		// 小安溪特大桥, 重点工程成渝中线高铁 is 成渝中线高铁
+		// (the name after it has words of its own: 重大项目攻坚大会战 is one name)
+		if hs-b >= 3 && b-1 > from && gz.genericPhraseEndingAt(s, from, b) {
+			break
+		}
 		// two names run together: in 合作共建园区川渝高竹新区 a head ends
 		// right before a place that starts the second name (but a 片区 of a
 		// zone is part of its name: 西部(重庆)科学城江津片区)
@@ -581,6 +596,22 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 	}
 	// nor with a count or an ordinal: 10个毗邻地区合作平台, 第三条市域(郊)铁路
 	return countAt(s, b, hs)
+}
+
+// genericPhraseEndingAt reports whether a generic phrase (a head after only
+// generic modifiers: 控制性工程, 重点项目) ends at s[b-1] and starts after a
+// break or a verb.
+func (gz *Gazetteer) genericPhraseEndingAt(s []rune, from, b int) bool {
+	h, ok := gz.headEndingAt(s, b)
+	if !ok {
+		return false
+	}
+	hs := b - len(h.runes)
+	p := hs
+	for p > from && hs-p < 8 && !isBreak(s[p-1]) && gz.verbEndingAt(s, p, from) == 0 && !strings.ContainsRune("的了其", s[p-1]) {
+		p--
+	}
+	return p < hs && gz.isGeneric(string(s[p:hs]))
 }
 
 // describedByOrdinal reports whether an ordinal of things (第一个, 首个,
