@@ -22,6 +22,20 @@ var ErrNotFound = errors.New("not found")
 // again into a new store.
 var ErrOldLayout = errors.New("the store was written with policygraph's first quad layout (one quad per fact attribute, pg:from), which this version no longer reads: load the documents again into a new store")
 
+// ErrProtected is what a *ProtectedError is (errors.Is).
+var ErrProtected = errors.New("the document is protected")
+
+// ProtectedError is returned (wrapped) by a write that would replace or
+// remove a protected document (Document.Protected, such as the gazetteer):
+// only a graph marked Protected itself may replace one, and none may remove it.
+type ProtectedError struct{ ID string }
+
+func (e *ProtectedError) Error() string {
+	return e.ID + " is protected (other documents refer to what it holds): it can be neither removed nor replaced; give a document that would get its ID another name"
+}
+
+func (e *ProtectedError) Is(target error) bool { return target == ErrProtected }
+
 // ErrClosed is returned (wrapped) by calls on a closed Store.
 var ErrClosed = errors.New("store is closed")
 
@@ -200,14 +214,18 @@ func (s *Store) rlock() (reader, error) {
 
 // WriteDocument writes one document's graph in a single Cayley transaction:
 // whole or not at all. If a document with the same ID is stored with the same
-// Hash, nothing changes (Unchanged). If one is stored with another hash, its
-// quads are replaced in the same transaction (Replaced): quads both versions
-// have are left alone, the others removed or added.
+// Hash and mark (Document.Protected), nothing changes (Unchanged). If one is
+// stored with another hash, its quads are replaced in the same transaction
+// (Replaced): quads both versions have are left alone, the others removed or
+// added.
 //
 // The graph is checked first: every Fact.From, To and Via, Mention.Entity,
 // Entity.Parent and member must be listed in g.Entities, be the document
 // itself, or be stored already; relations, kinds and stages must be known.
 // A graph that fails writes nothing.
+//
+// A protected document is replaced only by a graph marked Protected too
+// (*ProtectedError otherwise).
 func (s *Store) WriteDocument(ctx context.Context, g *DocumentGraph) (WriteResult, error) {
 	enc, err := encode(g)
 	if err != nil {
@@ -229,11 +247,14 @@ func (s *Store) WriteDocument(ctx context.Context, g *DocumentGraph) (WriteResul
 			enc.doc, strings.Join(missing, ", "))
 	}
 
-	old, err := readDoc(ctx, reader{qs: s.be.quadStore()}, enc.doc, g.Document.Hash)
+	old, err := readStored(ctx, reader{qs: s.be.quadStore()}, &g.Document)
 	if err != nil {
 		return WriteResult{}, fmt.Errorf("write document %s: read stored version: %w", enc.doc, err)
 	}
-	if old.exists && old.hash == g.Document.Hash {
+	if err := mayReplace(old, &g.Document); err != nil {
+		return WriteResult{}, fmt.Errorf("write document: %w", err)
+	}
+	if old.unchanged(&g.Document) {
 		return WriteResult{Unchanged: true}, nil
 	}
 	newSet := make(map[quad.Quad]struct{}, len(enc.quads))
@@ -279,6 +300,9 @@ func (s *Store) RemoveDocument(ctx context.Context, id string) error {
 	}
 	if !old.exists {
 		return fmt.Errorf("remove document %s: %w", id, ErrNotFound)
+	}
+	if old.protected {
+		return fmt.Errorf("remove document: %w", &ProtectedError{ID: id})
 	}
 	detached, err := s.commit(ctx, old.quads, nil)
 	if err != nil {
@@ -348,10 +372,40 @@ func entitySubjects(qss ...[]quad.Quad) []string {
 
 // storedDoc is a document's quads as stored.
 type storedDoc struct {
-	id     string
-	exists bool
-	hash   string
-	quads  []quad.Quad // every quad under the document's label
+	id        string
+	exists    bool
+	hash      string
+	source    string
+	protected bool
+	quads     []quad.Quad // every quad under the document's label
+}
+
+// unchanged tells whether writing d would change nothing.
+func (old *storedDoc) unchanged(d *Document) bool {
+	return old.exists && old.hash == d.Hash && old.protected == d.Protected
+}
+
+// readStored reads the stored version of d, all of it unless it is
+// unchanged.
+func readStored(ctx context.Context, r reader, d *Document) (*storedDoc, error) {
+	old, err := readDoc(ctx, r, d.ID, d.Hash)
+	if err == nil && old.exists && old.hash == d.Hash && !old.unchanged(d) {
+		// Only the mark changes (a store written before documents had
+		// one): the diff needs every quad.
+		old, err = readDoc(ctx, r, d.ID, "")
+	}
+	return old, err
+}
+
+// mayReplace returns why d may not replace old, if it may not.
+func mayReplace(old *storedDoc, d *Document) error {
+	switch {
+	case !old.exists:
+		return nil
+	case old.protected && !d.Protected:
+		return &ProtectedError{ID: old.id}
+	}
+	return nil
 }
 
 // readDoc reads the quads a document wrote, without a label scan: the
@@ -376,6 +430,10 @@ func readDoc(ctx context.Context, r reader, id, skipHash string) (*storedDoc, er
 			d.exists = d.exists || valString(q.Object) == string(KindDocument)
 		case pHash:
 			d.hash = valString(q.Object)
+		case pSource:
+			d.source = valString(q.Object)
+		case pProtect:
+			d.protected = valInt(q.Object) != 0
 		case pHas:
 			listed = append(listed, q.Object)
 		}

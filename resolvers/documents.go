@@ -74,6 +74,9 @@ func (r *Resolver) loadDocument(ctx context.Context, name string, raw []byte, me
 	if err != nil {
 		return nil, err
 	}
+	if err := r.mayWrite(ctx, name, graph.DocumentID(name)); err != nil {
+		return nil, err
+	}
 	if len(raw) == 0 || strings.TrimSpace(string(raw)) == "" {
 		return nil, invalidf("the document %s is empty: send its text", name)
 	}
@@ -110,10 +113,36 @@ func (r *Resolver) removeDocument(ctx context.Context, id string) error {
 	if graph.KindOf(id) != graph.KindDocument {
 		return invalidf("%q is not a document ID: document IDs look like document/成都市2023年政府工作报告 (see documents { id })", id)
 	}
-	if slices.Contains(r.protected, id) {
-		return errorf(CodeForbidden, "%s holds the gazetteer every document refers to and cannot be removed over the API", id)
+	if err := r.mayWrite(ctx, "", id); err != nil {
+		return err
 	}
 	return r.store.RemoveDocument(ctx, id)
+}
+
+// mayWrite refuses a write to the document id (from a document called
+// name, "" for a removal) before any work is done, if it is protected. The
+// Store checks again when it commits.
+func (r *Resolver) mayWrite(ctx context.Context, name, id string) error {
+	protected := slices.Contains(r.protected, id)
+	if !protected {
+		d, err := r.store.Document(ctx, id)
+		if err != nil && !errors.Is(err, graph.ErrNotFound) {
+			return err
+		}
+		protected = d != nil && d.Protected
+	}
+	if protected {
+		return protectedError(id, name)
+	}
+	return nil
+}
+
+// protectedError says why a protected document cannot be written.
+func protectedError(id, name string) *Error {
+	if name == "" {
+		return errorf(CodeForbidden, "%s is protected (it holds what other documents refer to, such as the gazetteer): it can be neither removed nor replaced, so a document whose name gives this ID needs another name", id)
+	}
+	return errorf(CodeForbidden, "the name %q gives the ID %s, a protected document (it holds what other documents refer to, such as the gazetteer) that cannot be replaced: give the document another name", name, id)
 }
 
 // serveDocuments is POST /documents: one document, as a multipart upload

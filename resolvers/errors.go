@@ -66,11 +66,14 @@ func classify(err error) (Code, string, []string) {
 	var ue *Error
 	var unknown *graph.UnknownNameError
 	var gqlErr *gqlerror.Error
+	var protected *graph.ProtectedError
 	switch {
 	case errors.As(err, &ue):
 		return ue.Code, ue.Message, ue.Suggestions
 	case errors.As(err, &unknown):
 		return CodeNotFound, unknown.Error() + " (names may be given as 成都, 成都市, Chengdu or an ID such as place/510100; search(text:) finds names)", unknown.Suggestions
+	case errors.As(err, &protected):
+		return CodeForbidden, protectedError(protected.ID, "").Message, nil
 	case errors.Is(err, graph.ErrWalkTooLarge):
 		return CodeLimitExceeded, fmt.Sprintf("the walk reaches more than %d nodes: lower maxHops or hops, or restrict relations", graph.MaxWalkNodes), nil
 	case errors.Is(err, context.DeadlineExceeded):

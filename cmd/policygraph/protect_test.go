@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/policygraph/policygraph/graph"
+	"github.com/policygraph/policygraph/loaders"
+)
+
+// writer talks to a serve command started with the token "tok-123".
+type writer struct {
+	t    *testing.T
+	base string
+}
+
+// call sends one request, with the token when bearer is set, and decodes
+// its JSON answer.
+func (w writer) call(method, path, contentType string, body []byte, bearer bool) (int, map[string]any) {
+	w.t.Helper()
+	req, _ := http.NewRequest(method, w.base+path, bytes.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if bearer {
+		req.Header.Set("Authorization", "Bearer tok-123")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		w.t.Fatalf("%s %s: %d, not JSON: %.300s", method, path, res.StatusCode, raw)
+	}
+	return res.StatusCode, out
+}
+
+// gql runs a GraphQL request with the token.
+func (w writer) gql(query string, vars map[string]any) (int, map[string]any) {
+	w.t.Helper()
+	b, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	return w.call(http.MethodPost, "/graphql", "application/json", b, true)
+}
+
+// nodes is what /healthz counts.
+func (w writer) nodes() float64 {
+	w.t.Helper()
+	_, out := w.call(http.MethodGet, "/healthz", "", nil, false)
+	n, _ := out["nodes"].(float64)
+	return n
+}
+
+// errorCode is the first error's extensions.code in out.
+func errorCode(out map[string]any) string {
+	errs, _ := out["errors"].([]any)
+	if len(errs) == 0 {
+		return ""
+	}
+	ext, _ := errs[0].(map[string]any)["extensions"].(map[string]any)
+	c, _ := ext["code"].(string)
+	return c
+}
+
+// stores are the stores the write tests run against: memory and a bbolt file.
+func stores(t *testing.T) map[string]string {
+	return map[string]string{"memory": "memory", "bolt": filepath.Join(t.TempDir(), "graph.db")}
+}
+
+const smallReport = "资阳市2023年政府工作报告\n一、主要任务\n加快建设成资市域(郊)铁路，启动建设资阳临空经济区。\n"
+
+// The gazetteer can be neither replaced nor removed, whatever name form
+// reaches its ID, over HTTP, GraphQL or the load command (issue 16, case 1).
+func TestGazetteerCannotBeReplaced(t *testing.T) {
+	t.Setenv("POLICYGRAPH_TOKEN", "tok-123")
+	for name, db := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			base, stop := startServe(t, "--db", db)
+			w := writer{t: t, base: base}
+			before := w.nodes()
+			for _, n := range []string{"Gazetteer(1).txt", "gazetteer", "GAZETTEER.md", "dir/gazetteer.txt", `C:\x\Gazetteer [2].txt`} {
+				status, out := w.call(http.MethodPost, "/documents?name="+url.QueryEscape(n), "text/plain", []byte(smallReport), true)
+				if status != http.StatusForbidden || errorCode(out) != "FORBIDDEN" || !strings.Contains(mustMarshal(out), "document/gazetteer") {
+					t.Errorf("POST /documents?name=%s: got %d %v, want 403 FORBIDDEN naming document/gazetteer", n, status, out)
+				}
+			}
+			_, out := w.gql(`mutation($t: String!) { loadDocument(text: $t, meta: {name: "GAZETTEER.md"}) { document replaced } }`, map[string]any{"t": smallReport})
+			if errorCode(out) != "FORBIDDEN" {
+				t.Errorf("loadDocument named GAZETTEER.md: got %v, want FORBIDDEN", out)
+			}
+			_, out = w.gql(`mutation($t: String!) { loadDocument(text: $t, meta: {title: "Gazetteer"}) { document replaced } }`, map[string]any{"t": smallReport})
+			if errorCode(out) != "FORBIDDEN" {
+				t.Errorf("loadDocument titled Gazetteer: got %v, want FORBIDDEN", out)
+			}
+			if _, out := w.gql(`mutation { removeDocument(id: "document/gazetteer") }`, nil); errorCode(out) != "FORBIDDEN" {
+				t.Errorf("removeDocument(document/gazetteer): got %v, want FORBIDDEN", out)
+			}
+			if after := w.nodes(); after != before {
+				t.Errorf("nodes after the refused writes: got %v, want %v", after, before)
+			}
+			if _, out := w.gql(`{ resolve(name: "资阳") { id } }`, nil); errorCode(out) != "" || !strings.Contains(mustMarshal(out), "place/512000") {
+				t.Errorf("resolve(资阳) after the refused writes: %v", out)
+			}
+			if err := stop(); err != nil {
+				t.Fatal(err)
+			}
+			if db == "memory" {
+				return
+			}
+			// The load command refuses it too, and loads the other files.
+			dir := t.TempDir()
+			gz, other := filepath.Join(dir, "Gazetteer.txt"), filepath.Join(dir, "ziyang-2023.txt")
+			for _, f := range []string{gz, other} {
+				if err := os.WriteFile(f, []byte(smallReport), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var stdout, stderr bytes.Buffer
+			if code := Main(context.Background(), []string{"load", "--db", db, gz, other}, &stdout, &stderr); code != 1 ||
+				!strings.Contains(stderr.String(), "document/gazetteer is protected") || !strings.Contains(stdout.String(), "document/ziyang-2023") {
+				t.Errorf("load Gazetteer.txt: status %d, stdout %s, stderr %s; want 1, the gazetteer refused and the other loaded", code, &stdout, &stderr)
+			}
+			stdout.Reset()
+			if code := Main(context.Background(), []string{"query", "--db", db, `{ resolve(name: "资阳") { id } }`}, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "place/512000") {
+				t.Errorf("resolve(资阳) after load Gazetteer.txt: status %d, %s %s", code, &stdout, &stderr)
+			}
+		})
+	}
+}
+
+// graph.DocumentID, which the API checks names with, gives the ID the
+// loaders give a document of that name.
+func TestDocumentIDAgreesWithTheLoader(t *testing.T) {
+	gz, err := loaders.DefaultGazetteer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Gazetteer(1).txt", "GAZETTEER.md", "资阳市2023年政府工作报告.txt", "dir/成资 “报告”.txt", "report", "a.b.txt", "(1).txt"} {
+		g, err := loaders.Extract(context.Background(), gz, name, []byte(smallReport), loaders.Meta{})
+		if err != nil {
+			t.Fatalf("Extract(%s): %v", name, err)
+		}
+		if got, want := graph.DocumentID(name), g.Document.ID; got != want {
+			t.Errorf("DocumentID(%q): got %s, want %s as the loader gives", name, got, want)
+		}
+	}
+}
