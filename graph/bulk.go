@@ -104,7 +104,7 @@ func (s *Store) WriteDocuments(ctx context.Context, gs []*DocumentGraph) ([]Writ
 		if err != nil {
 			return fail(i, fmt.Errorf("write document %s: read stored version: %w", enc.doc, err))
 		}
-		if err := mayReplace(old, &gs[i].Document); err != nil {
+		if err := mayReplace(old, &gs[i].Document, WriteOptions{}); err != nil {
 			res[i].Err = fmt.Errorf("write document: %w", err)
 			continue
 		}

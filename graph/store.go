@@ -36,6 +36,19 @@ func (e *ProtectedError) Error() string {
 
 func (e *ProtectedError) Is(target error) bool { return target == ErrProtected }
 
+// ConflictError is returned (wrapped) by WriteDocumentWith with
+// SameSourceOnly when a document loaded from another source (file name)
+// holds the ID the new one would get.
+type ConflictError struct {
+	ID     string
+	Stored string // the stored version's Source
+	Source string // the new version's
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("%s holds the document loaded from %q, not %q", e.ID, e.Stored, e.Source)
+}
+
 // ErrClosed is returned (wrapped) by calls on a closed Store.
 var ErrClosed = errors.New("store is closed")
 
@@ -225,8 +238,23 @@ func (s *Store) rlock() (reader, error) {
 // A graph that fails writes nothing.
 //
 // A protected document is replaced only by a graph marked Protected too
-// (*ProtectedError otherwise).
+// (*ProtectedError otherwise). WriteDocument is WriteDocumentWith with no
+// options.
 func (s *Store) WriteDocument(ctx context.Context, g *DocumentGraph) (WriteResult, error) {
+	return s.WriteDocumentWith(ctx, g, WriteOptions{})
+}
+
+// WriteOptions tune WriteDocumentWith.
+type WriteOptions struct {
+	// SameSourceOnly lets a document replace only a stored one loaded from
+	// the same Source (file name): two names that give one ID, such as
+	// Report.txt and report.md, are then a *ConflictError instead of the
+	// second silently replacing the first.
+	SameSourceOnly bool
+}
+
+// WriteDocumentWith is WriteDocument with options.
+func (s *Store) WriteDocumentWith(ctx context.Context, g *DocumentGraph, opts WriteOptions) (WriteResult, error) {
 	enc, err := encode(g)
 	if err != nil {
 		return WriteResult{}, fmt.Errorf("write document: %w", err)
@@ -251,7 +279,7 @@ func (s *Store) WriteDocument(ctx context.Context, g *DocumentGraph) (WriteResul
 	if err != nil {
 		return WriteResult{}, fmt.Errorf("write document %s: read stored version: %w", enc.doc, err)
 	}
-	if err := mayReplace(old, &g.Document); err != nil {
+	if err := mayReplace(old, &g.Document, opts); err != nil {
 		return WriteResult{}, fmt.Errorf("write document: %w", err)
 	}
 	if old.unchanged(&g.Document) {
@@ -398,12 +426,14 @@ func readStored(ctx context.Context, r reader, d *Document) (*storedDoc, error) 
 }
 
 // mayReplace returns why d may not replace old, if it may not.
-func mayReplace(old *storedDoc, d *Document) error {
+func mayReplace(old *storedDoc, d *Document, opts WriteOptions) error {
 	switch {
 	case !old.exists:
 		return nil
 	case old.protected && !d.Protected:
 		return &ProtectedError{ID: old.id}
+	case opts.SameSourceOnly && old.source != d.Source:
+		return &ConflictError{ID: old.id, Stored: old.source, Source: d.Source}
 	}
 	return nil
 }

@@ -518,6 +518,32 @@ func testStore(t *testing.T, open func(t *testing.T) *graph.Store) {
 		}
 	})
 
+	t.Run("AnotherSourceIsAConflict", func(t *testing.T) {
+		s := open(t)
+		mustWrite(t, s, graphA(1)) // from a.txt
+		other := graphA(2)
+		other.Document.Source, other.Document.Hash = "A.md", "hashA2md"
+		before := stats(t, s)
+		_, err := s.WriteDocumentWith(ctx, other, graph.WriteOptions{SameSourceOnly: true})
+		var ce *graph.ConflictError
+		if !errors.As(err, &ce) || *ce != (graph.ConflictError{ID: docA, Stored: "a.txt", Source: "A.md"}) {
+			t.Errorf("another source: got %v, want a ConflictError naming a.txt and A.md", err)
+		}
+		if after := stats(t, s); !reflect.DeepEqual(after, before) {
+			t.Errorf("Stats after the conflict: got %+v, want %+v", after, before)
+		}
+		// The same source replaces as before; without the option, so does another.
+		if res, err := s.WriteDocumentWith(ctx, graphA(2), graph.WriteOptions{SameSourceOnly: true}); err != nil || !res.Replaced {
+			t.Errorf("the same source: got %+v, %v; want Replaced", res, err)
+		}
+		if res := mustWrite(t, s, other); !res.Replaced {
+			t.Errorf("another source without SameSourceOnly: got %+v, want Replaced", res)
+		}
+		if d, err := s.Document(ctx, docA); err != nil || d.Source != "A.md" {
+			t.Errorf("Document after the replacement: got %+v, %v; want Source A.md", d, err)
+		}
+	})
+
 	t.Run("RemoveKeepsOtherDocuments", func(t *testing.T) {
 		s := open(t)
 		mustWrite(t, s, graphA(1))

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/loaders"
@@ -153,5 +154,76 @@ func TestDocumentIDAgreesWithTheLoader(t *testing.T) {
 		if got, want := graph.DocumentID(name), g.Document.ID; got != want {
 			t.Errorf("DocumentID(%q): got %s, want %s as the loader gives", name, got, want)
 		}
+	}
+}
+
+// Document names are cleaned, and two names that give one ID do not replace
+// each other silently (issue 16, case 6).
+func TestDocumentNames(t *testing.T) {
+	t.Setenv("POLICYGRAPH_TOKEN", "tok-123")
+	for name, db := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			base, stop := startServe(t, "--db", db)
+			defer func() {
+				if err := stop(); err != nil {
+					t.Error(err)
+				}
+			}()
+			w := writer{t: t, base: base}
+			post := func(query string, text string) (int, map[string]any) {
+				t.Helper()
+				return w.call(http.MethodPost, "/documents?"+query, "text/plain", []byte(text), true)
+			}
+			before := w.nodes()
+			for _, n := range []string{"a\x00b.txt", "a\r\nb.txt", "a\nX-Evil: 1.txt", "report\u202etxt.exe", "a\u2066b.txt", ".txt", " .md", "\xff\xfe.txt"} {
+				status, out := post("name="+url.QueryEscape(n), smallReport)
+				if status/100 != 4 || errorCode(out) != "INVALID_INPUT" {
+					t.Errorf("POST /documents?name=%q: got %d %v, want INVALID_INPUT", n, status, out)
+				}
+				if !utf8.ValidString(n) {
+					continue // JSON carries no invalid UTF-8
+				}
+				_, out = w.gql(`mutation($t: String!, $n: String) { loadDocument(text: $t, meta: {name: $n}) { document } }`, map[string]any{"t": smallReport, "n": n})
+				if errorCode(out) != "INVALID_INPUT" {
+					t.Errorf("loadDocument named %q: got %v, want INVALID_INPUT", n, out)
+				}
+			}
+			if status, out := post("name=ok.txt&title="+url.QueryEscape("资阳\u202e报告"), smallReport); status/100 != 4 || errorCode(out) != "INVALID_INPUT" {
+				t.Errorf("a title with U+202E: got %d %v, want INVALID_INPUT", status, out)
+			}
+			if after := w.nodes(); after != before {
+				t.Errorf("nodes after refused names: got %v, want %v", after, before)
+			}
+
+			if status, out := post("name=ziyang-2023.txt", smallReport); status != http.StatusCreated || out["document"] != "document/ziyang-2023" {
+				t.Fatalf("first upload: got %d %v", status, out)
+			}
+			changed := smallReport + "推进资阳临空经济区建设。\n"
+			for _, n := range []string{"Ziyang-2023.txt", "ziyang-2023.md", "ziyang-2023(1).txt", "ziyang- 2023.txt", "dir/ZIYANG-2023.TXT"} {
+				status, out := post("name="+url.QueryEscape(n), changed)
+				if status != http.StatusConflict || errorCode(out) != "CONFLICT" || !strings.Contains(mustMarshal(out), "ziyang-2023.txt") {
+					t.Errorf("POST %s over ziyang-2023.txt: got %d %v, want 409 CONFLICT naming the stored file", n, status, out)
+				}
+			}
+			_, out := w.gql(`mutation($t: String!) { loadDocument(text: $t, meta: {name: "ZIYANG-2023.txt"}) { document } }`, map[string]any{"t": changed})
+			if errorCode(out) != "CONFLICT" {
+				t.Errorf("loadDocument named ZIYANG-2023.txt: got %v, want CONFLICT", out)
+			}
+			// The same name replaces as before; another replaces with replace=true.
+			if status, out := post("name=ziyang-2023.txt", changed); status != http.StatusOK || out["replaced"] != true {
+				t.Errorf("the same name, changed: got %d %v, want 200 replaced", status, out)
+			}
+			if status, out := post("name=ziyang-2023.md&replace=true", smallReport); status != http.StatusOK || out["replaced"] != true {
+				t.Errorf("another name with replace=true: got %d %v, want 200 replaced", status, out)
+			}
+			_, out = w.gql(`mutation($t: String!) { loadDocument(text: $t, meta: {name: "Ziyang-2023.txt"}, replace: true) { document replaced } }`, map[string]any{"t": changed})
+			if errorCode(out) != "" || !strings.Contains(mustMarshal(out), `"replaced":true`) {
+				t.Errorf("loadDocument with replace: true: got %v", out)
+			}
+			_, out = w.gql(`{ node(id: "document/ziyang-2023") { ... on Document { source } } }`, nil)
+			if !strings.Contains(mustMarshal(out), `"source":"Ziyang-2023.txt"`) {
+				t.Errorf("the document after the replacements: %v, want source Ziyang-2023.txt", out)
+			}
+		})
 	}
 }

@@ -130,20 +130,30 @@ func serve(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Log
 
 // loadHook lets the API's writes run the loaders over st: resolvers and
 // loaders never import each other. Errors a writer can fix become
-// INVALID_INPUT.
+// INVALID_INPUT. Unlike the load command, a write over the API replaces a
+// stored document only when it has the same name, unless the writer says
+// replace (m.Replace): another name that gives the same ID is a conflict.
 func loadHook(st *graph.Store) resolvers.LoadFunc {
 	return func(ctx context.Context, name string, raw []byte, m resolvers.DocumentMeta) (resolvers.LoadReport, error) {
 		gz, err := loaders.DefaultGazetteer()
 		if err != nil {
 			return resolvers.LoadReport{}, err
 		}
-		rep, err := loaders.Load(ctx, st, gz, name, raw, loaders.Meta{Title: m.Title, Year: m.Year, Issuer: m.Issuer, Place: m.Place})
+		if err := loaders.EnsureGazetteer(ctx, st, gz); err != nil {
+			return resolvers.LoadReport{}, err
+		}
+		g, err := loaders.Extract(ctx, gz, name, raw, loaders.Meta{Title: m.Title, Year: m.Year, Issuer: m.Issuer, Place: m.Place})
 		var ie *loaders.InputError
 		if errors.As(err, &ie) {
 			return resolvers.LoadReport{}, &resolvers.Error{Code: resolvers.CodeInvalidInput, Message: ie.Error()}
 		} else if err != nil {
 			return resolvers.LoadReport{}, err
 		}
+		res, err := st.WriteDocumentWith(ctx, g, graph.WriteOptions{SameSourceOnly: !m.Replace})
+		if err != nil {
+			return resolvers.LoadReport{}, fmt.Errorf("write %s: %w", name, err)
+		}
+		rep := documentReport(name, g, res)
 		return resolvers.LoadReport{Document: rep.Document, Unchanged: rep.Unchanged, Replaced: rep.Replaced,
 			Quads: rep.Quads, Facts: rep.Facts, Counts: rep.Counts, Warnings: rep.Warnings}, nil
 	}
