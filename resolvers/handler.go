@@ -80,6 +80,7 @@ type configurable interface {
 	Use(graphql.HandlerExtension)
 	AroundOperations(graphql.OperationMiddleware)
 	AroundRootFields(graphql.RootFieldMiddleware)
+	AroundResponses(graphql.ResponseMiddleware)
 	SetErrorPresenter(graphql.ErrorPresenterFunc)
 	SetRecoverFunc(graphql.RecoverFunc)
 	SetQueryCache(graphql.Cache[*ast.QueryDocument])
@@ -96,6 +97,7 @@ func (s *Server) configure(x configurable, introspection bool) {
 	x.Use(extension.FixedComplexityLimit(s.limits.MaxComplexity))
 	if introspection {
 		x.Use(extension.Introspection{})
+		x.AroundResponses(cacheIntrospection())
 	}
 	x.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(withBatch(ctx, s.store))
