@@ -62,7 +62,7 @@ func NewServer(st *graph.Store, opts Options) *Server {
 	s.resolver = &Resolver{store: st, load: opts.Load, protected: opts.Protected}
 	s.guard = newGuard(opts, s.limits)
 	s.large = make(chan struct{}, s.limits.LargeSlots)
-	es := schema.NewExecutableSchema(schema.Config{Resolvers: s.resolver, Complexity: complexity()})
+	es := schema.NewExecutableSchema(schema.Config{Resolvers: s.resolver, Complexity: complexity(st)})
 
 	s.transports = []graphql.Transport{transport.GET{}, transport.POST{}}
 	s.http = handler.New(es)
