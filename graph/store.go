@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -126,12 +127,28 @@ type OpenOptions struct {
 }
 
 // OpenWith is Open with options.
-func OpenWith(ctx context.Context, dsn string, opts OpenOptions) (*Store, error) {
-	be, err := openBackend(ctx, dsn)
+func OpenWith(ctx context.Context, dsn string, opts OpenOptions) (s *Store, err error) {
+	// A damaged bbolt file that passed checkBoltFile can still make bbolt
+	// panic, or fault on a mapped page, while the index is built: that
+	// becomes an error naming the file, not a crash.
+	var be backend
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if p := recover(); p != nil {
+			if be != nil {
+				func() {
+					defer func() { recover() }()
+					be.close()
+				}()
+			}
+			s, err = nil, fmt.Errorf("open store: %w", damagedStore(dsn, fmt.Sprint(p)))
+		}
+	}()
+	be, err = openBackend(ctx, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{be: be, cache: newEntityCache(), batchQuads: be.batchQuads()}
+	s = &Store{be: be, cache: newEntityCache(), batchQuads: be.batchQuads()}
 	if sn, ok := be.(snapshotter); ok {
 		sn.setSnapshotPath(opts.Snapshot)
 	}
@@ -155,10 +172,26 @@ func OpenWith(ctx context.Context, dsn string, opts OpenOptions) (*Store, error)
 		s.index, err = buildIndex(ctx, reader{qs: be.quadStore()})
 		if err != nil {
 			be.close()
+			if bb, ok := be.(*boltBackend); ok && ctx.Err() == nil && !errors.Is(err, ErrOldLayout) {
+				// Cayley could not decode what it read: the file is damaged.
+				err = &DamagedError{Path: bb.path, Reason: err.Error()}
+			}
 			return nil, fmt.Errorf("open store: %w", err)
 		}
 	}
 	return s, nil
+}
+
+// damagedStore is the error for a store that made its backend panic while
+// it was opened.
+func damagedStore(dsn, reason string) error {
+	if dsn == "memory" || strings.Contains(dsn, "://") {
+		return fmt.Errorf("%s: the store could not be read (%s)", redactDSN(dsn), reason)
+	}
+	if dsn == "" {
+		dsn = DefaultPath
+	}
+	return &DamagedError{Path: dsn, Reason: reason}
 }
 
 // IndexFromSnapshot reports whether Open read the index from a snapshot

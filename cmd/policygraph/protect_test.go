@@ -227,3 +227,48 @@ func TestDocumentNames(t *testing.T) {
 		})
 	}
 }
+
+// A damaged bbolt store makes stats and serve fail with exit status 1 and a
+// message that names the file and what to do, not a panic or a signal
+// (issue 16, case 7).
+func TestDamagedStore(t *testing.T) {
+	for name, damage := range map[string]func(path string, size int64) error{
+		"cut to half its size": func(path string, size int64) error { return os.Truncate(path, size/2) },
+		"meta pages overwritten": func(path string, size int64) error {
+			f, err := os.OpenFile(path, os.O_WRONLY, 0)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = f.WriteAt(bytes.Repeat([]byte("garbage!"), 1024), 0)
+			return err
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			db, report := filepath.Join(dir, "graph.db"), filepath.Join(dir, "ziyang-2023.txt")
+			if err := os.WriteFile(report, []byte(smallReport), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr bytes.Buffer
+			if code := Main(context.Background(), []string{"load", "-q", "--db", db, report}, &stdout, &stderr); code != 0 {
+				t.Fatalf("load: status %d: %s", code, &stderr)
+			}
+			info, err := os.Stat(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := damage(db, info.Size()); err != nil {
+				t.Fatal(err)
+			}
+			for _, args := range [][]string{{"stats", "--db", db}, {"serve", "--db", db, "--addr", "127.0.0.1:0"}} {
+				stderr.Reset()
+				code := Main(context.Background(), args, &stdout, &stderr)
+				msg := stderr.String()
+				if code != 1 || !strings.Contains(msg, db+" is damaged") || !strings.Contains(msg, "--nquads") || strings.Contains(msg, "goroutine") {
+					t.Errorf("%s on a damaged store: status %d, stderr %q; want 1 and a message naming the file and --nquads", args[0], code, msg)
+				}
+			}
+		})
+	}
+}
