@@ -156,7 +156,11 @@ func (r *Resolver) removeDocument(ctx context.Context, id string) error {
 	if err := r.mayWrite(ctx, "", id, false); err != nil {
 		return err
 	}
-	return r.store.RemoveDocument(ctx, id)
+	err := r.store.RemoveDocument(ctx, id)
+	if errors.Is(err, graph.ErrNotFound) {
+		return errorf(CodeNotFound, "no document %s is stored: documents { id } lists those that are", id)
+	}
+	return err
 }
 
 // mayWrite refuses a write to the document id (from a document called

@@ -87,6 +87,10 @@ func classify(err error) (Code, string, []string) {
 	case strings.HasSuffix(err.Error(), "introspection disabled"): // gqlgen's own error
 		return CodeInvalidInput, "introspection is turned off on this server: ask for fields by name (see the schema in the project's schema/ directory)", nil
 	case errors.Is(err, graph.ErrNotFound):
+		// Without gqlerror's "input:1:12: " prefix.
+		if errors.As(err, &gqlErr) && gqlErr.Err != nil {
+			err = gqlErr.Err
+		}
 		return CodeNotFound, err.Error(), nil
 	case errors.As(err, &gqlErr) && gqlErr.Err == nil:
 		// An error gqlgen or gqlparser made: parsing, validation, limits.

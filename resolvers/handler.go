@@ -165,7 +165,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusBadRequest, invalidf("the request body is not valid JSON: send {\"query\": \"...\", \"variables\": {...}}"))
 			return
 		}
-		if batchRefusal(w, body) {
+		if batchRefusal(w, body) || s.mutationRefusal(w, r, body) {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))

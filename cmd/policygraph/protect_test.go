@@ -272,3 +272,31 @@ func TestDamagedStore(t *testing.T) {
 		})
 	}
 }
+
+// A request whose header is over the server's limit gets 431 with an error
+// code, like every other refusal (issue 16).
+func TestOversizedHeaderHasACode(t *testing.T) {
+	base, stop := startServe(t, "--db", "memory")
+	defer func() {
+		if err := stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	req, _ := http.NewRequest(http.MethodGet, base+"/healthz", nil)
+	req.Header.Set("X-Big", strings.Repeat("a", 2<<20))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	var out map[string]any
+	if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge || json.Unmarshal(raw, &out) != nil || errorCode(out) != "LIMIT_EXCEEDED" {
+		t.Errorf("a 2 MiB header: %d %q, want 431 with LIMIT_EXCEEDED", res.StatusCode, raw)
+	}
+	// The server goes on answering.
+	w := writer{t: t, base: base}
+	if w.nodes() == 0 {
+		t.Error("no nodes after the oversized header")
+	}
+}

@@ -102,7 +102,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	return serve(ctx, srv, ln, log)
+	return serve(ctx, srv, resolvers.Listener(ln), log)
 }
 
 // serve runs srv on ln until ctx is cancelled, then shuts it down, letting
