@@ -38,12 +38,13 @@ type Limits struct {
 	// every client looks like loopback, so limit per client in the proxy.
 	LimitLoopback bool
 
-	// LargeBytes is the size from which a GraphQL request (POST body, GET
-	// query string, or a chunked body of unknown length) takes the large
-	// lane, and LargeSlots how many such requests are read, parsed and
-	// answered at once (defaults 8 KiB and half the cores, at least one).
-	// Reading and parsing cost grows with size, so a flood of big requests
-	// queues for its slots, without the CPU, while small ones go on.
+	// LargeBytes is the size from which a GraphQL request (POST body or GET
+	// query string) takes the large lane, and LargeSlots how many such
+	// requests are parsed and answered at once (defaults 8 KiB and half the
+	// cores, at least one). Parsing cost grows with size, so a flood of big
+	// requests queues for its slots, without the CPU, while small ones go
+	// on. A request takes its slot once its body has arrived whole (read
+	// within Timeout, or refused with 408), so a slow sender holds none.
 	LargeBytes int64
 	LargeSlots int
 }
