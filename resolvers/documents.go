@@ -48,12 +48,14 @@ type LoadReport struct {
 
 // LoadFunc extracts raw, the bytes of a document called name, and writes it
 // to the store in one transaction. Errors a writer can fix are *Error with
-// CodeInvalidInput; anything else is reported as INTERNAL. Package cmd wires
+// CodeInvalidInput (or CodeLimitExceeded, for a document whose extraction
+// ran past its time budget); anything else is reported as INTERNAL. Package cmd wires
 // loaders.Load in (resolvers and loaders never import each other).
 type LoadFunc func(ctx context.Context, name string, raw []byte, meta DocumentMeta) (LoadReport, error)
 
 // loadTimeout bounds one document write over HTTP: extraction of a large
-// document takes longer than a query may.
+// document takes longer than a query may. (The loader may bound extraction
+// tighter: see LoadFunc.)
 const loadTimeout = 2 * time.Minute
 
 // maxNameBytes bounds a document's name.
@@ -228,6 +230,9 @@ func (s *Server) serveDocuments(w http.ResponseWriter, r *http.Request) {
 		writeError(w, status, e)
 		return
 	}
+	// The answer must go out before the connection's write deadline, which
+	// the server sets for queries: move it past the load's own.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(loadTimeout + 10*time.Second))
 	ctx, cancel := context.WithTimeout(r.Context(), loadTimeout)
 	defer cancel()
 	rep, err := s.resolver.loadDocument(ctx, name, raw, meta)

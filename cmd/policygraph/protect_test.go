@@ -5,16 +5,19 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/loaders"
+	"github.com/policygraph/policygraph/seeds"
 )
 
 // writer talks to a serve command started with the token "tok-123".
@@ -298,5 +301,42 @@ func TestOversizedHeaderHasACode(t *testing.T) {
 	w := writer{t: t, base: base}
 	if w.nodes() == 0 {
 		t.Error("no nodes after the oversized header")
+	}
+}
+
+// A document whose extraction runs past serve's --extract-budget is refused
+// with LIMIT_EXCEEDED, and nothing of it is written (issue 16, case 2).
+func TestExtractionBudget(t *testing.T) {
+	t.Setenv("POLICYGRAPH_TOKEN", "tok-123")
+	seed, err := fs.ReadFile(seeds.FS(), seeds.Reports()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := bytes.Repeat(append(seed, '\n'), 8)
+	for name, db := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			base, stop := startServe(t, "--db", db, "--extract-budget", "1ms")
+			defer func() {
+				if err := stop(); err != nil {
+					t.Error(err)
+				}
+			}()
+			w := writer{t: t, base: base}
+			before := w.nodes()
+			start := time.Now()
+			status, out := w.call(http.MethodPost, "/documents?name=big-2023.txt", "text/plain", big, true)
+			if status != http.StatusUnprocessableEntity || errorCode(out) != "LIMIT_EXCEEDED" || !strings.Contains(mustMarshal(out), "budget") {
+				t.Errorf("a document over the budget: got %d %v, want 422 LIMIT_EXCEEDED", status, out)
+			}
+			if took := time.Since(start); took > 5*time.Second {
+				t.Errorf("refused after %v", took)
+			}
+			if after := w.nodes(); after != before {
+				t.Errorf("nodes after the refused document: got %v, want %v", after, before)
+			}
+			if _, out := w.gql(`{ node(id: "document/big-2023") { id } }`, nil); !strings.Contains(mustMarshal(out), `"node":null`) {
+				t.Errorf("the refused document is stored: %v", out)
+			}
+		})
 	}
 }
