@@ -49,8 +49,8 @@ type LoadReport struct {
 // LoadFunc extracts raw, the bytes of a document called name, and writes it
 // to the store in one transaction. Errors a writer can fix are *Error with
 // CodeInvalidInput (or CodeLimitExceeded, for a document whose extraction
-// ran past its time budget); anything else is reported as INTERNAL. Package cmd wires
-// loaders.Load in (resolvers and loaders never import each other).
+// ran past its time budget); anything else is reported as INTERNAL. Package
+// cmd wires the loaders in (resolvers and loaders never import each other).
 type LoadFunc func(ctx context.Context, name string, raw []byte, meta DocumentMeta) (LoadReport, error)
 
 // loadTimeout bounds one document write over HTTP: extraction of a large
