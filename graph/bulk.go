@@ -100,16 +100,20 @@ func (s *Store) WriteDocuments(ctx context.Context, gs []*DocumentGraph) ([]Writ
 				return fail(i, err)
 			}
 		}
-		old, err := readDoc(ctx, reader{qs: s.be.quadStore()}, enc.doc, gs[i].Document.Hash)
+		old, err := readStored(ctx, reader{qs: s.be.quadStore()}, &gs[i].Document)
 		if err != nil {
 			return fail(i, fmt.Errorf("write document %s: read stored version: %w", enc.doc, err))
+		}
+		if err := mayReplace(old, &gs[i].Document, WriteOptions{}); err != nil {
+			res[i].Err = fmt.Errorf("write document: %w", err)
+			continue
 		}
 		for _, q := range enc.quads {
 			if q.Predicate == pKind {
 				listed[valString(q.Subject)] = true
 			}
 		}
-		if old.exists && old.hash == gs[i].Document.Hash {
+		if old.unchanged(&gs[i].Document) {
 			res[i] = WriteResult{Unchanged: true}
 			continue
 		}

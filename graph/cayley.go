@@ -113,6 +113,9 @@ func openBolt(ctx context.Context, path string) (*boltBackend, error) {
 	// array: on a file of a few GB, commits spent much of their time there
 	// (600 reports loaded in 100 s instead of 126 s). The file format is the
 	// same.
+	if err := checkBoltFile(path); err != nil {
+		return nil, err
+	}
 	raw, err := hbolt.Open(path, &bolt.Options{Timeout: lockTimeout, FreelistType: bolt.FreelistMapType})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("open %s: store is in use by another process (or another Store in this one); waited %v for its lock: %w", path, lockTimeout, err)

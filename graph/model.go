@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"path/filepath"
 	"strings"
 	"unicode"
 
@@ -146,6 +147,9 @@ type Document struct {
 	Encoding string // encoding detected on read
 	Chars    int    // length of the normalised text in runes
 	Sections []Section
+	// Protected documents (the gazetteer) hold what others refer to: the
+	// Store neither removes them nor lets an unprotected graph replace them.
+	Protected bool
 }
 
 // Section is a numbered part of a document.
@@ -204,6 +208,15 @@ type DocumentGraph struct {
 	Facts    []Fact
 	Mentions []Mention
 	Warnings []string
+}
+
+// DocumentID returns the ID a document loaded from a file with this name
+// gets: its last element without the extension, as a Key. It is "document/"
+// alone when nothing of the name is left. (The loaders build the ID this way;
+// cmd/policygraph's tests check that they agree.)
+func DocumentID(name string) string {
+	base := filepath.Base(name)
+	return EntityID(KindDocument, Key(strings.TrimSuffix(base, filepath.Ext(base))))
 }
 
 // Key returns the form of a name used to tell whether two names are the same

@@ -17,7 +17,7 @@ import (
 // stable keys:
 //
 //	<document/k> pg:kind "DOCUMENT"; pg:title, pg:year, pg:issuer, pg:place <place/..>,
-//	             pg:source, pg:hash, pg:encoding, pg:chars; pg:section <section/k/i>;
+//	             pg:source, pg:hash, pg:encoding, pg:chars, pg:protected 1; pg:section <section/k/i>;
 //	             pg:has <node> for every other node the document wrote quads for
 //	<section/k/i> pg:number, pg:heading, pg:lead, pg:index, pg:parent
 //	<entity>     pg:kind, pg:name, pg:alias*, pg:category, pg:level, pg:code, pg:pinyin,
@@ -68,6 +68,7 @@ var (
 	pHash     = quad.IRI("pg:hash")
 	pEncoding = quad.IRI("pg:encoding")
 	pChars    = quad.IRI("pg:chars")
+	pProtect  = quad.IRI("pg:protected")
 	pSection  = quad.IRI("pg:section")
 	pHas      = quad.IRI("pg:has")
 
@@ -233,6 +234,9 @@ func encode(g *DocumentGraph) (*encoded, error) {
 	str(dn, pHash, d.Hash)
 	str(dn, pEncoding, d.Encoding)
 	num(dn, pChars, d.Chars)
+	if d.Protected {
+		add(dn, pProtect, quad.Int(1))
+	}
 	sectionSeen := make(map[int]bool)
 	for _, s := range d.Sections {
 		if sectionSeen[s.Index] {
@@ -947,6 +951,8 @@ func decodeDocument(id string, qs []quad.Quad) (*Document, []quad.Value) {
 			d.Encoding = valString(q.Object)
 		case pChars:
 			d.Chars = valInt(q.Object)
+		case pProtect:
+			d.Protected = valInt(q.Object) != 0
 		case pSection:
 			sections = append(sections, q.Object)
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -21,6 +22,33 @@ var ErrNotFound = errors.New("not found")
 // older than quad layout 2 (see quads.go); its documents must be loaded
 // again into a new store.
 var ErrOldLayout = errors.New("the store was written with policygraph's first quad layout (one quad per fact attribute, pg:from), which this version no longer reads: load the documents again into a new store")
+
+// ErrProtected is what a *ProtectedError is (errors.Is).
+var ErrProtected = errors.New("the document is protected")
+
+// ProtectedError is returned (wrapped) by a write that would replace or
+// remove a protected document (Document.Protected, such as the gazetteer):
+// only a graph marked Protected itself may replace one, and none may remove it.
+type ProtectedError struct{ ID string }
+
+func (e *ProtectedError) Error() string {
+	return e.ID + " is protected (other documents refer to what it holds): it can be neither removed nor replaced; give a document that would get its ID another name"
+}
+
+func (e *ProtectedError) Is(target error) bool { return target == ErrProtected }
+
+// ConflictError is returned (wrapped) by WriteDocumentWith with
+// SameSourceOnly when a document loaded from another source (file name)
+// holds the ID the new one would get.
+type ConflictError struct {
+	ID     string
+	Stored string // the stored version's Source
+	Source string // the new version's
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("%s holds the document loaded from %q, not %q", e.ID, e.Stored, e.Source)
+}
 
 // ErrClosed is returned (wrapped) by calls on a closed Store.
 var ErrClosed = errors.New("store is closed")
@@ -99,12 +127,28 @@ type OpenOptions struct {
 }
 
 // OpenWith is Open with options.
-func OpenWith(ctx context.Context, dsn string, opts OpenOptions) (*Store, error) {
-	be, err := openBackend(ctx, dsn)
+func OpenWith(ctx context.Context, dsn string, opts OpenOptions) (s *Store, err error) {
+	// A damaged bbolt file that passed checkBoltFile can still make bbolt
+	// panic, or fault on a mapped page, while the index is built: that
+	// becomes an error naming the file, not a crash.
+	var be backend
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if p := recover(); p != nil {
+			if be != nil {
+				func() {
+					defer func() { recover() }()
+					be.close()
+				}()
+			}
+			s, err = nil, fmt.Errorf("open store: %w", damagedStore(dsn, fmt.Sprint(p)))
+		}
+	}()
+	be, err = openBackend(ctx, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{be: be, cache: newEntityCache(), batchQuads: be.batchQuads()}
+	s = &Store{be: be, cache: newEntityCache(), batchQuads: be.batchQuads()}
 	if sn, ok := be.(snapshotter); ok {
 		sn.setSnapshotPath(opts.Snapshot)
 	}
@@ -128,10 +172,26 @@ func OpenWith(ctx context.Context, dsn string, opts OpenOptions) (*Store, error)
 		s.index, err = buildIndex(ctx, reader{qs: be.quadStore()})
 		if err != nil {
 			be.close()
+			if bb, ok := be.(*boltBackend); ok && ctx.Err() == nil && !errors.Is(err, ErrOldLayout) {
+				// Cayley could not decode what it read: the file is damaged.
+				err = &DamagedError{Path: bb.path, Reason: err.Error()}
+			}
 			return nil, fmt.Errorf("open store: %w", err)
 		}
 	}
 	return s, nil
+}
+
+// damagedStore is the error for a store that made its backend panic while
+// it was opened.
+func damagedStore(dsn, reason string) error {
+	if dsn == "memory" || strings.Contains(dsn, "://") {
+		return fmt.Errorf("%s: the store could not be read (%s)", redactDSN(dsn), reason)
+	}
+	if dsn == "" {
+		dsn = DefaultPath
+	}
+	return &DamagedError{Path: dsn, Reason: reason}
 }
 
 // IndexFromSnapshot reports whether Open read the index from a snapshot
@@ -200,15 +260,34 @@ func (s *Store) rlock() (reader, error) {
 
 // WriteDocument writes one document's graph in a single Cayley transaction:
 // whole or not at all. If a document with the same ID is stored with the same
-// Hash, nothing changes (Unchanged). If one is stored with another hash, its
-// quads are replaced in the same transaction (Replaced): quads both versions
-// have are left alone, the others removed or added.
+// Hash and mark (Document.Protected), nothing changes (Unchanged). If one is
+// stored with another hash, its quads are replaced in the same transaction
+// (Replaced): quads both versions have are left alone, the others removed or
+// added.
 //
 // The graph is checked first: every Fact.From, To and Via, Mention.Entity,
 // Entity.Parent and member must be listed in g.Entities, be the document
 // itself, or be stored already; relations, kinds and stages must be known.
 // A graph that fails writes nothing.
+//
+// A protected document is replaced only by a graph marked Protected too
+// (*ProtectedError otherwise). WriteDocument is WriteDocumentWith with no
+// options.
 func (s *Store) WriteDocument(ctx context.Context, g *DocumentGraph) (WriteResult, error) {
+	return s.WriteDocumentWith(ctx, g, WriteOptions{})
+}
+
+// WriteOptions tune WriteDocumentWith.
+type WriteOptions struct {
+	// SameSourceOnly lets a document replace only a stored one loaded from
+	// the same Source (file name): two names that give one ID, such as
+	// Report.txt and report.md, are then a *ConflictError instead of the
+	// second silently replacing the first.
+	SameSourceOnly bool
+}
+
+// WriteDocumentWith is WriteDocument with options.
+func (s *Store) WriteDocumentWith(ctx context.Context, g *DocumentGraph, opts WriteOptions) (WriteResult, error) {
 	enc, err := encode(g)
 	if err != nil {
 		return WriteResult{}, fmt.Errorf("write document: %w", err)
@@ -229,11 +308,14 @@ func (s *Store) WriteDocument(ctx context.Context, g *DocumentGraph) (WriteResul
 			enc.doc, strings.Join(missing, ", "))
 	}
 
-	old, err := readDoc(ctx, reader{qs: s.be.quadStore()}, enc.doc, g.Document.Hash)
+	old, err := readStored(ctx, reader{qs: s.be.quadStore()}, &g.Document)
 	if err != nil {
 		return WriteResult{}, fmt.Errorf("write document %s: read stored version: %w", enc.doc, err)
 	}
-	if old.exists && old.hash == g.Document.Hash {
+	if err := mayReplace(old, &g.Document, opts); err != nil {
+		return WriteResult{}, fmt.Errorf("write document: %w", err)
+	}
+	if old.unchanged(&g.Document) {
 		return WriteResult{Unchanged: true}, nil
 	}
 	newSet := make(map[quad.Quad]struct{}, len(enc.quads))
@@ -279,6 +361,9 @@ func (s *Store) RemoveDocument(ctx context.Context, id string) error {
 	}
 	if !old.exists {
 		return fmt.Errorf("remove document %s: %w", id, ErrNotFound)
+	}
+	if old.protected {
+		return fmt.Errorf("remove document: %w", &ProtectedError{ID: id})
 	}
 	detached, err := s.commit(ctx, old.quads, nil)
 	if err != nil {
@@ -348,10 +433,42 @@ func entitySubjects(qss ...[]quad.Quad) []string {
 
 // storedDoc is a document's quads as stored.
 type storedDoc struct {
-	id     string
-	exists bool
-	hash   string
-	quads  []quad.Quad // every quad under the document's label
+	id        string
+	exists    bool
+	hash      string
+	source    string
+	protected bool
+	quads     []quad.Quad // every quad under the document's label
+}
+
+// unchanged tells whether writing d would change nothing.
+func (old *storedDoc) unchanged(d *Document) bool {
+	return old.exists && old.hash == d.Hash && old.protected == d.Protected
+}
+
+// readStored reads the stored version of d, all of it unless it is
+// unchanged.
+func readStored(ctx context.Context, r reader, d *Document) (*storedDoc, error) {
+	old, err := readDoc(ctx, r, d.ID, d.Hash)
+	if err == nil && old.exists && old.hash == d.Hash && !old.unchanged(d) {
+		// Only the mark changes (a store written before documents had
+		// one): the diff needs every quad.
+		old, err = readDoc(ctx, r, d.ID, "")
+	}
+	return old, err
+}
+
+// mayReplace returns why d may not replace old, if it may not.
+func mayReplace(old *storedDoc, d *Document, opts WriteOptions) error {
+	switch {
+	case !old.exists:
+		return nil
+	case old.protected && !d.Protected:
+		return &ProtectedError{ID: old.id}
+	case opts.SameSourceOnly && old.source != d.Source:
+		return &ConflictError{ID: old.id, Stored: old.source, Source: d.Source}
+	}
+	return nil
 }
 
 // readDoc reads the quads a document wrote, without a label scan: the
@@ -376,6 +493,10 @@ func readDoc(ctx context.Context, r reader, id, skipHash string) (*storedDoc, er
 			d.exists = d.exists || valString(q.Object) == string(KindDocument)
 		case pHash:
 			d.hash = valString(q.Object)
+		case pSource:
+			d.source = valString(q.Object)
+		case pProtect:
+			d.protected = valInt(q.Object) != 0
 		case pHas:
 			listed = append(listed, q.Object)
 		}

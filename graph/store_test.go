@@ -470,6 +470,80 @@ func testStore(t *testing.T, open func(t *testing.T) *graph.Store) {
 		}
 	})
 
+	t.Run("ProtectedDocumentStays", func(t *testing.T) {
+		s := open(t)
+		// A store written before documents had the mark: the protected
+		// version of the same text adds it, and is no longer Unchanged.
+		mustWrite(t, s, graphA(1))
+		prot := graphA(1)
+		prot.Document.Protected = true
+		if res := mustWrite(t, s, prot); res.Unchanged || !res.Replaced || res.QuadsAdded != 1 || res.QuadsRemoved != 0 {
+			t.Errorf("marking the stored version protected: got %+v, want Replaced with one quad added", res)
+		}
+		if res := mustWrite(t, s, prot); !res.Unchanged {
+			t.Errorf("the protected version again: got %+v, want Unchanged", res)
+		}
+		if d, err := s.Document(ctx, docA); err != nil || !d.Protected {
+			t.Fatalf("Document: got %+v, %v; want it Protected", d, err)
+		}
+		before := stats(t, s)
+		// Neither an upload that gets its ID nor a removal changes it, one
+		// by one or in a batch.
+		_, err := s.WriteDocument(ctx, graphA(2))
+		var pe *graph.ProtectedError
+		if !errors.As(err, &pe) || pe.ID != docA || !errors.Is(err, graph.ErrProtected) {
+			t.Errorf("replacing a protected document: got %v, want a ProtectedError for %s", err, docA)
+		}
+		res, err := s.WriteDocuments(ctx, []*graph.DocumentGraph{graphA(2), graphB()})
+		if err != nil || !errors.Is(res[0].Err, graph.ErrProtected) || res[1].Err != nil {
+			t.Errorf("WriteDocuments over a protected document: got %v, %+v; want the first refused, the second written", err, res)
+		}
+		if err := s.RemoveDocument(ctx, docA); !errors.Is(err, graph.ErrProtected) {
+			t.Errorf("removing a protected document: got %v, want ErrProtected", err)
+		}
+		if got := stats(t, s).Documents; got != before.Documents+1 {
+			t.Errorf("documents after the refused writes and B: got %d, want %d", got, before.Documents+1)
+		}
+		if got, want := factsFrom(t, s, rail), wantFacts(graphA(1), rail); len(got) < len(want) {
+			t.Errorf("facts of the protected document: got %s, want at least %s", dump(got), dump(want))
+		}
+		// A protected version may replace it (a new gazetteer).
+		prot2 := graphA(2)
+		prot2.Document.Protected = true
+		if res := mustWrite(t, s, prot2); !res.Replaced {
+			t.Errorf("a protected new version: got %+v, want Replaced", res)
+		}
+		if err := checkConsistent(ctx, s); err != nil {
+			t.Error(err)
+		}
+	})
+
+	t.Run("AnotherSourceIsAConflict", func(t *testing.T) {
+		s := open(t)
+		mustWrite(t, s, graphA(1)) // from a.txt
+		other := graphA(2)
+		other.Document.Source, other.Document.Hash = "A.md", "hashA2md"
+		before := stats(t, s)
+		_, err := s.WriteDocumentWith(ctx, other, graph.WriteOptions{SameSourceOnly: true})
+		var ce *graph.ConflictError
+		if !errors.As(err, &ce) || *ce != (graph.ConflictError{ID: docA, Stored: "a.txt", Source: "A.md"}) {
+			t.Errorf("another source: got %v, want a ConflictError naming a.txt and A.md", err)
+		}
+		if after := stats(t, s); !reflect.DeepEqual(after, before) {
+			t.Errorf("Stats after the conflict: got %+v, want %+v", after, before)
+		}
+		// The same source replaces as before; without the option, so does another.
+		if res, err := s.WriteDocumentWith(ctx, graphA(2), graph.WriteOptions{SameSourceOnly: true}); err != nil || !res.Replaced {
+			t.Errorf("the same source: got %+v, %v; want Replaced", res, err)
+		}
+		if res := mustWrite(t, s, other); !res.Replaced {
+			t.Errorf("another source without SameSourceOnly: got %+v, want Replaced", res)
+		}
+		if d, err := s.Document(ctx, docA); err != nil || d.Source != "A.md" {
+			t.Errorf("Document after the replacement: got %+v, %v; want Source A.md", d, err)
+		}
+	})
+
 	t.Run("RemoveKeepsOtherDocuments", func(t *testing.T) {
 		s := open(t)
 		mustWrite(t, s, graphA(1))

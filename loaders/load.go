@@ -83,7 +83,9 @@ func EnsureGazetteer(ctx context.Context, st *graph.Store, gz *Gazetteer) error 
 // GazetteerGraph returns every place of the gazetteer as a document graph
 // whose evidence is the data file row of each fact.
 func GazetteerGraph(gz *Gazetteer) *graph.DocumentGraph {
-	doc := graph.Document{ID: GazetteerID, Title: "policygraph gazetteer", Source: "seeds/gazetteer"}
+	// Protected: every document refers to the gazetteer's places, so no
+	// upload may replace it (one named Gazetteer.txt would get its ID).
+	doc := graph.Document{ID: GazetteerID, Title: "policygraph gazetteer", Source: "seeds/gazetteer", Protected: true}
 	b := &builder{gz: gz, d: &Doc{}, g: &graph.DocumentGraph{Document: doc}, entities: map[string]*graph.Entity{},
 		facts: map[factKey]bool{}}
 	ids := make([]string, 0, len(gz.Places))

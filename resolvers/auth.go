@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net"
@@ -330,5 +331,40 @@ func batchRefusal(w http.ResponseWriter, body []byte) bool {
 		return false
 	}
 	writeError(w, http.StatusBadRequest, invalidf("batched requests (a JSON array of operations) are not supported: send one operation per request, or ask for several fields in one query"))
+	return true
+}
+
+// mutationRefusal answers a POST whose operation is a mutation the request
+// may not make with the HTTP status the README's table gives (401
+// UNAUTHENTICATED without the token, 403 FORBIDDEN when writes are off),
+// before gqlgen runs it. It returns false if it has not answered.
+func (s *Server) mutationRefusal(w http.ResponseWriter, r *http.Request, body []byte) bool {
+	if !bytes.Contains(body, []byte("mutation")) {
+		return false
+	}
+	var p struct {
+		Query         string `json:"query"`
+		OperationName string `json:"operationName"`
+	}
+	if json.Unmarshal(body, &p) != nil {
+		return false // gqlgen reports it
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, s.limits.MaxTokens)
+	if err != nil {
+		return false
+	}
+	op := doc.Operations.ForName(p.OperationName)
+	if op == nil || op.Operation != ast.Mutation {
+		return false
+	}
+	err = writeAccess(r.Context(), true)
+	if err == nil {
+		return false
+	}
+	e := err.(*Error)
+	if e.Code == CodeUnauthenticated {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="policygraph"`)
+	}
+	writeError(w, authStatus(e.Code), e)
 	return true
 }

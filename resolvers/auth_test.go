@@ -122,6 +122,12 @@ func gqlBody(query string, vars map[string]any) []byte {
 	return b
 }
 
+// gqlOperation is the body of a request for one operation of query.
+func gqlOperation(query, name string) []byte {
+	b, _ := json.Marshal(map[string]any{"query": query, "operationName": name})
+	return b
+}
+
 const loadMutation = `mutation($text: String!, $name: String) {
   loadDocument(text: $text, meta: {name: $name, year: 2023}) {
     document unchanged replaced facts entities { kind count } stored { id title chars }
@@ -132,8 +138,8 @@ func TestWritesAreOffWithoutAToken(t *testing.T) {
 	e := writeEnv(t, resolvers.Options{})
 	r, _ := e.call(http.MethodPost, "/graphql", gqlBody(loadMutation, map[string]any{"text": "新项目", "name": "x.txt"}),
 		"Content-Type", "application/json", "Authorization", "Bearer anything")
-	if got := r.codes(); len(got) != 1 || got[0] != "FORBIDDEN" || !strings.Contains(r.Errors[0].Message, "POLICYGRAPH_TOKEN") {
-		t.Errorf("loadDocument without a server token: %d %+v", r.status, r.Errors)
+	if got := r.codes(); r.status != http.StatusForbidden || len(got) != 1 || got[0] != "FORBIDDEN" || !strings.Contains(r.Errors[0].Message, "POLICYGRAPH_TOKEN") {
+		t.Errorf("loadDocument without a server token: %d %+v, want 403 FORBIDDEN", r.status, r.Errors)
 	}
 	r, _ = e.call(http.MethodPost, "/documents?name=x.txt", []byte("新项目"))
 	if r.status != http.StatusForbidden || r.codes()[0] != "FORBIDDEN" {
@@ -147,10 +153,19 @@ func TestWritesNeedTheToken(t *testing.T) {
 	vars := map[string]any{"text": "天府新项目\n东部新城项目", "name": "成都市2023年报告.txt"}
 	json := "application/json"
 
-	// No token: UNAUTHENTICATED, nothing written; reads need none.
-	r, _ := e.call(http.MethodPost, "/graphql", gqlBody(loadMutation, vars), "Content-Type", json)
-	if got := r.codes(); len(got) != 1 || got[0] != "UNAUTHENTICATED" {
-		t.Errorf("no token: %+v", r.Errors)
+	// No token: HTTP 401 UNAUTHENTICATED as the README's table says,
+	// nothing written, whichever operation of the document is the
+	// mutation; reads need none.
+	r, hdr := e.call(http.MethodPost, "/graphql", gqlBody(loadMutation, vars), "Content-Type", json)
+	if got := r.codes(); r.status != http.StatusUnauthorized || len(got) != 1 || got[0] != "UNAUTHENTICATED" || !strings.HasPrefix(hdr.Get("WWW-Authenticate"), "Bearer") {
+		t.Errorf("no token: %d %+v, want 401 UNAUTHENTICATED", r.status, r.Errors)
+	}
+	const two = `query Q { documents { id } } mutation M { removeDocument(id: "document/x") }`
+	if r, _ := e.call(http.MethodPost, "/graphql", gqlOperation(two, "M"), "Content-Type", json); r.status != http.StatusUnauthorized {
+		t.Errorf("the mutation of two operations, without a token: %d %+v, want 401", r.status, r.Errors)
+	}
+	if r, _ := e.call(http.MethodPost, "/graphql", gqlOperation(two, "Q"), "Content-Type", json); r.status != http.StatusOK || len(r.Errors) > 0 {
+		t.Errorf("the query of two operations, without a token: %d %+v, want 200", r.status, r.Errors)
 	}
 	e.healthy()
 	// A wrong token is refused before anything runs, reads included.
@@ -216,12 +231,14 @@ func TestWritesNeedTheToken(t *testing.T) {
 		{`mutation { loadDocument(text: "BAD", meta: {name: "a.txt"}) { document } }`, "INVALID_INPUT"}, // the loader refuses
 		{`mutation { loadDocument(text: "项目", meta: {name: "a.txt", year: 12}) { document } }`, "INVALID_INPUT"},
 		{`mutation { removeDocument(id: "place/510100") }`, "INVALID_INPUT"},
-		{`mutation { removeDocument(id: "document/nothing") }`, "NOT_FOUND"},
-		{`mutation { removeDocument(id: "` + docZY + `") }`, "FORBIDDEN"}, // protected
+		{`mutation { removeDocument(id: "document/nothing") }`, "NOT_FOUND"}, // the message says which, without input:1:12:
+		{`mutation { removeDocument(id: "` + docZY + `") }`, "FORBIDDEN"},    // protected
 	} {
 		r, _ := e.call(http.MethodPost, "/graphql", gqlBody(tc.query, nil), auth...)
 		if got := r.codes(); len(got) != 1 || got[0] != tc.code {
 			t.Errorf("%s: codes %v %+v, want %s", tc.query, got, r.Errors, tc.code)
+		} else if strings.HasPrefix(r.Errors[0].Message, "input:") {
+			t.Errorf("%s: message %q starts with the query's position", tc.query, r.Errors[0].Message)
 		}
 	}
 

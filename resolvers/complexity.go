@@ -7,10 +7,14 @@ import (
 
 // complexity returns the cost model the complexity limit checks: a field
 // costs 1 plus its children, a list that takes first costs first times its
-// children, paths cost maxHops × first times theirs and a neighbourhood hops
-// × first. Arguments past their limits are priced at the limit: the
-// resolvers refuse them with a clearer message.
-func complexity() schema.ComplexityRoot {
+// children, paths cost maxHops × first times theirs, and a neighbourhood
+// costs hops × first for the walk plus first times the fields of each node
+// and edge. The list of all documents, which takes no first, costs the
+// number of documents stored times its children. Other lists without first
+// (an initiative's places, a region's members) count as one element: what
+// documents state bounds them. Arguments past their limits are priced at
+// the limit: the resolvers refuse them with a clearer message.
+func complexity(st *graph.Store) schema.ComplexityRoot {
 	var c schema.ComplexityRoot
 
 	evidence := func(child int, first *int) int { return 1 + times(child, first, 10) }
@@ -57,11 +61,16 @@ func complexity() schema.ComplexityRoot {
 		return 1 + hops*times(child, first, 5)
 	}
 	c.Query.Neighbourhood = func(child int, _ string, hops *int, _ []graph.Relation, first *int) int {
-		// The nodes and edges lists are already priced per element below.
-		return 1 + clamp(hops, 1, maxNeighbourhoodHops)*child
+		// child is the cost of one node and one edge (Subgraph's lists
+		// are priced per element below).
+		n := clamp(first, 200, maxNeighbourhood)
+		return 1 + clamp(hops, 1, maxNeighbourhoodHops)*n + n*child
 	}
-	c.Subgraph.Nodes = func(child int) int { return 1 + 200*child }
-	c.Subgraph.Edges = func(child int) int { return 1 + 200*child }
+	c.Subgraph.Nodes = func(child int) int { return 1 + child }
+	c.Subgraph.Edges = func(child int) int { return 1 + child }
+	c.Query.Documents = func(child int) int {
+		return 1 + max(1, len(st.Index().NodesOfKind(graph.KindDocument)))*child
+	}
 	return c
 }
 

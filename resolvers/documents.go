@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/schema"
@@ -25,6 +27,11 @@ type DocumentMeta struct {
 	Year   int
 	Issuer string
 	Place  string // any name form of the place the document governs
+
+	// Replace lets the document replace a stored one with the same ID but
+	// another name (Report.txt after report.md). Without it that is a
+	// CONFLICT; the same name replaces its earlier version either way.
+	Replace bool
 }
 
 // LoadReport says what loading one document did. (POST /documents answers
@@ -41,18 +48,23 @@ type LoadReport struct {
 
 // LoadFunc extracts raw, the bytes of a document called name, and writes it
 // to the store in one transaction. Errors a writer can fix are *Error with
-// CodeInvalidInput; anything else is reported as INTERNAL. Package cmd wires
-// loaders.Load in (resolvers and loaders never import each other).
+// CodeInvalidInput (or CodeLimitExceeded, for a document whose extraction
+// ran past its time budget); anything else is reported as INTERNAL. Package
+// cmd wires the loaders in (resolvers and loaders never import each other).
 type LoadFunc func(ctx context.Context, name string, raw []byte, meta DocumentMeta) (LoadReport, error)
 
 // loadTimeout bounds one document write over HTTP: extraction of a large
-// document takes longer than a query may.
+// document takes longer than a query may. (The loader may bound extraction
+// tighter: see LoadFunc.)
 const loadTimeout = 2 * time.Minute
 
 // maxNameBytes bounds a document's name.
 const maxNameBytes = 200
 
 // documentName checks a document's name and keeps only its last element.
+// Names become IDs, titles and sources that others display: control
+// characters (NUL, CR, LF) and bidi controls, which make a name read as
+// another, are refused, and so is a name with nothing left for an ID.
 func documentName(name string) (string, error) {
 	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), `\`, "/"))
 	switch {
@@ -61,7 +73,37 @@ func documentName(name string) (string, error) {
 	case len(name) > maxNameBytes:
 		return "", invalidf("a document's name may be at most %d bytes, got %d", maxNameBytes, len(name))
 	}
+	if err := plainText("the document's name", name); err != nil {
+		return "", err
+	}
+	if graph.DocumentID(name) == graph.EntityID(graph.KindDocument, "") {
+		return "", invalidf("the document's name %q leaves nothing for its ID (the ID is the name without its extension, brackets, quotes and spaces): give it a name such as 成都市2023年政府工作报告.txt", name)
+	}
 	return name, nil
+}
+
+// plainText refuses invalid UTF-8, control characters and bidi controls in
+// a name or a field that is shown to others.
+func plainText(what, s string) error {
+	if !utf8.ValidString(s) {
+		return invalidf("%s is not valid UTF-8: send it as UTF-8 (URL-encoded in a query string)", what)
+	}
+	for i, r := range s {
+		switch {
+		case unicode.Is(unicode.Cc, r):
+			return invalidf("%s holds the control character %U at byte %d: names may not hold NUL, line breaks, tabs or other control characters", what, r, i)
+		case isBidiControl(r):
+			return invalidf("%s holds the bidi control %U at byte %d, which makes text read as other text: remove it", what, r, i)
+		}
+	}
+	return nil
+}
+
+// isBidiControl tells the invisible characters that change the direction
+// of the text around them: embeddings and overrides (U+202A–U+202E),
+// isolates (U+2066–U+2069) and the marks (U+200E, U+200F, U+061C).
+func isBidiControl(r rune) bool {
+	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x200E || r == 0x200F || r == 0x061C
 }
 
 // load runs the loader after checking write access, and turns its report
@@ -72,6 +114,9 @@ func (r *Resolver) loadDocument(ctx context.Context, name string, raw []byte, me
 	}
 	name, err := documentName(name)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.mayWrite(ctx, name, graph.DocumentID(name), meta.Replace); err != nil {
 		return nil, err
 	}
 	if len(raw) == 0 || strings.TrimSpace(string(raw)) == "" {
@@ -110,10 +155,49 @@ func (r *Resolver) removeDocument(ctx context.Context, id string) error {
 	if graph.KindOf(id) != graph.KindDocument {
 		return invalidf("%q is not a document ID: document IDs look like document/成都市2023年政府工作报告 (see documents { id })", id)
 	}
-	if slices.Contains(r.protected, id) {
-		return errorf(CodeForbidden, "%s holds the gazetteer every document refers to and cannot be removed over the API", id)
+	if err := r.mayWrite(ctx, "", id, false); err != nil {
+		return err
 	}
-	return r.store.RemoveDocument(ctx, id)
+	err := r.store.RemoveDocument(ctx, id)
+	if errors.Is(err, graph.ErrNotFound) {
+		return errorf(CodeNotFound, "no document %s is stored: documents { id } lists those that are", id)
+	}
+	return err
+}
+
+// mayWrite refuses a write to the document id (from a document called
+// name, "" for a removal) before any work is done, if it is protected or,
+// unless replace, holds a document of another name. The Store checks again
+// when it commits.
+func (r *Resolver) mayWrite(ctx context.Context, name, id string, replace bool) error {
+	if slices.Contains(r.protected, id) {
+		return protectedError(id, name)
+	}
+	d, err := r.store.Document(ctx, id)
+	switch {
+	case errors.Is(err, graph.ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	case d.Protected:
+		return protectedError(id, name)
+	case name != "" && !replace && d.Source != name:
+		return conflictError(id, d.Source, name)
+	}
+	return nil
+}
+
+// conflictError says why a document of another name cannot replace one.
+func conflictError(id, stored, name string) *Error {
+	return errorf(CodeConflict, "the name %q gives the ID %s, which holds the document %q: load it under that name to replace it, send replace=true (replace: true in GraphQL) to replace it anyway, or give the document another name", name, id, stored)
+}
+
+// protectedError says why a protected document cannot be written.
+func protectedError(id, name string) *Error {
+	if name == "" {
+		return errorf(CodeForbidden, "%s is protected (it holds what other documents refer to, such as the gazetteer): it can be neither removed nor replaced, so a document whose name gives this ID needs another name", id)
+	}
+	return errorf(CodeForbidden, "the name %q gives the ID %s, a protected document (it holds what other documents refer to, such as the gazetteer) that cannot be replaced: give the document another name", name, id)
 }
 
 // serveDocuments is POST /documents: one document, as a multipart upload
@@ -146,6 +230,9 @@ func (s *Server) serveDocuments(w http.ResponseWriter, r *http.Request) {
 		writeError(w, status, e)
 		return
 	}
+	// The answer must go out before the connection's write deadline, which
+	// the server sets for queries: move it past the load's own.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(loadTimeout + 10*time.Second))
 	ctx, cancel := context.WithTimeout(r.Context(), loadTimeout)
 	defer cancel()
 	rep, err := s.resolver.loadDocument(ctx, name, raw, meta)
@@ -162,6 +249,8 @@ func (s *Server) serveDocuments(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusServiceUnavailable
 		case CodeUnauthenticated, CodeForbidden:
 			status = authStatus(code)
+		case CodeConflict:
+			status = http.StatusConflict
 		}
 		writeError(w, status, &Error{Code: code, Message: msg})
 		return
@@ -220,7 +309,7 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, limit int64)
 			if raw, err = readLimited(p, limit); err != nil {
 				return "", nil, meta, err
 			}
-		case "name", "title", "year", "issuer", "place":
+		case "name", "title", "year", "issuer", "place", "replace":
 			v, err := io.ReadAll(io.LimitReader(p, 4096))
 			if err != nil {
 				return "", nil, meta, tooBigOr(err, limit)
@@ -267,9 +356,19 @@ func setMeta(m *DocumentMeta, get func(string) string) error {
 		}
 		m.Year = n
 	}
+	switch v := strings.TrimSpace(get("replace")); v {
+	case "", "false", "0":
+	case "true", "1":
+		m.Replace = true
+	default:
+		return invalidf("replace must be true or false, got %q", v)
+	}
 	for k, v := range map[string]string{"title": m.Title, "issuer": m.Issuer, "place": m.Place} {
 		if len(v) > maxNameBytes {
 			return invalidf("%s may be at most %d bytes, got %d", k, maxNameBytes, len(v))
+		}
+		if err := plainText(k, v); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -29,6 +29,7 @@ const (
 
 	CodeUnauthenticated Code = "UNAUTHENTICATED" // a write without the server's bearer token, or a wrong token
 	CodeForbidden       Code = "FORBIDDEN"       // writes are off (no token configured), or an origin or document is not allowed
+	CodeConflict        Code = "CONFLICT"        // another document holds the ID a new one would get: HTTP 409 on POST /documents
 	CodeRateLimited     Code = "RATE_LIMITED"    // too many requests from one client: HTTP 429 with Retry-After
 	CodeBusy            Code = "BUSY"            // too many large requests waiting at once: HTTP 503 with Retry-After
 )
@@ -66,11 +67,17 @@ func classify(err error) (Code, string, []string) {
 	var ue *Error
 	var unknown *graph.UnknownNameError
 	var gqlErr *gqlerror.Error
+	var protected *graph.ProtectedError
+	var conflict *graph.ConflictError
 	switch {
 	case errors.As(err, &ue):
 		return ue.Code, ue.Message, ue.Suggestions
 	case errors.As(err, &unknown):
 		return CodeNotFound, unknown.Error() + " (names may be given as 成都, 成都市, Chengdu or an ID such as place/510100; search(text:) finds names)", unknown.Suggestions
+	case errors.As(err, &protected):
+		return CodeForbidden, protectedError(protected.ID, "").Message, nil
+	case errors.As(err, &conflict):
+		return CodeConflict, conflictError(conflict.ID, conflict.Stored, conflict.Source).Message, nil
 	case errors.Is(err, graph.ErrWalkTooLarge):
 		return CodeLimitExceeded, fmt.Sprintf("the walk reaches more than %d nodes: lower maxHops or hops, or restrict relations", graph.MaxWalkNodes), nil
 	case errors.Is(err, context.DeadlineExceeded):
@@ -80,6 +87,10 @@ func classify(err error) (Code, string, []string) {
 	case strings.HasSuffix(err.Error(), "introspection disabled"): // gqlgen's own error
 		return CodeInvalidInput, "introspection is turned off on this server: ask for fields by name (see the schema in the project's schema/ directory)", nil
 	case errors.Is(err, graph.ErrNotFound):
+		// Without gqlerror's "input:1:12: " prefix.
+		if errors.As(err, &gqlErr) && gqlErr.Err != nil {
+			err = gqlErr.Err
+		}
 		return CodeNotFound, err.Error(), nil
 	case errors.As(err, &gqlErr) && gqlErr.Err == nil:
 		// An error gqlgen or gqlparser made: parsing, validation, limits.
@@ -88,7 +99,7 @@ func classify(err error) (Code, string, []string) {
 		case codeComplexity:
 			return CodeLimitExceeded, gqlErr.Message + ": ask for fewer results (first) or fewer nested lists", nil
 		case string(CodeLimitExceeded), string(CodeInvalidInput), string(CodeNotFound), string(CodeTimeout),
-			string(CodeUnauthenticated), string(CodeForbidden), string(CodeRateLimited):
+			string(CodeUnauthenticated), string(CodeForbidden), string(CodeConflict), string(CodeRateLimited):
 			return Code(code), gqlErr.Message, nil
 		case errcode.ParseFailed, errcode.ValidationFailed:
 			for _, m := range parserLimitMessages {

@@ -28,6 +28,8 @@ func TestClassify(t *testing.T) {
 		{&graph.UnknownNameError{Name: "x"}, CodeNotFound},
 		{fmt.Errorf("document x: %w", graph.ErrNotFound), CodeNotFound},
 		{graph.ErrWalkTooLarge, CodeLimitExceeded},
+		{fmt.Errorf("write x.txt: %w", &graph.ProtectedError{ID: "document/gazetteer"}), CodeForbidden},
+		{fmt.Errorf("write x.txt: %w", &graph.ConflictError{ID: "document/x", Stored: "x.md", Source: "x.txt"}), CodeConflict},
 		{context.DeadlineExceeded, CodeTimeout},
 		{fmt.Errorf("entities: %w", context.Canceled), CodeTimeout},
 		{errors.New("disk on fire"), CodeInternal},
@@ -92,3 +94,34 @@ func TestPanicIsInternal(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestDocumentName(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want string // want "": refused
+	}{
+		{"a plain name is kept", "资阳市2023年政府工作报告.txt", "资阳市2023年政府工作报告.txt"},
+		{"a directory is dropped", `C:\docs\report.txt`, "report.txt"},
+		{"NUL is refused", "a\x00.txt", ""},
+		{"a line break is refused", "a\r\nb.txt", ""},
+		{"a tab is refused", "a\tb.txt", ""},
+		{"a right-to-left override is refused", "report\u202etxt.exe", ""},
+		{"an isolate is refused", "a\u2068b.txt", ""},
+		{"a right-to-left mark is refused", "a\u200fb.txt", ""},
+		{"invalid UTF-8 is refused", "\xff.txt", ""},
+		{"an empty stem is refused", ".txt", ""},
+		{"a stem of spaces is refused", "\u3000.md", ""},
+		{"an empty name is refused", "  ", ""},
+	} {
+		got, err := documentName(tc.in)
+		if tc.want == "" {
+			var e *Error
+			if !errors.As(err, &e) || e.Code != CodeInvalidInput {
+				t.Errorf("%s: documentName(%q) = %q, %v; want INVALID_INPUT", tc.name, tc.in, got, err)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("%s: documentName(%q) = %q, %v; want %q", tc.name, tc.in, got, err, tc.want)
+		}
+	}
+}

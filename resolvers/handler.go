@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -62,7 +63,7 @@ func NewServer(st *graph.Store, opts Options) *Server {
 	s.resolver = &Resolver{store: st, load: opts.Load, protected: opts.Protected}
 	s.guard = newGuard(opts, s.limits)
 	s.large = make(chan struct{}, s.limits.LargeSlots)
-	es := schema.NewExecutableSchema(schema.Config{Resolvers: s.resolver, Complexity: complexity()})
+	es := schema.NewExecutableSchema(schema.Config{Resolvers: s.resolver, Complexity: complexity(st)})
 
 	s.transports = []graphql.Transport{transport.GET{}, transport.POST{}}
 	s.http = handler.New(es)
@@ -80,6 +81,7 @@ type configurable interface {
 	Use(graphql.HandlerExtension)
 	AroundOperations(graphql.OperationMiddleware)
 	AroundRootFields(graphql.RootFieldMiddleware)
+	AroundResponses(graphql.ResponseMiddleware)
 	SetErrorPresenter(graphql.ErrorPresenterFunc)
 	SetRecoverFunc(graphql.RecoverFunc)
 	SetQueryCache(graphql.Cache[*ast.QueryDocument])
@@ -96,6 +98,7 @@ func (s *Server) configure(x configurable, introspection bool) {
 	x.Use(extension.FixedComplexityLimit(s.limits.MaxComplexity))
 	if introspection {
 		x.Use(extension.Introspection{})
+		x.AroundResponses(cacheIntrospection())
 	}
 	x.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(withBatch(ctx, s.store))
@@ -136,34 +139,28 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, invalidf("send a GraphQL request as POST with Content-Type: application/json and a body {\"query\": ...}, or as GET /graphql?query=..."))
 		return
 	}
-	if s.isLarge(r) {
+	var body []byte
+	if r.Body != nil && r.Method == http.MethodPost {
+		var ok bool
+		if body, ok = s.readBody(w, r); !ok {
+			return
+		}
+	}
+	// A large request takes its turn only once it has arrived whole: a
+	// client that sends slowly holds no slot, only its own connection.
+	if int64(len(body)) > s.limits.LargeBytes || int64(len(r.URL.RawQuery)) > s.limits.LargeBytes {
 		release, ok := s.enterLarge(w, r)
 		if !ok {
 			return
 		}
 		defer release()
 	}
-	if r.Body != nil && r.Method == http.MethodPost {
-		limit := s.limits.MaxBodyBytes
-		tooBig := limitf("request body is larger than %d bytes: send a smaller query with fewer variables, or split it into several requests", limit)
-		if r.ContentLength > limit {
-			writeError(w, http.StatusRequestEntityTooLarge, tooBig)
-			return
-		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-		if err != nil {
-			writeError(w, http.StatusBadRequest, invalidf("could not read the request body: %v", err))
-			return
-		}
-		if int64(len(body)) > limit {
-			writeError(w, http.StatusRequestEntityTooLarge, tooBig)
-			return
-		}
+	if body != nil {
 		if !json.Valid(body) {
 			writeError(w, http.StatusBadRequest, invalidf("the request body is not valid JSON: send {\"query\": \"...\", \"variables\": {...}}"))
 			return
 		}
-		if batchRefusal(w, body) {
+		if batchRefusal(w, body) || s.mutationRefusal(w, r, body) {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -174,16 +171,41 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	s.http.ServeHTTP(w, r)
 }
 
-// isLarge tells whether r takes the large lane: a POST body or GET query
-// string over Limits.LargeBytes, or a body of unknown length (chunked).
-func (s *Server) isLarge(r *http.Request) bool {
-	if r.Method == http.MethodPost && r.Body != nil && r.Body != http.NoBody {
-		return r.ContentLength < 0 || r.ContentLength > s.limits.LargeBytes
+// readBody reads a POST body of at most Limits.MaxBodyBytes, within
+// Limits.Timeout of the request's start of reading it whatever other
+// requests do: a client that sends slower is answered 408. It returns false
+// if it has answered the request.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	limit := s.limits.MaxBodyBytes
+	tooBig := limitf("request body is larger than %d bytes: send a smaller query with fewer variables, or split it into several requests", limit)
+	if r.ContentLength > limit {
+		writeError(w, http.StatusRequestEntityTooLarge, tooBig)
+		return nil, false
 	}
-	return int64(len(r.URL.RawQuery)) > s.limits.LargeBytes
+	// Not every ResponseWriter can (a test's recorder): then the server's
+	// ReadTimeout alone bounds the read.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.limits.Timeout))
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		w.Header().Set("Connection", "close")
+		writeError(w, http.StatusRequestTimeout, errorf(CodeTimeout,
+			"the request body did not arrive within %v: send it faster, or send a smaller one", s.limits.Timeout))
+		return nil, false
+	case err != nil:
+		writeError(w, http.StatusBadRequest, invalidf("could not read the request body: %v", err))
+		return nil, false
+	case int64(len(body)) > limit:
+		writeError(w, http.StatusRequestEntityTooLarge, tooBig)
+		return nil, false
+	}
+	if body == nil {
+		body = []byte{}
+	}
+	return body, true
 }
 
-// enterLarge waits for a slot of the large lane, before the body is read.
+// enterLarge waits for a slot of the large lane, once the body is read.
 // A request that waits longer than Limits.Timeout gets HTTP 503 with
 // Retry-After; one whose client goes away gets nothing.
 func (s *Server) enterLarge(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {

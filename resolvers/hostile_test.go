@@ -2,6 +2,7 @@ package resolvers_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -230,61 +231,87 @@ func TestThroughputUnderAttack(t *testing.T) {
 // chunked body that is still arriving: another large request waits and,
 // past the time limit, gets 503 BUSY with Retry-After, while small queries
 // are answered meanwhile; once the slow body ends, both kinds are answered.
+// Large requests take turns for the lane once they have arrived: one being
+// answered holds the only slot, so another large one waits and then gets
+// 503 BUSY while small ones go by; a client that sends its body slowly
+// holds no slot, and is cut off by its own read deadline (issue 16, case 3).
 func TestLargeRequestsTakeTurns(t *testing.T) {
-	e := newEnv(t, resolvers.Options{Limits: resolvers.Limits{LargeSlots: 1, LargeBytes: 1024, Timeout: 300 * time.Millisecond}})
-	pr, pw := io.Pipe()
-	t.Cleanup(func() { pw.CloseWithError(io.ErrUnexpectedEOF) })          // before the server closes, on failure too
-	slow, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/graphql", pr) // no length: chunked, so large
-	slow.Header.Set("Content-Type", "application/json")
-	slowDone := make(chan response, 1)
-	go func() {
-		res, err := e.srv.Client().Do(slow)
-		if err != nil { // status 0: reported below, unless the test has failed already
-			slowDone <- response{}
-			return
+	hold, held := make(chan struct{}), make(chan struct{}, 1)
+	blockingLoad := func(ctx context.Context, name string, raw []byte, m resolvers.DocumentMeta) (resolvers.LoadReport, error) {
+		held <- struct{}{}
+		<-hold // the answer takes as long as the test says
+		return resolvers.LoadReport{Document: "document/held"}, nil
+	}
+	e := writeEnv(t, resolvers.Options{Token: token, Load: blockingLoad,
+		Limits: resolvers.Limits{LargeSlots: 1, LargeBytes: 1024, Timeout: 300 * time.Millisecond}})
+	padded, _ := json.Marshal(map[string]any{"query": `{ node(id: "place/510100") { name } }` + strings.Repeat(" ", 2000)})
+	post := func(body io.Reader, headers ...string) (response, http.Header, time.Duration) {
+		start := time.Now()
+		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/graphql", body)
+		req.Header.Set("Content-Type", "application/json")
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		res, err := e.srv.Client().Do(req)
+		if err != nil {
+			return response{}, nil, time.Since(start)
 		}
 		defer res.Body.Close()
 		var r response
 		json.NewDecoder(res.Body).Decode(&r)
 		r.status = res.StatusCode
+		return r, res.Header, time.Since(start)
+	}
+
+	// A slow sender: chunked, a byte now and then.
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { pw.CloseWithError(io.ErrUnexpectedEOF) })
+	slowDone := make(chan response, 1)
+	go func() {
+		r, _, _ := post(pr)
 		slowDone <- r
 	}()
-	pw.Write([]byte(`{"query": "{ node(id: \"place/510100\") { name } }"`))
-
-	padded, _ := json.Marshal(map[string]any{"query": `{ node(id: "place/510100") { name } }` + strings.Repeat(" ", 2000)})
-	var busy response
-	var retry string
-	var waited time.Duration
-	// Until the slow request holds the slot, a large one may still get it.
-	for range 100 {
-		start := time.Now()
-		res, err := e.srv.Client().Post(e.srv.URL+"/graphql", "application/json", bytes.NewReader(padded))
-		if err != nil {
-			t.Fatal(err)
+	go func() {
+		for _, b := range []byte(`{"query": "{ node(id: \"place/510100\") { name } }"` + strings.Repeat(" ", 2000) + `}`) {
+			if _, err := pw.Write([]byte{b}); err != nil {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
-		busy = response{status: res.StatusCode}
-		json.NewDecoder(res.Body).Decode(&busy)
-		res.Body.Close()
-		retry = res.Header.Get("Retry-After")
-		waited = time.Since(start)
-		if busy.status != http.StatusOK {
-			break
+	}()
+	for range 5 {
+		if r, _, took := post(bytes.NewReader(padded)); r.status != http.StatusOK || took > 250*time.Millisecond {
+			t.Fatalf("a large request while a slow one trickles in: status %d after %v, errors %+v; want 200 at once", r.status, took, r.Errors)
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
-	if busy.status != http.StatusServiceUnavailable || len(busy.Errors) != 1 || busy.codes()[0] != "BUSY" || !strings.Contains(busy.Errors[0].Message, "large requests") || retry == "" {
-		t.Fatalf("a large request while the lane is full: status %d, Retry-After %q, errors %+v; want 503 BUSY with Retry-After", busy.status, retry, busy.Errors)
+	if r := <-slowDone; r.status != http.StatusRequestTimeout || len(r.Errors) != 1 || r.codes()[0] != "TIMEOUT" {
+		t.Errorf("the slow sender: status %d, errors %+v; want 408 TIMEOUT after its read deadline", r.status, r.Errors)
+	}
+
+	// A large request being answered holds the slot.
+	mutation, _ := json.Marshal(map[string]any{"query": `mutation($t: String!) { loadDocument(text: $t, meta: {name: "held.txt"}) { document } }`,
+		"variables": map[string]any{"t": strings.Repeat("项目\n", 500)}})
+	holderDone := make(chan response, 1)
+	go func() {
+		r, _, _ := post(bytes.NewReader(mutation), "Authorization", "Bearer "+token)
+		holderDone <- r
+	}()
+	<-held
+	busy, hdr, waited := post(bytes.NewReader(padded))
+	if busy.status != http.StatusServiceUnavailable || len(busy.Errors) != 1 || busy.codes()[0] != "BUSY" || !strings.Contains(busy.Errors[0].Message, "large requests") || hdr.Get("Retry-After") == "" {
+		t.Fatalf("a large request while the lane is full: status %d, errors %+v; want 503 BUSY with Retry-After", busy.status, busy.Errors)
 	}
 	if waited < 300*time.Millisecond {
 		t.Errorf("refused after %v, before the 300 ms time limit", waited)
 	}
 	e.healthy() // a small query goes by
-	pw.Write([]byte(`}`))
-	pw.Close()
-	if r := <-slowDone; r.status != http.StatusOK || len(r.Errors) > 0 || !strings.Contains(string(r.Data), "成都") {
-		t.Errorf("the slow request: status %d, data %s, errors %+v", r.status, r.Data, r.Errors)
+	close(hold)
+	// (It answers TIMEOUT: it was held past the time limit.)
+	if r := <-holderDone; r.status != http.StatusOK {
+		t.Errorf("the request that held the lane: status %d, errors %+v", r.status, r.Errors)
 	}
-	if r := e.send(http.MethodPost, "/graphql", "application/json", padded); r.status != http.StatusOK || !strings.Contains(string(r.Data), "成都") {
+	if r, _, _ := post(bytes.NewReader(padded)); r.status != http.StatusOK || !strings.Contains(string(r.Data), "成都") {
 		t.Errorf("a large request after the lane emptied: status %d, errors %+v", r.status, r.Errors)
 	}
 }

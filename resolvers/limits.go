@@ -38,12 +38,13 @@ type Limits struct {
 	// every client looks like loopback, so limit per client in the proxy.
 	LimitLoopback bool
 
-	// LargeBytes is the size from which a GraphQL request (POST body, GET
-	// query string, or a chunked body of unknown length) takes the large
-	// lane, and LargeSlots how many such requests are read, parsed and
-	// answered at once (defaults 8 KiB and half the cores, at least one).
-	// Reading and parsing cost grows with size, so a flood of big requests
-	// queues for its slots, without the CPU, while small ones go on.
+	// LargeBytes is the size from which a GraphQL request (POST body or GET
+	// query string) takes the large lane, and LargeSlots how many such
+	// requests are parsed and answered at once (defaults 8 KiB and half the
+	// cores, at least one). Parsing cost grows with size, so a flood of big
+	// requests queues for its slots, without the CPU, while small ones go
+	// on. A request takes its slot once its body has arrived whole (read
+	// within Timeout, or refused with 408), so a slow sender holds none.
 	LargeBytes int64
 	LargeSlots int
 }
@@ -147,15 +148,25 @@ func (s shapeLimit) MutateOperationParameters(ctx context.Context, raw *graphql.
 		}
 		return nil // gqlgen parses again and reports the error
 	}
-	depth, fields := measure(doc)
-	if depth > s.maxDepth {
-		return limitError("query nests fields %d deep; the limit is %d: ask for fewer nested levels and follow the rest with node(id:)", depth, s.maxDepth)
+	sh := measure(doc)
+	if sh.depth > s.maxDepth {
+		return limitError("query nests fields %d deep; the limit is %d: ask for fewer nested levels and follow the rest with node(id:)", sh.depth, s.maxDepth)
 	}
-	if fields > s.maxFields {
-		return limitError("query selects more than %d fields (aliases and fragments counted); split it into several requests", s.maxFields)
+	if sh.fields > s.maxFields {
+		return limitError("query selects more than %d fields (aliases, fragments and introspection counted); split it into several requests", s.maxFields)
+	}
+	if sh.schemas > maxSchemaFields || sh.types > maxTypeFields {
+		return limitError("query asks for __schema %d times and __type %d times; the limits are %d and %d per request: ask once, and keep the answer", sh.schemas, sh.types, maxSchemaFields, maxTypeFields)
 	}
 	return nil
 }
+
+// Introspection's own limits, per request: a whole-schema answer costs
+// about as much as a page of the graph, and aliases would multiply it.
+const (
+	maxSchemaFields = 1  // __schema selections (aliases and fragments counted)
+	maxTypeFields   = 20 // __type selections
+)
 
 func limitError(format string, args ...any) *gqlerror.Error {
 	err := gqlerror.Errorf(format, args...)
@@ -163,64 +174,83 @@ func limitError(format string, args ...any) *gqlerror.Error {
 	return err
 }
 
-// measure returns the greatest nesting depth of fields in doc's operations
-// (introspection fields __schema and __type count as leaves: gqlparser
-// bounds their depth) and the number of field selections, with fragment
-// spreads expanded. The count saturates rather than overflow on fragments
-// that multiply.
-func measure(doc *ast.QueryDocument) (depth, fields int) {
-	m := measurer{frags: map[string]*ast.FragmentDefinition{}, memo: map[string][2]int{}, busy: map[string]bool{}}
+// shape is what measure finds in a query: the greatest nesting depth of
+// fields (introspection fields __schema and __type count as leaves: the
+// introspection types bound their own depth, and GraphiQL's query nests
+// TypeRef deep), the number of field selections, introspection's included,
+// with fragment spreads expanded, and the __schema and __type selections.
+// Counts saturate rather than overflow on fragments that multiply.
+type shape struct {
+	depth, fields, schemas, types int
+}
+
+func (a shape) plus(b shape) shape {
+	return shape{depth: max(a.depth, b.depth), fields: satAdd(a.fields, b.fields),
+		schemas: satAdd(a.schemas, b.schemas), types: satAdd(a.types, b.types)}
+}
+
+// measure returns the shape of doc's operations.
+func measure(doc *ast.QueryDocument) shape {
+	m := measurer{frags: map[string]*ast.FragmentDefinition{}, memo: map[string]shape{}, busy: map[string]bool{}}
 	for _, f := range doc.Fragments {
 		m.frags[f.Name] = f
 	}
+	var sh shape
 	for _, op := range doc.Operations {
-		d, n := m.set(op.SelectionSet)
-		depth = max(depth, d)
-		fields = satAdd(fields, n)
+		sh = sh.plus(m.set(op.SelectionSet))
 	}
-	return depth, fields
+	return sh
 }
 
 type measurer struct {
 	frags map[string]*ast.FragmentDefinition
-	memo  map[string][2]int
+	memo  map[string]shape
 	busy  map[string]bool // fragments being measured: cycles are left to validation
 }
 
-func (m *measurer) set(ss ast.SelectionSet) (depth, fields int) {
+func (m *measurer) set(ss ast.SelectionSet) shape {
+	var sh shape
 	for _, sel := range ss {
-		var d, n int
+		var x shape
 		switch sel := sel.(type) {
 		case *ast.Field:
-			n = 1
-			if sel.Name != "__schema" && sel.Name != "__type" {
-				cd, cn := m.set(sel.SelectionSet)
-				d, n = 1+cd, satAdd(1, cn)
+			c := m.set(sel.SelectionSet)
+			switch sel.Name {
+			case "__schema", "__type":
+				// A leaf for depth; every field inside counts.
+				x = shape{depth: 1, fields: satAdd(1, c.fields), schemas: c.schemas, types: c.types}
+				if sel.Name == "__schema" {
+					x.schemas = satAdd(x.schemas, 1)
+				} else {
+					x.types = satAdd(x.types, 1)
+				}
+			default:
+				x = c
+				x.depth, x.fields = 1+c.depth, satAdd(1, c.fields)
 			}
 		case *ast.InlineFragment:
-			d, n = m.set(sel.SelectionSet)
+			x = m.set(sel.SelectionSet)
 		case *ast.FragmentSpread:
-			d, n = m.fragment(sel.Name)
+			x = m.fragment(sel.Name)
 		}
-		depth = max(depth, d)
-		fields = satAdd(fields, n)
+		sh = sh.plus(x)
 	}
-	return depth, fields
+	return sh
 }
 
-func (m *measurer) fragment(name string) (int, int) {
+func (m *measurer) fragment(name string) shape {
 	if r, ok := m.memo[name]; ok {
-		return r[0], r[1]
+		return r
 	}
 	f := m.frags[name]
 	if f == nil || m.busy[name] {
-		return 0, 0
+		return shape{}
 	}
 	m.busy[name] = true
-	d, n := m.set(f.SelectionSet)
+	sh := m.set(f.SelectionSet)
 	delete(m.busy, name)
-	m.memo[name] = [2]int{d, n}
-	return d, n
+	m.memo[name] = sh
+	return sh
 }
 
 func satAdd(a, b int) int {

@@ -97,6 +97,53 @@ func TestBodyLimits(t *testing.T) {
 	e.healthy()
 }
 
+// Walks and lists cost what the README says: a neighbourhood hops × first
+// for the walk plus first times each node's and edge's fields, the list of
+// documents the number stored times its fields (issue 16, case 5).
+func TestComplexityOfWalksAndLists(t *testing.T) {
+	e := newEnv(t, resolvers.Options{})
+	var ten strings.Builder
+	ten.WriteString("{")
+	for i := range 10 {
+		fmt.Fprintf(&ten, ` n%d: neighbourhood(of: "成都", hops: 6, first: 2000) { nodes { id } }`, i)
+	}
+	ten.WriteString(" }")
+	start := time.Now()
+	if err := e.fails(ten.String(), nil, "LIMIT_EXCEEDED"); !strings.Contains(err.Message, "complexity") {
+		t.Errorf("ten neighbourhoods of 6 hops and 2000 nodes: message %q", err.Message)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("ten neighbourhoods refused after %v, want well under a second", took)
+	}
+	// One, with every field the explorer draws, still passes.
+	var d struct {
+		Neighbourhood struct{ Nodes []struct{ ID string } }
+	}
+	e.data(`{ neighbourhood(of: "成都", hops: 6, first: 2000) { truncated nodes { id label kind depth } edges { id source target relation } } }`, nil, &d)
+	if len(d.Neighbourhood.Nodes) == 0 {
+		t.Error("one large neighbourhood: no nodes")
+	}
+
+	// With a budget of 1 000: documents { facts(first: 500) } costs the two
+	// stored documents × 501, not 501.
+	small := newEnv(t, resolvers.Options{Limits: resolvers.Limits{MaxComplexity: 1000}})
+	small.fails(`{ documents { facts(first: 500) { id } } }`, nil, "LIMIT_EXCEEDED")
+	var docs struct{ Documents []struct{ ID string } }
+	small.data(`{ documents { facts(first: 400) { id } } }`, nil, &docs)
+	if len(docs.Documents) != 2 {
+		t.Errorf("documents under the budget: got %d, want 2", len(docs.Documents))
+	}
+	// The other walk and the lists that take first, at their limits.
+	for _, q := range []string{
+		`{ paths(from: "成都", to: "资阳", maxHops: 6, first: 50) { nodes { id } edges { from } } a: paths(from: "成都", to: "资阳", maxHops: 6, first: 50) { nodes { id } edges { from } } }`,
+		`{ search(text: "成", first: 500) { id } connections(a: "成都", b: "资阳", first: 500) { reach } dependencies(first: 500) { shared { id } } }`,
+		`{ initiatives(first: 500) { nodes { id } } places(first: 500) { nodes { id } } bodies(first: 500) { nodes { id } } }`,
+		`{ node(id: "place/510100") { evidence(first: 500) { text } facts(first: 500) { id } } }`,
+	} {
+		small.fails(q, nil, "LIMIT_EXCEEDED")
+	}
+}
+
 func TestTimeout(t *testing.T) {
 	e := newEnv(t, resolvers.Options{Limits: resolvers.Limits{Timeout: time.Nanosecond}})
 	err := e.fails(`{ connect(a: "成都", b: "资阳") { name } }`, nil, "TIMEOUT")

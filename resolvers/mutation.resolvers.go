@@ -11,7 +11,7 @@ import (
 	"github.com/policygraph/policygraph/schema"
 )
 
-func (r *mutationResolver) LoadDocument(ctx context.Context, text string, meta *schema.DocumentMeta) (*schema.LoadReport, error) {
+func (r *mutationResolver) LoadDocument(ctx context.Context, text string, meta *schema.DocumentMeta, replace *bool) (*schema.LoadReport, error) {
 	if err := writeAccess(ctx, r.load != nil); err != nil {
 		return nil, err
 	}
@@ -19,6 +19,7 @@ func (r *mutationResolver) LoadDocument(ctx context.Context, text string, meta *
 	if err != nil {
 		return nil, err
 	}
+	m.Replace = replace != nil && *replace
 	return r.loadDocument(ctx, name, []byte(text), m)
 }
 

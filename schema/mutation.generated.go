@@ -17,7 +17,7 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type MutationResolver interface {
-	LoadDocument(ctx context.Context, text string, meta *DocumentMeta) (*LoadReport, error)
+	LoadDocument(ctx context.Context, text string, meta *DocumentMeta, replace *bool) (*LoadReport, error)
 	RemoveDocument(ctx context.Context, id string) (bool, error)
 }
 
@@ -44,6 +44,14 @@ func (ec *executionContext) field_Mutation_loadDocument_args(ctx context.Context
 		return nil, err
 	}
 	args["meta"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "replace",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["replace"] = arg2
 	return args, nil
 }
 
@@ -323,7 +331,7 @@ func (ec *executionContext) _Mutation_loadDocument(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().LoadDocument(ctx, fc.Args["text"].(string), fc.Args["meta"].(*DocumentMeta))
+			return ec.Resolvers.Mutation().LoadDocument(ctx, fc.Args["text"].(string), fc.Args["meta"].(*DocumentMeta), fc.Args["replace"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *LoadReport) graphql.Marshaler {

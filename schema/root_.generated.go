@@ -207,7 +207,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		LoadDocument   func(childComplexity int, text string, meta *DocumentMeta) int
+		LoadDocument   func(childComplexity int, text string, meta *DocumentMeta, replace *bool) int
 		RemoveDocument func(childComplexity int, id string) int
 	}
 
@@ -1131,7 +1131,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.LoadDocument(childComplexity, args["text"].(string), args["meta"].(*DocumentMeta)), true
+		return e.ComplexityRoot.Mutation.LoadDocument(childComplexity, args["text"].(string), args["meta"].(*DocumentMeta), args["replace"].(*bool)), true
 	case "Mutation.removeDocument":
 		if e.ComplexityRoot.Mutation.RemoveDocument == nil {
 			break

@@ -31,12 +31,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&origins, "cors-origin", "an origin browsers may call the API from (https://example.org), repeatable or comma-separated; * for any")
 	rate := fs.Float64("rate", 50, "requests a second one client IP may send on average (0: no limit; loopback clients are not limited)")
 	burst := fs.Int("burst", 200, "requests one client IP may send at once")
+	budget := fs.Duration("extract-budget", defaultExtractBudget, "the time extracting one document sent to POST /documents or loadDocument may take; past it the document is refused with LIMIT_EXCEEDED and nothing is written")
 	snapshot := fs.String("snapshot", "", "the file the index is kept in between runs (default: beside a bbolt file, as FILE.index; none for PostgreSQL).\nA PostgreSQL replica given one starts from it and catches up from the change log instead of scanning the database")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *rate < 0 || *burst < 0 {
 		return usageError("--rate and --burst must not be negative")
+	}
+	if *budget <= 0 {
+		return usageError("--extract-budget must be positive")
 	}
 	if fs.NArg() > 0 {
 		return usageError("serve takes no arguments, got %q", fs.Args())
@@ -85,7 +89,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Introspection: *introspection,
 		Limits:        resolvers.Limits{Timeout: *timeout, Rate: *rate, Burst: *burst, MaxDocumentBytes: loaders.MaxInputBytes},
 		Token:         *token,
-		Load:          loadHook(st),
+		Load:          loadHook(st, *budget),
 		Protected:     []string{loaders.GazetteerID},
 		CORSOrigins:   origins,
 	})
@@ -102,7 +106,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	return serve(ctx, srv, ln, log)
+	return serve(ctx, srv, resolvers.Listener(ln), log)
 }
 
 // serve runs srv on ln until ctx is cancelled, then shuts it down, letting
@@ -130,24 +134,48 @@ func serve(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Log
 
 // loadHook lets the API's writes run the loaders over st: resolvers and
 // loaders never import each other. Errors a writer can fix become
-// INVALID_INPUT.
-func loadHook(st *graph.Store) resolvers.LoadFunc {
+// INVALID_INPUT. Unlike the load command, a write over the API replaces a
+// stored document only when it has the same name, unless the writer says
+// replace (m.Replace): another name that gives the same ID is a conflict.
+//
+// Extraction has a time budget of its own: a document that takes longer is
+// refused with LIMIT_EXCEEDED, and nothing of it is written.
+func loadHook(st *graph.Store, budget time.Duration) resolvers.LoadFunc {
 	return func(ctx context.Context, name string, raw []byte, m resolvers.DocumentMeta) (resolvers.LoadReport, error) {
 		gz, err := loaders.DefaultGazetteer()
 		if err != nil {
 			return resolvers.LoadReport{}, err
 		}
-		rep, err := loaders.Load(ctx, st, gz, name, raw, loaders.Meta{Title: m.Title, Year: m.Year, Issuer: m.Issuer, Place: m.Place})
+		if err := loaders.EnsureGazetteer(ctx, st, gz); err != nil {
+			return resolvers.LoadReport{}, err
+		}
+		ectx, cancel := context.WithTimeout(ctx, budget)
+		g, err := loaders.Extract(ectx, gz, name, raw, loaders.Meta{Title: m.Title, Year: m.Year, Issuer: m.Issuer, Place: m.Place})
+		overBudget := errors.Is(ectx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
+		cancel()
+		if err != nil && overBudget {
+			return resolvers.LoadReport{}, &resolvers.Error{Code: resolvers.CodeLimitExceeded, Message: fmt.Sprintf(
+				"extracting %s took longer than its budget of %v (%d bytes): split it into smaller documents, or load it with the policygraph load command", name, budget, len(raw))}
+		}
 		var ie *loaders.InputError
 		if errors.As(err, &ie) {
 			return resolvers.LoadReport{}, &resolvers.Error{Code: resolvers.CodeInvalidInput, Message: ie.Error()}
 		} else if err != nil {
 			return resolvers.LoadReport{}, err
 		}
+		res, err := st.WriteDocumentWith(ctx, g, graph.WriteOptions{SameSourceOnly: !m.Replace})
+		if err != nil {
+			return resolvers.LoadReport{}, fmt.Errorf("write %s: %w", name, err)
+		}
+		rep := documentReport(name, g, res)
 		return resolvers.LoadReport{Document: rep.Document, Unchanged: rep.Unchanged, Replaced: rep.Replaced,
 			Quads: rep.Quads, Facts: rep.Facts, Counts: rep.Counts, Warnings: rep.Warnings}, nil
 	}
 }
+
+// defaultExtractBudget is serve's --extract-budget: well inside the two
+// minutes a document upload may take, so that the answer says why.
+const defaultExtractBudget = 90 * time.Second
 
 // stringList is a repeatable flag whose values may also be comma-separated.
 type stringList []string
