@@ -597,6 +597,14 @@ func (b *builder) placesOf(id string, m *mention, ev graph.Evidence, pc *paraCon
 	if len(m.places) == 0 && pc.region != nil {
 		b.regionTies = append(b.regionTies, regionTie{id, pc.region, "paragraph context: " + pc.regionWhy, ev})
 	}
+	// a document about two or more places (关于支持南充达州组团…, 重庆·贵州《…》)
+	// ties what names no place to each of them
+	if len(b.d.Subjects) >= 2 && len(m.places) == 0 {
+		for _, pl := range b.d.Subjects {
+			b.tie(id, pl, graph.RelLocatedIn, true, "document subject", ev)
+		}
+		return
+	}
 	// a region's plan (成都都市圈发展规划) ties to the region only what names no place
 	if b.place != nil && !(b.place.isRegion() && len(m.places) > 0) {
 		within := false

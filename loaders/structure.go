@@ -3,6 +3,7 @@ package loaders
 import (
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -28,6 +29,7 @@ type Doc struct {
 	Year       int
 	Issuer     string
 	Place      *Place
+	Subjects   []*Place // the places the title is about, when it names several
 	Sections   []graph.Section
 	Paragraphs []Paragraph
 	// Columns are the headings of a task table's columns (序号, 工作任务,
@@ -356,6 +358,9 @@ func (d *Doc) meta(gz *Gazetteer, file string, m Meta) {
 	if d.Place == nil {
 		d.Place = gz.placeInFileName(base)
 	}
+	if m.Place == "" && d.Title != "" {
+		d.Subjects = gz.titleSubjects(d.Title)
+	}
 	d.Issuer = m.Issuer
 	if d.Issuer == "" && d.Place != nil && d.Place.Level != graph.LevelRegion {
 		d.Issuer = d.Place.Name + "人民政府"
@@ -408,6 +413,40 @@ func fiveYearPlan(title string) int {
 // titlePlace returns the place a title is about: its first place, or a
 // place inside it named right after it (重庆市永川区2023年政府工作报告 is about
 // 永川, 四川省成都市… about 成都, but 四川省人民政府关于支持成都… about 四川).
+// titleSubjects returns the places a title is about, outside its 《quoted
+// titles》 and after its issuer (the words before 关于): 南充 and 达州 in
+// 中共四川省委…关于支持南充达州组团培育川东北省域经济副中心的意见, 重庆 and 贵州 in
+// 重庆·贵州《渝黔合作先行示范区建设实施方案》印发实施. Regions are left out.
+func (gz *Gazetteer) titleSubjects(title string) []*Place {
+	if _, after, ok := strings.Cut(title, "关于"); ok {
+		title = after
+	}
+	rs := []rune(title)
+	var out []*Place
+	for i := 0; i < len(rs); i++ {
+		if rs[i] == '《' {
+			for i < len(rs) && rs[i] != '》' {
+				i++
+			}
+			continue
+		}
+		e, ok := gz.names.longest(rs, i)
+		if !ok {
+			continue
+		}
+		if e.kind == namePlace {
+			if p := bestPlace(e.place, nil); !p.isRegion() && !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+		i += len(e.text) - 1
+	}
+	// 重庆市永川区 is about 永川: a place that holds another subject is none
+	return slices.DeleteFunc(out, func(p *Place) bool {
+		return slices.ContainsFunc(out, func(q *Place) bool { return q != p && q.within(p) })
+	})
+}
+
 func (gz *Gazetteer) titlePlace(title string) *Place {
 	rs := []rune(title)
 	var cur *Place
