@@ -169,6 +169,7 @@ type builder struct {
 
 	ids      map[string]string // initiative name -> ID, since Key is not free
 	aliasIDs map[string]string // Key of every name and alias given an initiative -> its ID
+	tails    map[string]string // Key tails of the names read (see addTails) -> ID
 
 	regionTies []regionTie // paragraph regions, tied at the end (tieRegions)
 
@@ -324,6 +325,7 @@ func (b *builder) initiativeID(m *mention) string {
 			id = graph.EntityID(graph.KindInitiative, graph.Key(name))
 		}
 		b.ids[name] = id
+		b.addTails(name, id)
 	}
 	// a second name for a known initiative becomes its alias (see entity)
 	e := b.entity(graph.Entity{ID: id, Kind: graph.KindInitiative, Name: name, Category: m.category})
@@ -367,7 +369,28 @@ func (b *builder) knownAs(name string) string {
 			}
 		}
 	}
+	// the tail of a longer name read before: 高滩园区 after 四川广安川渝合作高滩园区
+	if len(r) >= 4 && !b.gz.isBareHead(name) {
+		if id := b.tails[key]; id != "" {
+			return id
+		}
+	}
 	return ""
+}
+
+// addTails records the tails of an initiative's name that may stand for it
+// later in the document: four characters or more, two fewer than the name
+// at least.
+func (b *builder) addTails(name, id string) {
+	k := []rune(graph.Key(name))
+	if b.tails == nil {
+		b.tails = map[string]string{}
+	}
+	for i := 2; len(k)-i >= 4; i++ {
+		if t := string(k[i:]); b.tails[t] == "" {
+			b.tails[t] = id
+		}
+	}
 }
 
 // clause relates the mentions of one clause: places stated beside an

@@ -533,6 +533,10 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 		}
 		// A产业园和B基地: a conjunction after a name joins two names (but
 		// in 探索经济区与行政区适度分离改革 the bare head 经济区 is no name)
+		// 纳入…规划纲要和国家铁路: a plan's title word before 和 ends another name
+		if strings.ContainsRune("和与及", r) && b-1 > from && endsWithTitleWord(s[from:b-1]) {
+			break
+		}
 		if strings.ContainsRune("和与及", r) && b-1 > from {
 			// 成都至眉山S5线和成都至德阳S11线: a line's code ends a name too,
 			// and so does one with places in brackets after it (S3线(成资)和S5线)
@@ -612,6 +616,18 @@ func (gz *Gazetteer) genericPhraseEndingAt(s []rune, from, b int) bool {
 		p--
 	}
 	return p < hs && gz.isGeneric(string(s[p:hs]))
+}
+
+// endsWithTitleWord reports whether text ends with a word a document's title
+// ends with (规划, 纲要, 方案 …; see titleWords).
+func endsWithTitleWord(text []rune) bool {
+	t := string(text)
+	for _, w := range titleWords {
+		if strings.HasSuffix(t, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // describedByOrdinal reports whether an ordinal of things (第一个, 首个,

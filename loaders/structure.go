@@ -365,6 +365,22 @@ func (d *Doc) meta(gz *Gazetteer, file string, m Meta) {
 	if d.Issuer == "" && d.Place != nil && d.Place.Level != graph.LevelRegion {
 		d.Issuer = d.Place.Name + "人民政府"
 	}
+	// a page with no title, or one that names no place or region, is about
+	// the place it names most; no issuer follows from that
+	if d.Place == nil && !gz.namesPlace(d.Title) {
+		d.Place = gz.mostNamedPlace(d.Text)
+	}
+}
+
+// namesPlace reports whether s names a place or region of the gazetteer.
+func (gz *Gazetteer) namesPlace(s string) bool {
+	rs := []rune(s)
+	for i := range rs {
+		if e, ok := gz.names.longest(rs, i); ok && e.kind == namePlace {
+			return true
+		}
+	}
+	return false
 }
 
 // Lookup returns the place for any name form: 成都, 成都市, Chengdu, chengdu, 蓉.
@@ -413,6 +429,39 @@ func fiveYearPlan(title string) int {
 // titlePlace returns the place a title is about: its first place, or a
 // place inside it named right after it (重庆市永川区2023年政府工作报告 is about
 // 永川, 四川省成都市… about 成都, but 四川省人民政府关于支持成都… about 四川).
+// mostNamedPlace returns the city or county a text without a title or file
+// name that says names most, when it names it at least three times and half
+// again as often as any other (a news page about 广安 that mentions 重庆 and
+// 渝北 in passing); provinces and regions do not count. nil if none.
+func (gz *Gazetteer) mostNamedPlace(text []rune) *Place {
+	count := map[*Place]int{}
+	for i := 0; i < len(text); i++ {
+		e, ok := gz.names.longest(text, i)
+		if !ok {
+			continue
+		}
+		if e.kind == namePlace {
+			if p := bestPlace(e.place, nil); p.Level == graph.LevelPrefecture || p.Level == graph.LevelCounty {
+				count[p]++
+			}
+		}
+		i += len(e.text) - 1
+	}
+	var best *Place
+	first, second := 0, 0
+	for p, n := range count {
+		if n > first || n == first && p.ID < best.ID {
+			best, first, second = p, n, max(second, first)
+		} else {
+			second = max(second, n)
+		}
+	}
+	if first >= 3 && first*2 >= second*3 {
+		return best
+	}
+	return nil
+}
+
 // titleSubjects returns the places a title is about, outside its 《quoted
 // titles》 and after its issuer (the words before 关于): 南充 and 达州 in
 // 中共四川省委…关于支持南充达州组团培育川东北省域经济副中心的意见, 重庆 and 贵州 in
