@@ -827,9 +827,10 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 				end += n + 1
 				continue
 			}
-			// 地铁一号线尖璧段: a section named by two to four characters
-			if k := lineCodeEndingAt(s, hs, end); k < end {
-				for n := 2; n <= 4 && end+n < c.End && unicode.Is(unicode.Han, s[end+n-1]) && !isBreak(s[end+n-1]); n++ {
+			// 地铁一号线尖璧段, 隆黄铁路隆叙段: a section named by two to four
+			// characters after a line
+			{
+				for n := 2; n <= 4 && end+n < c.End && isHan(s[end]) && isHan(s[end+n-1]) && !isBreak(s[end+n-1]); n++ {
 					if s[end+n] == '段' {
 						end += n + 1
 						break
@@ -895,8 +896,10 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 		return mention{}, false
 	}
 	// in 重庆计划启动建设… 计划 is a verb: a head that is also a verb
-	// followed by another verb names nothing
-	if verbalHeads[h.text] && end == j && gz.verbStartsAt(s, end, c.End) {
+	// followed by another verb names nothing; a 年度工作计划 is a document's
+	// schedule, not an initiative (the park before it is one)
+	if verbalHeads[h.text] && (end == j && gz.verbStartsAt(s, end, c.End) ||
+		hasString(s, hs-2, "工作") || hasString(s, hs-2, "年度")) {
 		return mention{}, false
 	}
 	// 成资同城化发展“三年行动计划”: a quote opened inside the name closes with it
@@ -917,6 +920,12 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	}
 	if short.End > short.Start && short.End == end {
 		m.alias, m.name = m.name, string(s[short.Start:short.End])
+		// 川南城际铁路内自泸线 runs between the places of its own compound
+		ps, _ := gz.compoundAt(s[short.Start:short.End], 0, d.Place)
+		m.places = nil
+		for _, p := range ps {
+			m.places = appendPlace(m.places, p)
+		}
 	}
 	// 市域(郊)铁路成都至德阳线(下称:S11线): the short name the text gives
 	if short := shortNameAfter(s, end, len(s)); short != "" && !gz.isBareHead(short) {
