@@ -613,6 +613,9 @@ func hasRunes(s []rune, i int, t []rune) bool {
 
 // hasString reports whether s[i:] starts with t.
 func hasString(s []rune, i int, t string) bool {
+	if i < 0 {
+		return false
+	}
 	for _, r := range t {
 		if i >= len(s) || s[i] != r {
 			return false

@@ -581,6 +581,13 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 	for b < hs && (strings.ContainsRune("的了和与及并)", s[b]) || s[b] == '“' && !strings.ContainsRune(string(s[b:hs]), '”')) {
 		b++
 	}
+	// nor with a verb that governs a quoted name: 优化“川渝通办”
+	for v := range nounVerbs {
+		if n := len([]rune(v)); b+n < hs && hasString(s, b, v) && s[b+n] == '“' {
+			b += n
+			break
+		}
+	}
 	// nor inside a bracket it does not open: (下称:S11线)项目 starts after it
 	for k, depth := b, 0; k < hs; k++ {
 		switch s[k] {
