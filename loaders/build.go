@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -167,9 +168,10 @@ type builder struct {
 	issuer   string // body ID of the issuer
 	place    *Place
 
-	ids      map[string]string // initiative name -> ID, since Key is not free
-	aliasIDs map[string]string // Key of every name and alias given an initiative -> its ID
-	tails    map[string]string // Key tails of the names read (see addTails) -> ID
+	ids      map[string]string   // initiative name -> ID, since Key is not free
+	aliasIDs map[string]string   // Key of every name and alias given an initiative -> its ID
+	tails    map[string]string   // Key tails of the names read (see addTails) -> ID
+	named    map[kindName]string // body and programme IDs by name (see namedID)
 
 	regionTies []regionTie // paragraph regions, tied at the end (tieRegions)
 
@@ -272,9 +274,30 @@ func (b *builder) addPlace(p *Place) string {
 }
 
 func (b *builder) addBody(name, typ string) string {
-	id := graph.EntityID(graph.KindBody, graph.Key(name))
+	id := b.namedID(graph.KindBody, name)
 	b.entity(graph.Entity{ID: id, Kind: graph.KindBody, Name: name, Type: typ})
 	return id
+}
+
+// namedID returns the ID of a body or programme by its name, computing
+// each name's key once per document: a report names its bodies hundreds of
+// times.
+func (b *builder) namedID(kind graph.Kind, name string) string {
+	k := kindName{kind, name}
+	if id, ok := b.named[k]; ok {
+		return id
+	}
+	if b.named == nil {
+		b.named = map[kindName]string{}
+	}
+	id := graph.EntityID(kind, graph.Key(name))
+	b.named[k] = id
+	return id
+}
+
+type kindName struct {
+	kind graph.Kind
+	name string
 }
 
 func (b *builder) addNamed(kind graph.Kind, m mention) string {
@@ -283,7 +306,7 @@ func (b *builder) addNamed(kind graph.Kind, m mention) string {
 	if m.named != nil {
 		name, typ, aliases = m.named.Name, m.named.Type, m.named.Aliases
 	}
-	id := graph.EntityID(kind, graph.Key(name))
+	id := b.namedID(kind, name)
 	e := b.entity(graph.Entity{ID: id, Kind: kind, Name: name, Type: typ})
 	for _, a := range aliases {
 		addAlias(e, strings.Trim(a, `"`))
@@ -319,40 +342,39 @@ func (b *builder) initiativeID(m *mention) string {
 	if !ok {
 		if b.ids == nil {
 			b.ids = map[string]string{}
+			b.aliasIDs = map[string]string{}
 		}
-		id = b.knownAs(name)
+		key := graph.Key(name)
+		id = b.knownAs(name, key)
 		if id == "" {
-			id = graph.EntityID(graph.KindInitiative, graph.Key(name))
+			id = graph.EntityID(graph.KindInitiative, key)
 		}
 		b.ids[name] = id
-		b.addTails(name, id)
+		b.remember(key, id)
+		b.addTails(key, id)
 	}
 	// a second name for a known initiative becomes its alias (see entity)
 	e := b.entity(graph.Entity{ID: id, Kind: graph.KindInitiative, Name: name, Category: m.category})
-	if b.aliasIDs == nil {
-		b.aliasIDs = map[string]string{}
-	}
-	for _, a := range append([]string{name}, e.Aliases...) {
-		k := graph.Key(a)
-		if _, taken := b.aliasIDs[k]; !taken {
-			b.aliasIDs[k] = id
-		}
-	}
-	if m.alias != "" {
+	if m.alias != "" && !slices.Contains(e.Aliases, m.alias) {
 		addAlias(e, m.alias)
-		if k := graph.Key(m.alias); b.aliasIDs[k] == "" {
-			b.aliasIDs[k] = id
-		}
+		b.remember(graph.Key(m.alias), id)
 	}
 	return id
+}
+
+// remember records a name's key as standing for an initiative, unless
+// another initiative had it first.
+func (b *builder) remember(key, id string) {
+	if _, taken := b.aliasIDs[key]; !taken {
+		b.aliasIDs[key] = id
+	}
 }
 
 // knownAs returns the ID of an initiative the document already named by
 // another form of name: an alias it gave (市域(郊)铁路成都至德阳线 for S11线),
 // the same words after a province's or city's name (四川市域(郊)铁路成都至德阳线),
 // or without a works word after it (渝遂高速扩能项目 for 渝遂高速扩能). "" if none.
-func (b *builder) knownAs(name string) string {
-	key := graph.Key(name)
+func (b *builder) knownAs(name, key string) string {
 	if id := b.aliasIDs[key]; id != "" {
 		return id
 	}
@@ -381,8 +403,8 @@ func (b *builder) knownAs(name string) string {
 // addTails records the tails of an initiative's name that may stand for it
 // later in the document: four characters or more, two fewer than the name
 // at least.
-func (b *builder) addTails(name, id string) {
-	k := []rune(graph.Key(name))
+func (b *builder) addTails(key, id string) {
+	k := []rune(key)
 	if b.tails == nil {
 		b.tails = map[string]string{}
 	}

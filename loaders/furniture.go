@@ -22,24 +22,33 @@ const toneVowels = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 // two Han characters (的(de)). Codes and abbreviations in brackets (GDP,
 // S11) are upper case and stay.
 func stripGlosses(s string) string {
-	if !strings.Contains(s, "(") {
+	var b strings.Builder
+	done := 0 // s[:done] is in b, or nothing was cut yet
+	for from := 0; ; {
+		i := strings.IndexByte(s[from:], '(')
+		if i < 0 {
+			break
+		}
+		i += from
+		from = i + 1
+		prev, _ := utf8.DecodeLastRuneInString(s[:i])
+		if !isHan(prev) {
+			continue
+		}
+		end, ok := glossAt(s, i)
+		if !ok {
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[done:i])
+		done, from = end, end
+	}
+	if done == 0 {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	prev := rune(0)
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == '(' && isHan(prev) {
-			if end, ok := glossAt(s, i); ok {
-				i = end
-				continue
-			}
-		}
-		b.WriteRune(r)
-		prev = r
-		i += n
-	}
+	b.WriteString(s[done:])
 	return b.String()
 }
 
@@ -82,7 +91,7 @@ var (
 // syllables for it, and title marks given as guillemets (a » alone is a
 // breadcrumb's separator). Text with no Han character is left alone.
 func fixPDFPunct(s string) string {
-	if !strings.ContainsFunc(s, isHan) {
+	if !strings.ContainsAny(s, "ꎬꎮꎻꎭ«") || !strings.ContainsFunc(s, isHan) {
 		return s
 	}
 	if strings.ContainsAny(s, "ꎬꎮꎻꎭ") {
@@ -151,8 +160,12 @@ func isFurniture(line string) bool {
 	if t == "" {
 		return false
 	}
+	// a sentence is no furniture (meta lines and bars have no full stop)
+	if strings.ContainsAny(t, "。；！？;") {
+		return false
+	}
 	n := utf8.RuneCountInString(t)
-	sentence := strings.ContainsAny(t, "。；！？;")
+	sentence := false
 	labels := 0
 	for _, w := range metaWords {
 		if strings.Contains(t, w) {

@@ -602,8 +602,10 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 		}
 	}
 	// nor with a section's number: (三)共同开辟…
-	if _, rest, kind := sectionMarker(string(s[b:hs])); kind != 0 {
-		b = hs - len([]rune(rest))
+	if b < hs && (s[b] == '(' || s[b] == '第' || strings.ContainsRune("一二三四五六七八九十", s[b])) {
+		if _, rest, kind := sectionMarker(string(s[b:hs])); kind != 0 {
+			b = hs - len([]rune(rest))
+		}
 	}
 	// nor with a count or an ordinal: 10个毗邻地区合作平台, 第三条市域(郊)铁路
 	return countAt(s, b, hs)
@@ -917,8 +919,10 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	m.places = gz.placesInName(s[b:end], d.Place)
 	// 市域铁路成都至眉山S5线 is known as S5线: a rail line with a lettered
 	// code goes by its code, its places from the words before it
-	if k := gz.lineCodeStart(s, m.span); k > b && h.category == graph.CategoryRail && isASCIILetter(byte(s[k])) && s[k] < 0x80 {
-		m.alias, m.name = m.name, string(s[k:end])
+	if h.category == graph.CategoryRail {
+		if k := gz.lineCodeStart(s, m.span); k > b && s[k] < 0x80 && isASCIILetter(byte(s[k])) {
+			m.alias, m.name = m.name, string(s[k:end])
+		}
 	}
 	if e, ps := gz.bracketCompound(s, end, c.End); len(ps) > 0 && e > end {
 		for _, p := range ps {

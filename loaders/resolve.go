@@ -1,6 +1,7 @@
 package loaders
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/policygraph/policygraph/graph"
@@ -437,6 +438,10 @@ func splitQuoted(s []rune, it Span) []Span {
 // comes before its last suffix, starts (3号线 in 地铁3号线, S11线 in 成德S11线,
 // 18号线 in 地铁18号线三期), or sp.Start when there is none.
 func (gz *Gazetteer) lineCodeStart(s []rune, sp Span) int {
+	// most names hold no line at all: look for its 线 first
+	if !slices.Contains(s[sp.Start:sp.End], '线') {
+		return sp.Start
+	}
 	end := sp.End
 	for _, suf := range gz.suffixes {
 		if n := len([]rune(suf)); end-n > sp.Start && hasString(s, end-n, suf) {
