@@ -658,10 +658,23 @@ func (b *builder) placesOf(id string, m *mention, ev graph.Evidence, pc *paraCon
 				within = true
 			}
 		}
-		if !within && !linksElsewhere(b.place, m.places) {
+		// (a line to a place, 轨道交通资阳线, still starts at home)
+		toPlace := m.category == graph.CategoryRail && strings.HasSuffix(m.name, "线")
+		if !within && !linksElsewhere(b.place, m.places) && (toPlace || !elsewhere(b.place, m.places)) {
 			b.tie(id, b.place, graph.RelLocatedIn, true, "document place", ev)
 		}
 	}
+}
+
+// elsewhere reports whether a name places its initiative in one city or
+// county that neither lies in the document's place nor holds it: 达州金垭机场
+// in a 万州 page is 达州's airport, not 万州's.
+func elsewhere(doc *Place, ps []*Place) bool {
+	if len(ps) != 1 || ps[0].isRegion() || doc.isRegion() {
+		return false
+	}
+	p := ps[0]
+	return (p.Level == graph.LevelPrefecture || p.Level == graph.LevelCounty) && !p.within(doc) && !doc.within(p)
 }
 
 // linksElsewhere reports whether a name links two or more places, all in
