@@ -2,7 +2,7 @@
 #   make run    build the web page and serve the seeds on the embedded store at http://localhost:8080
 #   make test   install and start what the tests need, then the checks CI runs:
 #               gofmt, go generate leaves no diff, go vet, staticcheck, go test -race ./...,
-#               10 s of fuzzing per target
+#               10,000 fuzz inputs per target (CI_FUZZTIME)
 #
 # Tests that need a server read its address from the environment and skip
 # without it; `make test` starts the servers and sets the variables:
