@@ -106,22 +106,30 @@ func writeFile(path string, write func(io.Writer) error) (err error) {
 // loadNQuads adds the quads of an N-Quads file (as "export --format nquads"
 // writes it) to the store dsn, in one transaction, and prints what it did.
 // It is what "load --nquads FILE" runs.
-func loadNQuads(ctx context.Context, dsn, file string, stdout io.Writer) error {
+func loadNQuads(ctx context.Context, dsn, file string, quiet bool, stdout io.Writer) (err error) {
 	in, err := os.Open(file)
 	if err != nil {
 		return fmt.Errorf("load N-Quads: %w", err)
 	}
 	defer in.Close()
-	st, err := graph.Open(ctx, dsn)
+	st, created, err := openForLoad(ctx, dsn)
 	if err != nil {
-		return err // graph.Open names the store in its error
+		return err
 	}
-	defer st.Close()
+	defer func() {
+		if err != nil && created { // a refused backup leaves no new store
+			removeCreatedStore(st, dsn)
+		}
+		st.Close()
+	}()
 	res, err := st.ImportNQuads(ctx, in)
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	fmt.Fprintf(stdout, "%s: read %d quads, added %d (%d were stored already)\n", file, res.Read, res.Added, res.Read-res.Added)
+	if quiet {
+		return nil
+	}
 	stats, err := st.Stats(ctx)
 	if err != nil {
 		return err

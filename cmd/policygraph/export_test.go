@@ -89,7 +89,7 @@ func TestExportNQuadsLoadsBack(t *testing.T) {
 	}
 	copyDB := filepath.Join(t.TempDir(), "copy.db")
 	var out bytes.Buffer
-	if err := loadNQuads(context.Background(), copyDB, nq, &out); err != nil {
+	if err := loadNQuads(context.Background(), copyDB, nq, false, &out); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "added") {
@@ -121,7 +121,7 @@ func TestExportNQuadsLoadsBack(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Errorf("the loaded copy exports different N-Quads")
 	}
-	if err := loadNQuads(context.Background(), copyDB, filepath.Join(t.TempDir(), "missing.nq"), &out); err == nil {
+	if err := loadNQuads(context.Background(), copyDB, filepath.Join(t.TempDir(), "missing.nq"), false, &out); err == nil {
 		t.Errorf("loadNQuads of a missing file: want an error")
 	}
 }
