@@ -15,7 +15,7 @@ import (
 )
 
 // serveExport answers GET /export?format=graphml|gexf|cytoscape|nquads|csv
-// [&of=NAME&hops=N]: the whole graph, or the neighbourhood of NAME (any
+// [&of=NAME&hops=N][&base=IRI]: the whole graph, or the neighbourhood of NAME (any
 // name form, resolved as GraphQL resolves names) within N hops (default 1,
 // at most graph.MaxExportHops, at most graph.MaxExportNodes nodes), as a
 // download. CSV comes as a zip of nodes.csv and edges.csv. Errors are JSON
@@ -28,7 +28,11 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		s.exportError(w, r, err)
 		return
 	}
-	scope := graph.ExportScope{Of: strings.TrimSpace(q.Get("of"))}
+	scope := graph.ExportScope{Of: strings.TrimSpace(q.Get("of")), Base: q.Get("base")}
+	if err := graph.CheckBase(scope.Base); err != nil {
+		s.exportError(w, r, err)
+		return
+	}
 	if _, given := q["of"]; given {
 		if _, err := nonEmpty("of", scope.Of); err != nil {
 			s.exportError(w, r, err)

@@ -150,7 +150,7 @@ func countNQuadsKinds(t *testing.T, b []byte) int {
 	t.Helper()
 	seen := make(map[string]bool)
 	for _, l := range strings.Split(string(b), "\n") {
-		if f := strings.SplitN(l, " ", 3); len(f) == 3 && f[1] == "<pg:kind>" {
+		if f := strings.SplitN(l, " ", 3); len(f) == 3 && f[1] == "<"+graph.DefaultBase+"pg:kind>" {
 			seen[f[0]] = true
 		}
 	}

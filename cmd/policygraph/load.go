@@ -35,15 +35,19 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	quiet := fs.Bool("q", false, "print only the summary line: no line per file, no progress bar, no statistics (errors still go to stderr)")
 	workers := fs.Int("j", runtime.GOMAXPROCS(0), "how many files to extract at once")
 	nquads := fs.String("nquads", "", "load an N-Quads file written by 'export --format nquads' (a backup) instead of documents")
+	base := fs.String("base", "", "with --nquads: the base IRI the backup was exported with, when its first line does not name it")
 	assignments := fs.String("assignments", "", "a task-assignment CSV (initiative, lead body, co-bodies) loaded after the documents; its roles win over inferred ones")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *base != "" && *nquads == "" {
+		return usageError("--base goes with --nquads")
 	}
 	if *nquads != "" {
 		if fs.NArg() > 0 {
 			return usageError("--nquads loads a backup and takes no FILE")
 		}
-		return loadNQuads(ctx, *db, *nquads, *quiet, stdout)
+		return loadNQuads(ctx, *db, *nquads, *base, *quiet, stdout)
 	}
 	if fs.NArg() == 0 && *assignments == "" {
 		return usageError("load needs at least one FILE")
