@@ -704,22 +704,31 @@ func (g *ExportGraph) WriteGEXF(w io.Writer) error {
 // as "Cytoscape.js JSON": {"elements": {"nodes": [{"data": {…}}], "edges":
 // [{"data": {…}}]}}. Node data holds id, label and the node attributes; no
 // field is called "parent", which Cytoscape.js reads as a compound parent.
+//
+// It is also what networkx's cytoscape_graph reads (networkx/readwrite/
+// json_graph/cytoscape.py): that takes each node's key from data.value,
+// not data.id, so value repeats the ID; "directed" and "multigraph" at the
+// top say what graph to build. It is a multigraph because two nodes may
+// have edges of several relations, and each edge's "key" (its relation)
+// keeps them apart there, as cytoscape_data writes them.
 func (g *ExportGraph) WriteCytoscape(w io.Writer) error {
 	type element struct {
 		Data map[string]any `json:"data"`
 	}
 	out := struct {
-		Data     map[string]any `json:"data"`
-		Elements struct {
+		Data       map[string]any `json:"data"`
+		Directed   bool           `json:"directed"`
+		Multigraph bool           `json:"multigraph"`
+		Elements   struct {
 			Nodes []element `json:"nodes"`
 			Edges []element `json:"edges"`
 		} `json:"elements"`
-	}{Data: map[string]any{"name": g.description()}}
+	}{Data: map[string]any{"name": g.description()}, Directed: true, Multigraph: true}
 	out.Elements.Nodes = make([]element, 0, len(g.Nodes))
 	out.Elements.Edges = make([]element, 0, len(g.Edges))
 	for i := range g.Nodes {
 		n := &g.Nodes[i]
-		d := map[string]any{"id": n.ID, "label": n.Name, "kind": n.Kind, "name": n.Name}
+		d := map[string]any{"id": n.ID, "value": n.ID, "label": n.Name, "kind": n.Kind, "name": n.Name}
 		set := func(k, v string) {
 			if v != "" {
 				d[k] = v
@@ -740,7 +749,7 @@ func (g *ExportGraph) WriteCytoscape(w io.Writer) error {
 	}
 	for i := range g.Edges {
 		e := &g.Edges[i]
-		d := map[string]any{"id": e.ID, "source": e.Source, "target": e.Target, "label": e.Relation,
+		d := map[string]any{"id": e.ID, "source": e.Source, "target": e.Target, "key": e.Relation, "label": e.Relation,
 			"relation": e.Relation, "inferred": e.Inferred, "facts": e.Facts}
 		if len(e.Via) > 0 {
 			d["via"] = e.Via
