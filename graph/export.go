@@ -243,6 +243,41 @@ func edgesAmong(x *Index, nodes []NodeRef, depth map[NodeRef]int) []*edgeGroup {
 	return out
 }
 
+// ExportEdgeCount returns how many edges a whole-graph export writes: one
+// per From-Relation-To between live nodes, however many facts state it.
+// EdgeCount counts facts, which is more when two facts state one edge (a
+// place tied to an initiative directly and through its region). It walks
+// every edge; a caller that asks often keeps the answer per Version.
+func (x *Index) ExportEdgeCount() int {
+	live := make([]bool, x.Bound())
+	var nodes []NodeRef
+	for _, k := range Kinds {
+		for _, n := range x.NodesOfKind(k) {
+			if int(n) < len(live) {
+				live[n] = true
+				nodes = append(nodes, n)
+			}
+		}
+	}
+	type key struct {
+		to  NodeRef
+		rel RelCode
+	}
+	seen := make(map[key]bool)
+	count := 0
+	for _, n := range nodes {
+		clear(seen)
+		for _, e := range x.Out(n) {
+			k := key{e.Node, e.Rel}
+			if int(e.Node) < len(live) && live[e.Node] && !seen[k] {
+				seen[k] = true
+				count++
+			}
+		}
+	}
+	return count
+}
+
 // ExportGraph returns the nodes and edges of scope with their attributes,
 // read from the store in a few batched reads. An unknown Of gives an
 // *UnknownNameError with suggestions; a neighbourhood past its bounds gives
