@@ -8,12 +8,14 @@
 # without it; `make test` starts the servers and sets the variables:
 #   POLICYGRAPH_TEST_POSTGRES  a PostgreSQL DSN (set up by .ci/setup-postgres.sh)
 #   POLICYGRAPH_TEST_CHROMIUM  the Chromium binary for browser tests (.ci/setup-chromium.sh)
+#   POLICYGRAPH_TEST_PYTHON    a Python with rdflib and networkx, which read the exports (.ci/setup-python.sh)
 
 DB   ?= ./policygraph.db
 ADDR ?= :8080
 
 export POLICYGRAPH_TEST_POSTGRES ?= postgres://policygraph:policygraph@127.0.0.1:5432/policygraph_test?sslmode=disable
 export POLICYGRAPH_TEST_CHROMIUM ?= /usr/bin/chromium
+export POLICYGRAPH_TEST_PYTHON ?= /usr/bin/python3
 
 .PHONY: run test build web deps check-fmt check-generate lint bench fuzz
 
