@@ -22,8 +22,12 @@ export POLICYGRAPH_TEST_PYTHON ?= /usr/bin/python3
 run: web
 	go run ./cmd/policygraph serve --db $(DB) --addr $(ADDR)
 
+# The commit goes in with -X too: go build stamps none in a git worktree or
+# with -buildvcs=false, and policygraph --version should name it.
+COMMIT_FLAG = -ldflags "-X main.commit=$(shell git rev-parse HEAD 2>/dev/null)"
+
 build: web
-	go build -o policygraph ./cmd/policygraph
+	go build $(COMMIT_FLAG) -o policygraph ./cmd/policygraph
 
 # web builds the network explorer bundle when the web/ package exists.
 web:

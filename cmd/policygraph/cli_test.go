@@ -214,20 +214,23 @@ func TestVersion(t *testing.T) {
 		{Key: "vcs.time", Value: "2026-12-02T04:40:00Z"}, {Key: "vcs.modified", Value: "false"}}}
 	dirty := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
 		{Key: "vcs.revision", Value: "646fafef1b21c0ffee0123456789abcdef012345"}, {Key: "vcs.modified", Value: "true"}}}
+	devel := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}
 	for _, tc := range []struct {
 		name string
-		v    string
+		v, c string
 		bi   *debug.BuildInfo
 		want string
 	}{
-		{"a module version and its commit", "", stamped, "policygraph v1.4.0 (commit 646fafef1b21, 2026-12-02T04:40:00Z)"},
-		{"-X main.version wins", "v2.0.0-rc1", stamped, "policygraph v2.0.0-rc1 (commit 646fafef1b21, 2026-12-02T04:40:00Z)"},
-		{"uncommitted changes", "", dirty, "policygraph (devel) (commit 646fafef1b21+dirty)"},
-		{"no commit recorded", "", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "policygraph (devel) (commit unknown: built without version control information)"},
-		{"no build information", "", nil, "policygraph (devel) (commit unknown: built without version control information)"},
+		{"a module version and its commit", "", "", stamped, "policygraph v1.4.0 (commit 646fafef1b21, 2026-12-02T04:40:00Z)"},
+		{"-X main.version wins", "v2.0.0-rc1", "", stamped, "policygraph v2.0.0-rc1 (commit 646fafef1b21, 2026-12-02T04:40:00Z)"},
+		{"the toolchain's commit wins over -X main.commit", "", "0123456789abcdef", stamped, "policygraph v1.4.0 (commit 646fafef1b21, 2026-12-02T04:40:00Z)"},
+		{"uncommitted changes", "", "", dirty, "policygraph (devel) (commit 646fafef1b21+dirty)"},
+		{"no commit recorded", "", "", devel, "policygraph (devel) (commit unknown: built without version control information)"},
+		{"-X main.commit when none is recorded", "", "fbd5f81a4088aaaa", devel, "policygraph (devel) (commit fbd5f81a4088)"},
+		{"no build information", "", "", nil, "policygraph (devel) (commit unknown: built without version control information)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := versionOf(tc.v, tc.bi); got != tc.want {
+			if got := versionOf(tc.v, tc.c, tc.bi); got != tc.want {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})

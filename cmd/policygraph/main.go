@@ -7,9 +7,10 @@
 //	policygraph load   [--db DSN] [flags] FILE...   extract documents into the store
 //	policygraph gen    [--reports N] [--seed S] DIR write a synthetic corpus of work reports
 //	policygraph stats  [--db DSN]                    count what the store holds
-//	policygraph query  [--db DSN] 'QUERY' [--vars JSON]  run one GraphQL request in-process
+//	policygraph query  [--db DSN | --url URL] 'QUERY' [--vars JSON]
+//	                                                 run one GraphQL request in process, or on a server
 //	policygraph serve  [--db DSN] [--addr :8080]     serve the explorer at /, /graphql, /graphiql, /healthz
-//	policygraph export [--db DSN] --format F [--of NAME --hops N] [--out FILE|DIR]
+//	policygraph export [--db DSN] --format F [--of NAME --hops N] [--base IRI] [--out FILE|DIR]
 //	                                                 write the graph as GraphML, GEXF, Cytoscape JSON, N-Quads or CSV
 //
 // DSN is "memory", a file path for the embedded store (default ./policygraph.db),
@@ -45,7 +46,7 @@ func commands() []command {
 		{"load", "extract documents into the store", runLoad},
 		{"gen", "write a synthetic corpus of work reports", runGen},
 		{"stats", "count what the store holds", runStats},
-		{"query", "run one GraphQL request in-process and print the JSON response", runQuery},
+		{"query", "run one GraphQL request (in process, or on a server with --url) and print the JSON response", runQuery},
 		{"serve", "serve /graphql, /graphiql and /healthz", runServe},
 		{"export", "write the graph or a neighbourhood as GraphML, GEXF, Cytoscape JSON, N-Quads or CSV", runExport},
 	}
@@ -107,6 +108,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // empty, the module version from the build information is used.
 var version = ""
 
+// commit is the commit built from, set with -ldflags "-X main.commit=HASH"
+// (make build does) for builds the toolchain stamps no commit into: with
+// -buildvcs=false, or in a git worktree, which go build does not recognise.
+var commit = ""
+
 // versionString says which policygraph this is: the version, and the commit
 // it was built from (with "+dirty" for uncommitted changes) and its time
 // when the Go toolchain recorded them, as go build does inside a git
@@ -114,13 +120,14 @@ var version = ""
 // -buildvcs=false, a worktree the toolchain does not recognise) say so.
 func versionString() string {
 	bi, _ := debug.ReadBuildInfo()
-	return versionOf(version, bi)
+	return versionOf(version, commit, bi)
 }
 
-// versionOf is versionString for a given -X version and build information
-// (nil when there is none).
-func versionOf(v string, bi *debug.BuildInfo) string {
-	commit, when, dirty := "", "", false
+// versionOf is versionString for a given -X version and commit and build
+// information (nil when there is none). The toolchain's commit wins over
+// the -X one.
+func versionOf(v, commit string, bi *debug.BuildInfo) string {
+	when, dirty := "", false
 	if bi != nil {
 		if v == "" {
 			v = bi.Main.Version
