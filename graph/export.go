@@ -24,7 +24,7 @@ import (
 
 // Exports: the whole graph or the neighbourhood of one node, written as
 // GraphML 1.0, GEXF 1.3, Cytoscape.js JSON, CSV (nodes.csv and edges.csv)
-// or Cayley's own N-Quads. There is no well-kept Go library for GraphML or
+// or N-Quads (the store's quads). There is no well-kept Go library for GraphML or
 // GEXF (quad/graphml writes one edge per quad and no attributes, which Gephi
 // cannot colour or filter by), so both are written here with encoding/xml;
 // export_test.go checks them against what the two schemas require.
@@ -33,7 +33,7 @@ import (
 // however many facts state it, with the ID of its first fact (the ID
 // GraphQL's neighbourhood gives the same edge), the number of facts, and
 // the evidence of the first stated fact. N-Quads writes quads as stored,
-// and ImportNQuads reads them back.
+// with absolute IRIs (see ExportNQuads), and ImportNQuads reads them back.
 
 // ExportFormat names a format the exports write.
 type ExportFormat string
