@@ -121,10 +121,10 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 		progress.step(done)
 	}
 	if err := loadFiles(ctx, st, gz, files, meta, *workers, report); err != nil {
+		// The store failed, or the load was cancelled: a batch may have
+		// been committed before its documents were reported, so the store
+		// stays, whatever this command reported.
 		progress.clear()
-		if done == len(failed) {
-			failed = files // nothing was written: the store goes if this command made it
-		}
 		return err
 	}
 	progress.finish()
