@@ -2,26 +2,32 @@
 #   make run    build the web page and serve the seeds on the embedded store at http://localhost:8080
 #   make test   install and start what the tests need, then the checks CI runs:
 #               gofmt, go generate leaves no diff, go vet, staticcheck, go test -race ./...,
-#               10 s of fuzzing per target
+#               10,000 fuzz inputs per target (CI_FUZZTIME)
 #
 # Tests that need a server read its address from the environment and skip
 # without it; `make test` starts the servers and sets the variables:
 #   POLICYGRAPH_TEST_POSTGRES  a PostgreSQL DSN (set up by .ci/setup-postgres.sh)
 #   POLICYGRAPH_TEST_CHROMIUM  the Chromium binary for browser tests (.ci/setup-chromium.sh)
+#   POLICYGRAPH_TEST_PYTHON    a Python with rdflib and networkx, which read the exports (.ci/setup-python.sh)
 
 DB   ?= ./policygraph.db
 ADDR ?= :8080
 
 export POLICYGRAPH_TEST_POSTGRES ?= postgres://policygraph:policygraph@127.0.0.1:5432/policygraph_test?sslmode=disable
 export POLICYGRAPH_TEST_CHROMIUM ?= /usr/bin/chromium
+export POLICYGRAPH_TEST_PYTHON ?= /usr/bin/python3
 
 .PHONY: run test build web deps check-fmt check-generate lint bench fuzz
 
 run: web
 	go run ./cmd/policygraph serve --db $(DB) --addr $(ADDR)
 
+# The commit goes in with -X too: go build stamps none in a git worktree or
+# with -buildvcs=false, and policygraph --version should name it.
+COMMIT_FLAG = -ldflags "-X main.commit=$(shell git rev-parse HEAD 2>/dev/null)"
+
 build: web
-	go build -o policygraph ./cmd/policygraph
+	go build $(COMMIT_FLAG) -o policygraph ./cmd/policygraph
 
 # web builds the network explorer bundle when the web/ package exists.
 web:

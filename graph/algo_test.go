@@ -439,6 +439,12 @@ func TestSearch(t *testing.T) {
 		{"chengdu", nil, 5, []string{cd}},
 		{"成度", nil, 5, []string{cd, cy}}, // no name matches: close names
 		{"成都都", []graph.Kind{graph.KindInitiative}, 5, nil},
+		{"chengdo", nil, 5, []string{cd}},                                  // one letter off: still close
+		{"railway", nil, 5, []string{hsr, railID}},                         // the English for a category: its initiatives
+		{"Railways", []graph.Kind{graph.KindInitiative}, 1, []string{hsr}}, // plural, any case
+		{"railway", []graph.Kind{graph.KindPlace}, 5, nil},                 // no place is near it
+		{"zhengdu", nil, 5, []string{cd}},
+		{"chongqing", nil, 5, nil}, // Latin names a few letters apart are not close: not chengdu
 	} {
 		got := x.Search(tc.text, tc.kinds, tc.n)
 		var ids []string

@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
 	"github.com/cayleygraph/quad"
@@ -22,7 +24,7 @@ import (
 
 // Exports: the whole graph or the neighbourhood of one node, written as
 // GraphML 1.0, GEXF 1.3, Cytoscape.js JSON, CSV (nodes.csv and edges.csv)
-// or Cayley's own N-Quads. There is no well-kept Go library for GraphML or
+// or N-Quads (the store's quads). There is no well-kept Go library for GraphML or
 // GEXF (quad/graphml writes one edge per quad and no attributes, which Gephi
 // cannot colour or filter by), so both are written here with encoding/xml;
 // export_test.go checks them against what the two schemas require.
@@ -31,7 +33,7 @@ import (
 // however many facts state it, with the ID of its first fact (the ID
 // GraphQL's neighbourhood gives the same edge), the number of facts, and
 // the evidence of the first stated fact. N-Quads writes quads as stored,
-// and ImportNQuads reads them back.
+// with absolute IRIs (see ExportNQuads), and ImportNQuads reads them back.
 
 // ExportFormat names a format the exports write.
 type ExportFormat string
@@ -118,6 +120,7 @@ type ExportScope struct {
 	Of       string // a name in any form (成都, 成都市, Chengdu) or an ID; "" for the whole graph
 	Hops     int    // with Of: edges walked both ways from it, 1 to MaxExportHops; 0 means 1
 	MaxNodes int    // with Of: the node cap; 0 means MaxExportNodes
+	Base     string // N-Quads only: the IRI every stored ID is written under; "" means DefaultBase
 }
 
 // ExportGraph is the part of the graph an export writes.
@@ -238,6 +241,41 @@ func edgesAmong(x *Index, nodes []NodeRef, depth map[NodeRef]int) []*edgeGroup {
 		}
 	}
 	return out
+}
+
+// ExportEdgeCount returns how many edges a whole-graph export writes: one
+// per From-Relation-To between live nodes, however many facts state it.
+// EdgeCount counts facts, which is more when two facts state one edge (a
+// place tied to an initiative directly and through its region). It walks
+// every edge; a caller that asks often keeps the answer per Version.
+func (x *Index) ExportEdgeCount() int {
+	live := make([]bool, x.Bound())
+	var nodes []NodeRef
+	for _, k := range Kinds {
+		for _, n := range x.NodesOfKind(k) {
+			if int(n) < len(live) {
+				live[n] = true
+				nodes = append(nodes, n)
+			}
+		}
+	}
+	type key struct {
+		to  NodeRef
+		rel RelCode
+	}
+	seen := make(map[key]bool)
+	count := 0
+	for _, n := range nodes {
+		clear(seen)
+		for _, e := range x.Out(n) {
+			k := key{e.Node, e.Rel}
+			if int(e.Node) < len(live) && live[e.Node] && !seen[k] {
+				seen[k] = true
+				count++
+			}
+		}
+	}
+	return count
 }
 
 // ExportGraph returns the nodes and edges of scope with their attributes,
@@ -701,22 +739,31 @@ func (g *ExportGraph) WriteGEXF(w io.Writer) error {
 // as "Cytoscape.js JSON": {"elements": {"nodes": [{"data": {…}}], "edges":
 // [{"data": {…}}]}}. Node data holds id, label and the node attributes; no
 // field is called "parent", which Cytoscape.js reads as a compound parent.
+//
+// It is also what networkx's cytoscape_graph reads (networkx/readwrite/
+// json_graph/cytoscape.py): that takes each node's key from data.value,
+// not data.id, so value repeats the ID; "directed" and "multigraph" at the
+// top say what graph to build. It is a multigraph because two nodes may
+// have edges of several relations, and each edge's "key" (its relation)
+// keeps them apart there, as cytoscape_data writes them.
 func (g *ExportGraph) WriteCytoscape(w io.Writer) error {
 	type element struct {
 		Data map[string]any `json:"data"`
 	}
 	out := struct {
-		Data     map[string]any `json:"data"`
-		Elements struct {
+		Data       map[string]any `json:"data"`
+		Directed   bool           `json:"directed"`
+		Multigraph bool           `json:"multigraph"`
+		Elements   struct {
 			Nodes []element `json:"nodes"`
 			Edges []element `json:"edges"`
 		} `json:"elements"`
-	}{Data: map[string]any{"name": g.description()}}
+	}{Data: map[string]any{"name": g.description()}, Directed: true, Multigraph: true}
 	out.Elements.Nodes = make([]element, 0, len(g.Nodes))
 	out.Elements.Edges = make([]element, 0, len(g.Edges))
 	for i := range g.Nodes {
 		n := &g.Nodes[i]
-		d := map[string]any{"id": n.ID, "label": n.Name, "kind": n.Kind, "name": n.Name}
+		d := map[string]any{"id": n.ID, "value": n.ID, "label": n.Name, "kind": n.Kind, "name": n.Name}
 		set := func(k, v string) {
 			if v != "" {
 				d[k] = v
@@ -737,7 +784,7 @@ func (g *ExportGraph) WriteCytoscape(w io.Writer) error {
 	}
 	for i := range g.Edges {
 		e := &g.Edges[i]
-		d := map[string]any{"id": e.ID, "source": e.Source, "target": e.Target, "label": e.Relation,
+		d := map[string]any{"id": e.ID, "source": e.Source, "target": e.Target, "key": e.Relation, "label": e.Relation,
 			"relation": e.Relation, "inferred": e.Inferred, "facts": e.Facts}
 		if len(e.Via) > 0 {
 			d["via"] = e.Via
@@ -833,14 +880,69 @@ func (g *ExportGraph) WriteCSVZip(w io.Writer) error {
 
 // ---- N-Quads ----
 
-// ExportNQuads writes quads of the store to w in Cayley's N-Quads format
-// (github.com/cayleygraph/quad/nquads), sorted, and returns how many. With
-// an empty scope.Of it writes every quad of the store, which ImportNQuads
-// loads back into an empty store as the same graph. With Of it writes the
-// quads of the neighbourhood's nodes: their attributes and direct edges,
-// the fact nodes of the edges among them, their mentions, and the sentence
-// and section nodes those cite.
+// The store names nodes and predicates with IRIs relative to nothing
+// (place/510100, pg:kind) and labels each quad with its document ID as a
+// string literal. That is Cayley's business, but RDF tools (rdflib, Jena)
+// want absolute IRIs and an IRI or blank node as a quad's graph name. So
+// the export writes every IRI as Base followed by the stored IRI
+// (<urn:policygraph:place/510100>, <urn:policygraph:pg:kind>), the graph
+// name as the IRI of its document (<urn:policygraph:document/x>), and
+// typed literals with full datatype IRIs (xsd:integer as
+// <http://www.w3.org/2001/XMLSchema#integer>). Characters an IRI may not
+// hold (spaces, < > " { } | ^ ` \, Unicode white space) and % itself are
+// percent-encoded after the base. A first line, a comment, names the base,
+// so that ImportNQuads reads a file back whatever base it was written with.
+//
+// ImportNQuads also reads the form written before (relative IRIs, string
+// graph names, \u escapes, xsd: datatypes): backups made then restore.
+
+// DefaultBase is the base IRI of an N-Quads export when none is given: a
+// URN, as the IDs name things rather than locate them.
+const DefaultBase = "urn:policygraph:"
+
+// nquadsHeader starts the comment line that names the base of an export.
+const nquadsHeader = "# policygraph N-Quads: every IRI is the base followed by a store ID; base "
+
+// CheckBase returns an error wrapping ErrBadExport unless base is an
+// absolute IRI (a scheme, then a colon) with no character an N-Quads IRI
+// may not hold. "" is DefaultBase.
+func CheckBase(base string) error {
+	if base == "" {
+		return nil
+	}
+	scheme, _, ok := strings.Cut(base, ":")
+	if !ok || scheme == "" || !isScheme(scheme) {
+		return fmt.Errorf("%w: the base %q is not an absolute IRI: start it with a scheme, e.g. %s or https://example.org/policygraph/", ErrBadExport, base, DefaultBase)
+	}
+	if strings.ContainsFunc(base, iriUnsafe) {
+		return fmt.Errorf("%w: the base %q holds a character IRIs may not (space, < > \" { } | ^ ` \\ or %%)", ErrBadExport, base)
+	}
+	return nil
+}
+
+// isScheme tells an RFC 3986 scheme: a letter, then letters, digits, + - .
+func isScheme(s string) bool {
+	for i, r := range s {
+		letter := r < 0x80 && unicode.IsLetter(r)
+		if !letter && (i == 0 || !(r >= '0' && r <= '9' || r == '+' || r == '-' || r == '.')) {
+			return false
+		}
+	}
+	return true
+}
+
+// ExportNQuads writes quads of the store to w as N-Quads with absolute IRIs
+// under scope.Base (see above), sorted, and returns how many. With an empty
+// scope.Of it writes every quad of the store, which ImportNQuads loads back
+// into an empty store as the same graph. With Of it writes the quads of the
+// neighbourhood's nodes: their attributes and direct edges, the fact nodes
+// of the edges among them, their mentions, and the sentence and section
+// nodes those cite.
 func (s *Store) ExportNQuads(ctx context.Context, w io.Writer, scope ExportScope) (int, error) {
+	if err := CheckBase(scope.Base); err != nil {
+		return 0, fmt.Errorf("export N-Quads: %w", err)
+	}
+	base := cmp.Or(scope.Base, DefaultBase)
 	var (
 		quads []quad.Quad
 		err   error
@@ -855,8 +957,9 @@ func (s *Store) ExportNQuads(ctx context.Context, w io.Writer, scope ExportScope
 	}
 	sortQuads(quads)
 	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "%s<%s>\n", nquadsHeader, base)
 	for _, q := range quads {
-		writeNQuad(bw, q)
+		writeNQuad(bw, q, base)
 	}
 	if err := bw.Flush(); err != nil {
 		return 0, fmt.Errorf("export N-Quads: %w", err)
@@ -864,12 +967,8 @@ func (s *Store) ExportNQuads(ctx context.Context, w io.Writer, scope ExportScope
 	return len(quads), nil
 }
 
-// writeNQuad writes one quad as nquads.Writer does, except that IRIs with
-// characters N-Quads does not allow in an IRI (< > " { } | ^ ` \ and
-// spaces or controls: an entity ID made from an odd name may have them)
-// are written with \u escapes, which Cayley's parser keeps as they are and
-// ImportNQuads decodes.
-func writeNQuad(w *bufio.Writer, q quad.Quad) {
+// writeNQuad writes one quad with its IRIs and graph name under base.
+func writeNQuad(w *bufio.Writer, q quad.Quad, base string) {
 	for i, v := range []quad.Value{q.Subject, q.Predicate, q.Object, q.Label} {
 		if v == nil {
 			continue
@@ -877,37 +976,91 @@ func writeNQuad(w *bufio.Writer, q quad.Quad) {
 		if i > 0 {
 			w.WriteByte(' ')
 		}
-		if iri, ok := v.(quad.IRI); ok {
-			w.WriteByte('<')
-			w.WriteString(escapeIRI(string(iri)))
+		switch v := v.(type) {
+		case quad.IRI:
+			writeIRI(w, base, string(v))
+		case quad.String:
+			if i == 3 { // a document's ID as its graph name
+				writeIRI(w, base, string(v))
+			} else {
+				w.WriteString(v.String())
+			}
+		case quad.TypedStringer: // Int, Float, Bool, Time, TypedString
+			ts := v.TypedString()
+			w.WriteString(ts.Value.String())
+			w.WriteString("^^<")
+			w.WriteString(string(ts.Type.Full())) // an XML Schema IRI
 			w.WriteByte('>')
-		} else {
+		default: // LangString, BNode
 			w.WriteString(v.String())
 		}
 	}
 	w.WriteString(" .\n")
 }
 
-func iriForbidden(r rune) bool { return r <= 0x20 || strings.ContainsRune("<>\"{}|^`\\", r) }
-
-func escapeIRI(s string) string {
-	if !strings.ContainsFunc(s, iriForbidden) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if iriForbidden(r) {
-			fmt.Fprintf(&b, "\\u%04X", r)
+// writeIRI writes <base id>, id percent-encoded where an IRI needs it.
+func writeIRI(w *bufio.Writer, base, id string) {
+	w.WriteByte('<')
+	w.WriteString(base)
+	for i := 0; i < len(id); {
+		r, n := utf8.DecodeRuneInString(id[i:])
+		if iriUnsafe(r) {
+			for _, b := range []byte(id[i : i+n]) {
+				fmt.Fprintf(w, "%%%02X", b)
+			}
 		} else {
-			b.WriteRune(r)
+			w.WriteString(id[i : i+n])
 		}
+		i += n
 	}
-	return b.String()
+	w.WriteByte('>')
 }
+
+// iriUnsafe tells the characters an exported IRI percent-encodes: those
+// N-Quads does not allow in an IRI, white space (which RDF parsers split
+// on), and % (so that every % after the base starts an escape).
+func iriUnsafe(r rune) bool {
+	return iriForbidden(r) || r == '%' || unicode.IsSpace(r) || r == utf8.RuneError
+}
+
+// fromBase returns the stored ID of an IRI written under base: the rest of
+// it, percent-decoded.
+func fromBase(iri, base string) (string, error) {
+	rest, ok := strings.CutPrefix(iri, base)
+	if !ok {
+		return "", fmt.Errorf("the IRI <%s> is not under the base <%s>: give the base the file was exported with", iri, base)
+	}
+	if !strings.Contains(rest, "%") {
+		return rest, nil
+	}
+	b := make([]byte, 0, len(rest))
+	for i := 0; i < len(rest); i++ {
+		if rest[i] != '%' {
+			b = append(b, rest[i])
+			continue
+		}
+		if i+2 >= len(rest) {
+			return "", fmt.Errorf("bad percent escape in IRI <%s>", iri)
+		}
+		v, err := strconv.ParseUint(rest[i+1:i+3], 16, 8)
+		if err != nil {
+			return "", fmt.Errorf("bad percent escape in IRI <%s>", iri)
+		}
+		b = append(b, byte(v))
+		i += 2
+	}
+	if !utf8.Valid(b) {
+		return "", fmt.Errorf("IRI <%s> decodes to invalid UTF-8", iri)
+	}
+	return string(b), nil
+}
+
+func iriForbidden(r rune) bool { return r <= 0x20 || strings.ContainsRune("<>\"{}|^`\\", r) }
 
 // unescapeIRI decodes the \u and \U escapes of an IRI as parsed by
 // Cayley's reader, which leaves them in place. A backslash cannot stand for
-// itself in an N-Quads IRI, so every one starts an escape.
+// itself in an N-Quads IRI, so every one starts an escape. Exports made
+// before IRIs were absolute escaped so; the import still reads them.
 func unescapeIRI(s string) (string, error) {
 	if !strings.Contains(s, "\\") {
 		return s, nil
@@ -934,6 +1087,49 @@ func unescapeIRI(s string) (string, error) {
 		i += 2 + n
 	}
 	return b.String(), nil
+}
+
+// fromAbsolute turns a quad as ExportNQuads writes it into the quad as
+// stored: IRIs lose the base, the graph name becomes the document ID string.
+// (The parser has already turned typed literals with XML Schema datatypes
+// into Cayley's Int and Float.)
+func fromAbsolute(q *quad.Quad, base string) error {
+	for _, d := range []quad.Direction{quad.Subject, quad.Predicate, quad.Object} {
+		if iri, ok := q.Get(d).(quad.IRI); ok {
+			id, err := fromBase(string(iri), base)
+			if err != nil {
+				return err
+			}
+			q.Set(d, quad.IRI(id))
+		}
+	}
+	switch l := q.Label.(type) {
+	case nil:
+	case quad.IRI:
+		id, err := fromBase(string(l), base)
+		if err != nil {
+			return err
+		}
+		q.Label = quad.String(id)
+	default:
+		return fmt.Errorf("the graph name %s is not an IRI under the base <%s>", l, base)
+	}
+	return nil
+}
+
+// fromStored reads a quad of an export made before IRIs were absolute:
+// IRIs as stored, with \u escapes.
+func fromStored(q *quad.Quad) error {
+	for _, d := range quad.Directions {
+		if iri, ok := q.Get(d).(quad.IRI); ok {
+			u, err := unescapeIRI(string(iri))
+			if err != nil {
+				return err
+			}
+			q.Set(d, quad.IRI(u))
+		}
+	}
+	return nil
 }
 
 // allQuads reads every quad of the store, under the read lock.
@@ -1065,20 +1261,38 @@ type ImportResult struct {
 // maxNQuadsLine bounds one line of N-Quads input.
 const maxNQuadsLine = 16 << 20
 
-// ImportNQuads reads quads in Cayley's N-Quads format from r (as
-// ExportNQuads writes them) and adds those the store does not hold, in one
-// transaction, then rebuilds the Index. Input that does not parse writes
-// nothing; the error names the line. Importing an export of a whole store
-// into an empty store gives the same graph; importing it again changes
-// nothing.
+// ImportNQuads reads N-Quads from r, as ExportNQuads writes them now or
+// wrote them before IRIs were absolute, and adds the quads the store does
+// not hold, in one transaction, then rebuilds the Index. The base is the one
+// the file's first line names, or DefaultBase. Input that does not parse
+// writes nothing; the error names the line. Importing an export of a whole
+// store into an empty store gives the same graph; importing it again
+// changes nothing.
 func (s *Store) ImportNQuads(ctx context.Context, r io.Reader) (ImportResult, error) {
+	return s.ImportNQuadsBase(ctx, r, "")
+}
+
+// ImportNQuadsBase is ImportNQuads for a file exported with base (when its
+// first line does not say so; "" reads the base from that line, or takes
+// DefaultBase).
+func (s *Store) ImportNQuadsBase(ctx context.Context, r io.Reader, base string) (ImportResult, error) {
 	var res ImportResult
+	if err := CheckBase(base); err != nil {
+		return res, fmt.Errorf("import N-Quads: %w", err)
+	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxNQuadsLine)
 	seen := make(map[quad.Quad]bool)
 	var in []quad.Quad
+	absolute := -1 // the file's form, from its first quad: 1 absolute IRIs, 0 as stored (older exports)
 	for line := 1; sc.Scan(); line++ {
 		text := strings.TrimSpace(sc.Text())
+		if h, ok := strings.CutPrefix(text, nquadsHeader); ok && base == "" && len(in) == 0 {
+			base = strings.TrimSuffix(strings.TrimPrefix(h, "<"), ">")
+			if err := CheckBase(base); err != nil {
+				return res, fmt.Errorf("import N-Quads: line %d: %w", line, err)
+			}
+		}
 		if text == "" || text[0] == '#' {
 			continue
 		}
@@ -1089,14 +1303,24 @@ func (s *Store) ImportNQuads(ctx context.Context, r io.Reader) (ImportResult, er
 		if !q.IsValid() {
 			return res, fmt.Errorf("import N-Quads: line %d: not a quad (subject, predicate and object are needed): %.80s", line, text)
 		}
-		for _, d := range quad.Directions {
-			if iri, ok := q.Get(d).(quad.IRI); ok {
-				u, err := unescapeIRI(string(iri))
-				if err != nil {
-					return res, fmt.Errorf("import N-Quads: line %d: %w", line, err)
-				}
-				q.Set(d, quad.IRI(u))
+		if absolute < 0 {
+			absolute = 0
+			base = cmp.Or(base, DefaultBase)
+			p, _ := q.Predicate.(quad.IRI)
+			switch {
+			case strings.HasPrefix(string(p), base):
+				absolute = 1
+			case !strings.HasPrefix(string(p), "pg:"):
+				return res, fmt.Errorf("import N-Quads: line %d: the predicate <%s> is neither under the base <%s> nor one the store writes: give the base the file was exported with", line, p, base)
 			}
+		}
+		if absolute == 1 {
+			err = fromAbsolute(&q, base)
+		} else {
+			err = fromStored(&q)
+		}
+		if err != nil {
+			return res, fmt.Errorf("import N-Quads: line %d: %w", line, err)
 		}
 		if q.Predicate == pOldFrom {
 			return res, fmt.Errorf("import N-Quads: line %d: %w", line, ErrOldLayout)

@@ -198,10 +198,20 @@ func checkXMLRoundTrip(t *testing.T, data []byte, g *graph.ExportGraph) {
 	}
 }
 
+// checkCytoscape checks what Cytoscape.js needs, and what networkx's
+// cytoscape_graph (networkx/readwrite/json_graph/cytoscape.py, 2.8 and 3.x)
+// reads: dict(data["data"]) as the graph's attributes, "directed" and
+// "multigraph", each node's key from data["value"] and its name from
+// data["name"], each edge's ends as node keys in data["source"] and
+// data["target"], and in a multigraph data["key"] (default 0) telling
+// parallel edges apart.
 func checkCytoscape(t *testing.T, data []byte, g *graph.ExportGraph) {
 	t.Helper()
 	var cy struct {
-		Elements struct {
+		Data       map[string]any `json:"data"`
+		Directed   *bool          `json:"directed"`
+		Multigraph *bool          `json:"multigraph"`
+		Elements   struct {
 			Nodes []struct{ Data map[string]any } `json:"nodes"`
 			Edges []struct{ Data map[string]any } `json:"edges"`
 		} `json:"elements"`
@@ -212,20 +222,36 @@ func checkCytoscape(t *testing.T, data []byte, g *graph.ExportGraph) {
 	if len(cy.Elements.Nodes) != len(g.Nodes) || len(cy.Elements.Edges) != len(g.Edges) {
 		t.Fatalf("Cytoscape JSON has %d nodes and %d edges, want %d and %d", len(cy.Elements.Nodes), len(cy.Elements.Edges), len(g.Nodes), len(g.Edges))
 	}
+	if cy.Data == nil || cy.Directed == nil || !*cy.Directed || cy.Multigraph == nil || !*cy.Multigraph {
+		t.Errorf("top level: data %v, directed %v, multigraph %v; want an object, true and true (networkx builds a MultiDiGraph)", cy.Data, cy.Directed, cy.Multigraph)
+	}
 	ids := make(map[string]bool)
 	for _, n := range cy.Elements.Nodes {
 		id, _ := n.Data["id"].(string)
 		if id == "" || ids[id] || n.Data["kind"] == nil || n.Data["label"] == nil {
 			t.Errorf("node data %v: want a unique id, a kind and a label", n.Data)
 		}
+		if v, _ := n.Data["value"].(string); v != id {
+			t.Errorf("node data %v: value %v, want the id (networkx's node key)", n.Data, n.Data["value"])
+		}
+		if name, _ := n.Data["name"].(string); name == "" {
+			t.Errorf("node data %v: want a name", n.Data)
+		}
 		if _, ok := n.Data["parent"]; ok {
 			t.Errorf("node data %v has a parent field, which Cytoscape.js reads as a compound parent", n.Data)
 		}
 		ids[id] = true
 	}
+	keys := make(map[[3]string]bool)
 	for _, e := range cy.Elements.Edges {
 		s, _ := e.Data["source"].(string)
 		tg, _ := e.Data["target"].(string)
+		key, _ := e.Data["key"].(string)
+		if k := [3]string{s, tg, key}; key == "" || keys[k] {
+			t.Errorf("edge data %v: want a key that no other edge between the same nodes has (networkx would merge them)", e.Data)
+		} else {
+			keys[k] = true
+		}
 		if !ids[s] || !ids[tg] || e.Data["id"] == "" || e.Data["relation"] == nil {
 			t.Errorf("edge data %v: want an id, a relation, and source and target among the nodes", e.Data)
 		}

@@ -117,6 +117,11 @@ func similarity(a, b string) float64 {
 		return 0.6 + 0.4*float64(min(la, lb))/float64(max(la, lb))
 	}
 	edit := 1 - float64(levenshtein(ra, rb))/float64(max(la, lb))
+	if latin(a) && latin(b) {
+		// Letters in common say nothing about Latin words (railway and
+		// yanbian share a, a, i, y): only the edit distance counts.
+		return edit
+	}
 	count := make(map[rune]int)
 	for _, r := range ra {
 		count[r]++
@@ -180,20 +185,79 @@ func (x *Index) nameKeysOf(n NodeRef) []string {
 	return x.keysOf(n)
 }
 
+// latin tells a key written in ASCII letters, digits and punctuation:
+// English or pinyin.
+func latin(key string) bool {
+	for i := 0; i < len(key); i++ {
+		if key[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// nearLatin is the similarity a Latin key needs to count as close to a
+// query in Search: one edit in four (chengdo for chengdu), not the half
+// that two Chinese names sharing a character reach (railway is 0.57 from
+// taiwan).
+const nearLatin = 0.75
+
+// categoryWords are English words for the categories of initiatives, whose
+// names are Chinese: a search for "railway" finds the railways. A word is
+// compared in Key form (no spaces, lower case), and also without a plural s.
+var categoryWords = map[string]Category{
+	"rail": CategoryRail, "railway": CategoryRail, "railroad": CategoryRail, "train": CategoryRail,
+	"metro": CategoryRail, "subway": CategoryRail, "tram": CategoryRail, "lightrail": CategoryRail,
+	"highspeedrail": CategoryRail, "high-speedrail": CategoryRail, "hsr": CategoryRail,
+	"road": CategoryRoad, "highway": CategoryRoad, "expressway": CategoryRoad, "motorway": CategoryRoad,
+	"airport": CategoryAviation, "aviation": CategoryAviation,
+	"waterway": CategoryWater, "water": CategoryWater, "canal": CategoryWater, "reservoir": CategoryWater,
+	"corridor": CategoryCorridor, "industrialbelt": CategoryIndustrialBelt, "belt": CategoryIndustrialBelt,
+	"zone": CategoryZone, "centre": CategoryCentre, "center": CategoryCentre, "hub": CategoryCentre,
+	"platform": CategoryPlatform, "action": CategoryAction, "campaign": CategoryAction,
+	"event": CategoryEvent, "expo": CategoryEvent, "reform": CategoryReform, "pilot": CategoryPilot,
+	"facility": CategoryFacility,
+}
+
+// categoryOf returns the category a Latin query names, if it names one.
+func categoryOf(q string) (Category, bool) {
+	if c, ok := categoryWords[q]; ok {
+		return c, true
+	}
+	if s, ok := strings.CutSuffix(q, "s"); ok {
+		c, ok := categoryWords[s]
+		return c, ok
+	}
+	return "", false
+}
+
 // Search returns up to limit live nodes whose names match text, best first:
 // a name equal to text, then names that start with it, then names that
-// contain it, then names it contains; closer lengths first within each, then
-// shorter names and IDs. When no name matches so, it returns the names that
-// are close (a small edit away, or sharing most characters). Only nodes of
-// kinds are returned when kinds is not empty.
+// contain it, then (for an English word for a category, such as railway)
+// the initiatives of that category, then names it contains; closer lengths
+// first within each, then shorter names and IDs. When no name matches so,
+// it returns the names that are close (a small edit away, or for Chinese
+// sharing most characters). Only nodes of kinds are returned when kinds is
+// not empty.
 func (x *Index) Search(text string, kinds []Kind, limit int) []NodeRef {
 	q := Key(text)
 	if q == "" || limit <= 0 {
 		return nil
 	}
 	ql := utf8.RuneCountInString(q)
+	minNear := 0.5
+	if latin(q) {
+		minNear = nearLatin
+	}
 	best := make(map[NodeRef]float64)
 	near := make(map[NodeRef]float64)
+	if c, ok := categoryOf(q); ok && latin(q) {
+		for _, n := range x.NodesOfKind(KindInitiative) {
+			if x.Node(n).Category == c {
+				best[n] = 50
+			}
+		}
+	}
 	x.forEachName(func(key string, nodes []NodeRef) {
 		kl := utf8.RuneCountInString(key)
 		closeness := float64(min(ql, kl)) / float64(max(ql, kl))
@@ -209,7 +273,7 @@ func (x *Index) Search(text string, kinds []Kind, limit int) []NodeRef {
 		case kl >= 2 && strings.Contains(q, key):
 			s = 40 + closeness
 		default:
-			if sim := similarity(q, key); sim >= 0.5 {
+			if sim := similarity(q, key); sim >= minNear {
 				s, into = sim, near
 			}
 		}

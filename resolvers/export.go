@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,7 +16,7 @@ import (
 )
 
 // serveExport answers GET /export?format=graphml|gexf|cytoscape|nquads|csv
-// [&of=NAME&hops=N]: the whole graph, or the neighbourhood of NAME (any
+// [&of=NAME&hops=N][&base=IRI]: the whole graph, or the neighbourhood of NAME (any
 // name form, resolved as GraphQL resolves names) within N hops (default 1,
 // at most graph.MaxExportHops, at most graph.MaxExportNodes nodes), as a
 // download. CSV comes as a zip of nodes.csv and edges.csv. Errors are JSON
@@ -28,7 +29,11 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		s.exportError(w, r, err)
 		return
 	}
-	scope := graph.ExportScope{Of: strings.TrimSpace(q.Get("of"))}
+	scope := graph.ExportScope{Of: strings.TrimSpace(q.Get("of")), Base: q.Get("base")}
+	if err := graph.CheckBase(scope.Base); err != nil {
+		s.exportError(w, r, err)
+		return
+	}
 	if _, given := q["of"]; given {
 		if _, err := nonEmpty("of", scope.Of); err != nil {
 			s.exportError(w, r, err)
@@ -56,19 +61,21 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.limits.Timeout)
 	defer cancel()
 	var body bytes.Buffer
-	name := "policygraph"
+	var centre *graph.Entity
 	if format == graph.FormatNQuads {
 		_, err = s.store.ExportNQuads(ctx, &body, scope)
 		if err == nil && scope.Of != "" {
 			if ns, ferr := s.store.Index().Find(scope.Of); ferr == nil {
-				name += "-" + s.store.Index().Node(ns[0]).Name
+				if es, eerr := s.store.Entities(ctx, []string{s.store.Index().Node(ns[0]).ID}); eerr == nil {
+					centre = es[0]
+				}
 			}
 		}
 	} else {
 		var g *graph.ExportGraph
 		if g, err = s.store.ExportGraph(ctx, scope); err == nil {
-			if g.Centre != nil {
-				name += "-" + g.Centre.Name
+			if c := g.Centre; c != nil {
+				centre = &graph.Entity{ID: c.ID, Name: c.Name, English: c.English}
 			}
 			err = g.Write(&body, format)
 		}
@@ -77,12 +84,22 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 		s.exportError(w, r, err)
 		return
 	}
+	// The file name says what it holds: policygraph-成都-2hops.graphml, with
+	// policygraph-Chengdu-2hops.graphml as the plain ASCII name that
+	// clients without RFC 5987 filename* (curl -OJ) use.
+	name, ascii := "policygraph", "policygraph"
+	if centre != nil {
+		name += "-" + centre.Name
+		ascii += "-" + asciiName(centre)
+	}
 	if scope.Of != "" {
-		name += "-" + strconv.Itoa(max(scope.Hops, 1)) + "hops"
+		hops := "-" + strconv.Itoa(max(scope.Hops, 1)) + "hops"
+		name += hops
+		ascii += hops
 	}
 	h := w.Header()
 	h.Set("Content-Type", format.ContentType())
-	h.Set("Content-Disposition", contentDisposition(name+format.Ext()))
+	h.Set("Content-Disposition", contentDisposition(name+format.Ext(), ascii+format.Ext()))
 	h.Set("Content-Length", strconv.Itoa(body.Len()))
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
@@ -91,28 +108,58 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// asciiName returns a name for e in printable ASCII, for a file name: its
+// English name or pinyin when it has one (Chengdu), else the ASCII part of
+// its ID (place-510100), else its kind.
+func asciiName(e *graph.Entity) string {
+	clean := func(s string) string {
+		s = strings.Map(func(r rune) rune {
+			switch {
+			case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+				return r
+			case r == ' ' || r == '/':
+				return '-'
+			}
+			return -1
+		}, s)
+		for strings.Contains(s, "--") {
+			s = strings.ReplaceAll(s, "--", "-")
+		}
+		return strings.Trim(s, "-.")
+	}
+	if c := cmp.Or(clean(e.English), clean(e.Pinyin)); c != "" {
+		return c
+	}
+	kind, rest, _ := strings.Cut(e.ID, "/")
+	if c := clean(rest); c != "" {
+		return clean(kind) + "-" + c
+	}
+	return cmp.Or(clean(kind), "node")
+}
+
 // contentDisposition returns an attachment header for a file name, with the
-// name's non-ASCII form in filename* (RFC 6266) and an ASCII fallback.
-func contentDisposition(name string) string {
+// name in filename* (RFC 6266, RFC 5987 encoding) when it is not plain ASCII,
+// and ascii as the plain filename that older clients read.
+func contentDisposition(name, ascii string) string {
 	name = strings.Map(func(r rune) rune {
 		if r == '/' || r == '\\' || r < 0x20 || r == 0x7f {
 			return '_'
 		}
 		return r
 	}, name)
-	ascii := strings.Map(func(r rune) rune {
-		if r > 0x7e || r == '"' || r == '%' {
+	ascii = strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '%' || r == '/' || r == '\\' {
 			return -1
 		}
 		return r
-	}, name)
+	}, ascii)
 	if ascii == name {
 		return mime.FormatMediaType("attachment", map[string]string{"filename": name})
 	}
 	// mime.FormatMediaType writes a non-ASCII value as filename* alone;
 	// older clients want a plain filename too.
 	star := mime.FormatMediaType("attachment", map[string]string{"filename": name})
-	return star + `; filename="` + strings.Trim(strings.ReplaceAll(ascii, "--", "-"), "-") + `"`
+	return star + `; filename="` + ascii + `"`
 }
 
 // exportError answers an export request that failed, with the code and

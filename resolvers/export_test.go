@@ -83,6 +83,11 @@ func TestExportFormatsOverHTTP(t *testing.T) {
 			if err != nil || params["filename"] != "policygraph-资阳-1hops"+c.ext {
 				t.Errorf("Content-Disposition = %q (%v), want a file name that names 资阳 and the hops", sub.disposition, params)
 			}
+			// curl -OJ and other clients without RFC 5987 read the plain
+			// filename: it names the centre too.
+			if !strings.HasSuffix(sub.disposition, `; filename="policygraph-Ziyang-1hops`+c.ext+`"`) {
+				t.Errorf("Content-Disposition = %q, want the plain filename policygraph-Ziyang-1hops%s", sub.disposition, c.ext)
+			}
 			if n := c.check(t, sub.body); n == 0 || n >= all {
 				t.Errorf("the neighbourhood of 资阳 has %d nodes, the graph %d: want fewer, not none", n, all)
 			}
@@ -150,7 +155,7 @@ func countNQuadsKinds(t *testing.T, b []byte) int {
 	t.Helper()
 	seen := make(map[string]bool)
 	for _, l := range strings.Split(string(b), "\n") {
-		if f := strings.SplitN(l, " ", 3); len(f) == 3 && f[1] == "<pg:kind>" {
+		if f := strings.SplitN(l, " ", 3); len(f) == 3 && f[1] == "<"+graph.DefaultBase+"pg:kind>" {
 			seen[f[0]] = true
 		}
 	}

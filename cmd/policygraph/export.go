@@ -15,11 +15,12 @@ import (
 // runExport writes the whole graph, or the neighbourhood of one name, as
 // GraphML, GEXF, Cytoscape JSON, N-Quads or CSV.
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("export", "export [--db DSN] --format graphml|gexf|cytoscape|nquads|csv [--of NAME [--hops N]] [--out FILE|DIR]", stderr)
+	fs := newFlagSet("export", "export [--db DSN] --format graphml|gexf|cytoscape|nquads|csv [--of NAME [--hops N]] [--base IRI] [--out FILE|DIR]", stderr)
 	db := fs.String("db", defaultDB, "the store: \"memory\", a bbolt file path or a postgres:// URL")
-	format := fs.String("format", "", "graphml or gexf (Gephi), cytoscape (Cytoscape.js JSON), nquads (Cayley's own: loads back with no loss), csv (nodes.csv and edges.csv)")
+	format := fs.String("format", "", "graphml or gexf (Gephi), cytoscape (Cytoscape.js JSON), nquads (RDF N-Quads of the store's quads: loads back with no loss), csv (nodes.csv and edges.csv)")
 	of := fs.String("of", "", "export only the neighbourhood of this name (成都, 成都市, Chengdu or an ID such as place/510100)")
 	hops := fs.Int("hops", 1, fmt.Sprintf("with --of: how many edges to walk from it, 1 to %d", graph.MaxExportHops))
+	base := fs.String("base", graph.DefaultBase, "nquads: the absolute IRI written before every ID, predicate and graph name (load --nquads reads it back from the file's first line)")
 	out := fs.String("out", "", "the file to write (default: standard output); for csv a directory that gets nodes.csv and edges.csv, or a FILE.zip")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -43,7 +44,10 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if csvDir && *out == "" {
 		return usageError("csv writes two files: give --out DIR for nodes.csv and edges.csv, or --out FILE.zip")
 	}
-	scope := graph.ExportScope{Of: strings.TrimSpace(*of), Hops: *hops}
+	if err := graph.CheckBase(*base); err != nil {
+		return usageError("--base: %s", strings.TrimPrefix(err.Error(), graph.ErrBadExport.Error()+": "))
+	}
+	scope := graph.ExportScope{Of: strings.TrimSpace(*of), Hops: *hops, Base: *base}
 
 	st, err := graph.Open(ctx, *db)
 	if err != nil {
@@ -104,24 +108,35 @@ func writeFile(path string, write func(io.Writer) error) (err error) {
 }
 
 // loadNQuads adds the quads of an N-Quads file (as "export --format nquads"
-// writes it) to the store dsn, in one transaction, and prints what it did.
+// writes it, or wrote it before IRIs were absolute) to the store dsn, in one
+// transaction, and prints what it did. base is the IRI the file was
+// exported under when its first line does not say ("" for that line's, or
+// graph.DefaultBase).
 // It is what "load --nquads FILE" runs.
-func loadNQuads(ctx context.Context, dsn, file string, stdout io.Writer) error {
+func loadNQuads(ctx context.Context, dsn, file, base string, quiet bool, stdout io.Writer) (err error) {
 	in, err := os.Open(file)
 	if err != nil {
 		return fmt.Errorf("load N-Quads: %w", err)
 	}
 	defer in.Close()
-	st, err := graph.Open(ctx, dsn)
+	st, created, err := openForLoad(ctx, dsn)
 	if err != nil {
-		return err // graph.Open names the store in its error
+		return err
 	}
-	defer st.Close()
-	res, err := st.ImportNQuads(ctx, in)
+	defer func() {
+		if err != nil && created { // a refused backup leaves no new store
+			removeCreatedStore(st, dsn)
+		}
+		st.Close()
+	}()
+	res, err := st.ImportNQuadsBase(ctx, in, base)
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	fmt.Fprintf(stdout, "%s: read %d quads, added %d (%d were stored already)\n", file, res.Read, res.Added, res.Read-res.Added)
+	if quiet {
+		return nil
+	}
 	stats, err := st.Stats(ctx)
 	if err != nil {
 		return err

@@ -89,7 +89,7 @@ func TestExportNQuadsLoadsBack(t *testing.T) {
 	}
 	copyDB := filepath.Join(t.TempDir(), "copy.db")
 	var out bytes.Buffer
-	if err := loadNQuads(context.Background(), copyDB, nq, &out); err != nil {
+	if err := loadNQuads(context.Background(), copyDB, nq, "", false, &out); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "added") {
@@ -121,7 +121,50 @@ func TestExportNQuadsLoadsBack(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Errorf("the loaded copy exports different N-Quads")
 	}
-	if err := loadNQuads(context.Background(), copyDB, filepath.Join(t.TempDir(), "missing.nq"), &out); err == nil {
+	if err := loadNQuads(context.Background(), copyDB, filepath.Join(t.TempDir(), "missing.nq"), "", false, &out); err == nil {
 		t.Errorf("loadNQuads of a missing file: want an error")
+	}
+}
+
+// TestExportNQuadsBase exports under a base of the user's and restores it:
+// from the file's first line, or with load --base when that line is gone.
+// A backup in the form written before IRIs were absolute restores too.
+func TestExportNQuadsBase(t *testing.T) {
+	db := queryStore(t)
+	dir := t.TempDir()
+	nq := filepath.Join(dir, "graph.nq")
+	const base = "https://example.org/pg/"
+	if r := runMain(t, "", "export", "--db", db, "--format", "nquads", "--base", base, "--out", nq); r.code != 0 {
+		t.Fatalf("export --base: exit %d: %s", r.code, r.stderr)
+	}
+	b, _ := os.ReadFile(nq)
+	if !bytes.Contains(b, []byte("\n<"+base+"initiative/成资市域铁路> <"+base+"pg:kind> \"INITIATIVE\" <"+base+"document/q> .\n")) {
+		t.Errorf("export --base %s:\n%.600s", base, b)
+	}
+	if r := runMain(t, "", "load", "-q", "--db", filepath.Join(dir, "a.db"), "--nquads", nq); r.code != 0 {
+		t.Errorf("load --nquads of an export under %s: exit %d: %s", base, r.code, r.stderr)
+	}
+	_, body, _ := bytes.Cut(b, []byte("\n"))
+	bare := filepath.Join(dir, "bare.nq")
+	if err := os.WriteFile(bare, body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := runMain(t, "", "load", "--db", filepath.Join(dir, "b.db"), "--nquads", bare); r.code != 1 || !strings.Contains(r.stderr, "base") {
+		t.Errorf("load --nquads without the base: exit %d, stderr %q; want 1 asking for the base", r.code, r.stderr)
+	}
+	if r := runMain(t, "", "load", "--db", filepath.Join(dir, "b.db"), "--nquads", bare, "--base", base); r.code != 0 {
+		t.Errorf("load --nquads --base: exit %d: %s", r.code, r.stderr)
+	}
+	old := filepath.Join(moduleRoot, "graph", "testdata", "export-relative-iris.nq")
+	if r := runMain(t, "", "load", "--db", filepath.Join(dir, "old.db"), "--nquads", old); r.code != 0 || !strings.Contains(r.stdout, "added 105") {
+		t.Errorf("load --nquads of an old backup: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	for _, args := range [][]string{
+		{"export", "--db", db, "--format", "nquads", "--base", "example.org/"},
+		{"load", "--db", filepath.Join(dir, "c.db"), "--base", base, "x.txt"},
+	} {
+		if r := runMain(t, "", args...); r.code != 2 || !strings.Contains(r.stderr, "base") {
+			t.Errorf("%v: exit %d, stderr %q; want 2", args, r.code, r.stderr)
+		}
 	}
 }

@@ -30,14 +30,18 @@ func TestGenAndLoad(t *testing.T) {
 	args := append([]string{bad}, files...)
 	load := func(j string) string {
 		var out, errb bytes.Buffer
-		code := Main(ctx, append([]string{"load", "-q", "--db", "memory", "-j", j}, args...), &out, &errb)
+		code := Main(ctx, append([]string{"load", "--db", "memory", "-j", j}, args...), &out, &errb)
 		if code != 1 || !strings.Contains(errb.String(), "empty.txt") {
 			t.Errorf("load -j %s: exit %d, stderr %q; want 1 naming empty.txt", j, code, errb.String())
 		}
 		if !strings.Contains(out.String(), "loaded 6 of 7 documents") {
 			t.Errorf("load -j %s: %q, want 6 of 7 loaded", j, out.String())
 		}
-		_, stats, _ := strings.Cut(out.String(), "\n") // the summary line has a time
+		_, rest, _ := strings.Cut(out.String(), "loaded 6 of 7 documents")
+		_, stats, _ := strings.Cut(rest, "\n")        // the summary line has a time
+		if !strings.Contains(stats, "documents: 7") { // 6 reports and the gazetteer
+			t.Errorf("load -j %s: no statistics after the summary: %q", j, out.String())
+		}
 		return stats
 	}
 	if a, b := load("1"), load("2"); a != b {

@@ -17,6 +17,8 @@ import (
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/loaders"
 	"github.com/policygraph/policygraph/seeds"
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 )
 
 // runLoad extracts documents into the store: a pool of workers extracts
@@ -30,18 +32,22 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	fs.IntVar(&meta.Year, "year", 0, "the document's year, when the title and file name do not give it")
 	fs.StringVar(&meta.Issuer, "issuer", "", "the issuing body (default: the place's people's government)")
 	fs.StringVar(&meta.Place, "place", "", "the place the document governs, in any name form (成都, Chengdu)")
-	quiet := fs.Bool("q", false, "print only the summary")
+	quiet := fs.Bool("q", false, "print only the summary line: no line per file, no progress bar, no statistics (errors still go to stderr)")
 	workers := fs.Int("j", runtime.GOMAXPROCS(0), "how many files to extract at once")
 	nquads := fs.String("nquads", "", "load an N-Quads file written by 'export --format nquads' (a backup) instead of documents")
+	base := fs.String("base", "", "with --nquads: the base IRI the backup was exported with, when its first line does not name it")
 	assignments := fs.String("assignments", "", "a task-assignment CSV (initiative, lead body, co-bodies) loaded after the documents; its roles win over inferred ones")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *base != "" && *nquads == "" {
+		return usageError("--base goes with --nquads")
 	}
 	if *nquads != "" {
 		if fs.NArg() > 0 {
 			return usageError("--nquads loads a backup and takes no FILE")
 		}
-		return loadNQuads(ctx, *db, *nquads, stdout)
+		return loadNQuads(ctx, *db, *nquads, *base, *quiet, stdout)
 	}
 	if fs.NArg() == 0 && *assignments == "" {
 		return usageError("load needs at least one FILE")
@@ -49,7 +55,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	if *assignments != "" {
 		defer func() {
 			if err == nil {
-				err = loadAssignmentTable(ctx, *db, *assignments, meta.Place, stdout)
+				err = loadAssignmentTable(ctx, *db, *assignments, meta.Place, *quiet, stdout)
 			}
 		}()
 		if fs.NArg() == 0 {
@@ -75,48 +81,65 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) (err 
 	if err != nil {
 		return err
 	}
-	st, err := graph.Open(ctx, *db)
+	files := fs.Args()
+	st, created, err := openForLoad(ctx, *db)
 	if err != nil {
-		return err // graph.Open names the store in its error
-	}
-	defer st.Close()
-	if err := loaders.EnsureGazetteer(ctx, st, gz); err != nil {
 		return err
 	}
 	var failed []string
+	defer func() {
+		// A store this command created and put nothing in is removed: a
+		// load whose every file was refused leaves no empty store behind.
+		if created && len(failed) == len(files) {
+			removeCreatedStore(st, *db)
+		}
+		st.Close()
+	}()
+	if err := loaders.EnsureGazetteer(ctx, st, gz); err != nil {
+		failed = files
+		return err
+	}
 	var warnings int
-	files := fs.Args()
-	progress := newProgress(stderr, len(files))
+	progress := newProgress(stderr, len(files), *quiet)
 	done := 0
 	report := func(rep loaders.Report, err error) {
 		done++
-		progress.step(done)
 		if err != nil {
 			progress.clear()
 			fmt.Fprintf(stderr, "policygraph: %v\n", err)
 			failed = append(failed, rep.File)
-			return
-		}
-		warnings += len(rep.Warnings)
-		if !*quiet {
-			progress.clear()
-			fmt.Fprintln(stdout, rep)
-			for _, w := range rep.Warnings {
-				fmt.Fprintf(stdout, "  warning: %s\n", w)
+		} else {
+			warnings += len(rep.Warnings)
+			if !*quiet {
+				progress.clear()
+				fmt.Fprintln(stdout, rep)
+				for _, w := range rep.Warnings {
+					fmt.Fprintf(stdout, "  warning: %s\n", w)
+				}
 			}
 		}
+		progress.step(done)
 	}
 	if err := loadFiles(ctx, st, gz, files, meta, *workers, report); err != nil {
+		// The store failed, or the load was cancelled: a batch may have
+		// been committed before its documents were reported, so the store
+		// stays, whatever this command reported.
+		progress.clear()
 		return err
 	}
-	progress.clear()
+	progress.finish()
 	took := time.Since(start) // the load, not the count below (minutes on tens of millions of quads)
-	stats, err := st.Stats(ctx)
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(stdout, "loaded %d of %d documents in %.2fs, %d warnings\n", len(files)-len(failed), len(files), took.Seconds(), warnings)
-	printStats(stdout, stats)
+	if !*quiet && len(failed) < len(files) {
+		stats, err := st.Stats(ctx)
+		if err != nil {
+			return err
+		}
+		printStats(stdout, stats)
+	}
+	if created && len(failed) == len(files) {
+		return fmt.Errorf("no document loaded, so no store was created at %s", *db)
+	}
 	if len(failed) > 0 {
 		return fmt.Errorf("%d of %d documents failed: %s", len(failed), len(files), strings.Join(failed, ", "))
 	}
@@ -328,57 +351,132 @@ func loadSeeds(ctx context.Context, st *graph.Store, log *slog.Logger) error {
 	return nil
 }
 
-// progress draws a one-line progress bar on a terminal, and nothing
-// otherwise.
-type progress struct {
-	w     io.Writer
-	total int
-	on    bool
+// openForLoad opens the store dsn for a load and tells whether the load
+// creates it: a bbolt file that did not exist.
+func openForLoad(ctx context.Context, dsn string) (st *graph.Store, created bool, err error) {
+	if dsn != "memory" && !strings.Contains(dsn, "://") {
+		_, statErr := os.Stat(dsn)
+		created = errors.Is(statErr, os.ErrNotExist)
+	}
+	st, err = graph.Open(ctx, dsn)
+	if err != nil {
+		return nil, false, err // graph.Open names the store in its error
+	}
+	return st, created, nil
 }
 
-func newProgress(w io.Writer, total int) *progress {
-	f, ok := w.(*os.File)
-	on := false
-	if ok && total > 1 {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			on = true
+// removeCreatedStore closes st and removes the bbolt file path that a load
+// created but put no document in, with the index snapshot Close writes
+// beside it.
+func removeCreatedStore(st *graph.Store, path string) {
+	st.Close()
+	os.Remove(path)
+	os.Remove(path + ".index")
+}
+
+// manyFiles is the number of files from which a load reports its progress
+// even when stderr is not a terminal (a log file, a CI job).
+const manyFiles = 100
+
+// progress shows how a load of several files goes, on stderr: on a terminal
+// a bar (schollz/progressbar) with the count done of all, the rate and the
+// time left; elsewhere, for manyFiles or more, a line at each tenth. It
+// shows nothing for one file, or with -q.
+type progress struct {
+	bar   *progressbar.ProgressBar // on a terminal
+	w     io.Writer                // the lines elsewhere; nil for none
+	total int
+	start time.Time
+	tenth int // the last tenth reported as a line
+}
+
+func newProgress(w io.Writer, total int, quiet bool) *progress {
+	p := &progress{total: total, start: time.Now()}
+	if quiet || total < 2 {
+		return p
+	}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.bar = newBar(w, total)
+	} else if total >= manyFiles {
+		p.w = w
+	}
+	return p
+}
+
+// newBar returns the bar drawn on a terminal: "loading  40% |████    |
+// (40/100, 12 files/s) [3s:5s]", the last two being the time taken and left.
+func newBar(w io.Writer, total int) *progressbar.ProgressBar {
+	return progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription("loading"),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("files"),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionSetRenderBlankState(true),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+// step records that n files are done.
+func (p *progress) step(n int) {
+	switch {
+	case p.bar != nil:
+		p.bar.Set(n)
+	case p.w != nil:
+		if tenth := 10 * n / p.total; tenth > p.tenth || n == p.total {
+			p.tenth = tenth
+			elapsed := time.Since(p.start)
+			rate := float64(n) / max(elapsed.Seconds(), 1e-3)
+			left := time.Duration(float64(p.total-n) / rate * float64(time.Second))
+			fmt.Fprintf(p.w, "load: %d/%d files (%d%%), %.1f files/s, %v taken, about %v left\n",
+				n, p.total, 100*n/p.total, rate, elapsed.Round(time.Second), left.Round(time.Second))
 		}
 	}
-	return &progress{w: w, total: total, on: on}
 }
 
-func (p *progress) step(n int) {
-	if !p.on {
-		return
-	}
-	const width = 30
-	done := width * n / p.total
-	fmt.Fprintf(p.w, "\r[%s%s] %d/%d", strings.Repeat("=", done), strings.Repeat(" ", width-done), n, p.total)
-}
-
+// clear takes the bar off the terminal's line before other output; the next
+// step draws it again.
 func (p *progress) clear() {
-	if p.on {
-		fmt.Fprint(p.w, "\r\033[K")
+	if p.bar != nil {
+		p.bar.Clear()
+	}
+}
+
+// finish takes the bar away at the end of the load.
+func (p *progress) finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+		p.bar.Clear()
 	}
 }
 
 // loadAssignmentTable imports a task-assignment table as its own document.
 // place names the place that relative body names (市交通运输局) belong to.
-func loadAssignmentTable(ctx context.Context, dsn, file, place string, stdout io.Writer) error {
+func loadAssignmentTable(ctx context.Context, dsn, file, place string, quiet bool, stdout io.Writer) (err error) {
 	gz, err := loaders.DefaultGazetteer()
 	if err != nil {
 		return err
 	}
-	st, err := graph.Open(ctx, dsn)
+	st, created, err := openForLoad(ctx, dsn)
 	if err != nil {
-		return err // graph.Open names the store in its error
+		return err
 	}
-	defer st.Close()
+	defer func() {
+		if err != nil && created {
+			removeCreatedStore(st, dsn)
+		}
+		st.Close()
+	}()
 	res, err := loaders.LoadAssignments(ctx, st, gz, file, place)
 	if err != nil {
 		return err
 	}
 	switch {
+	case quiet:
 	case res.Unchanged:
 		fmt.Fprintf(stdout, "%s: assignments unchanged\n", file)
 	default:

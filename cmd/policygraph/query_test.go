@@ -62,7 +62,7 @@ func runMain(t *testing.T, in string, args ...string) queryResult {
 	defer func() { stdin = old }()
 	var out, errOut bytes.Buffer
 	r := queryResult{code: Main(context.Background(), args, &out, &errOut), stdout: out.String(), stderr: errOut.String()}
-	if r.code == 0 && args[0] == "query" {
+	if args[0] == "query" && (r.code == 0 || out.Len() > 0) {
 		if err := json.Unmarshal(out.Bytes(), &r.resp); err != nil {
 			t.Fatalf("%v: stdout is not JSON (%v): %s", args, err, out.String())
 		}
@@ -78,21 +78,24 @@ func TestQueryCommand(t *testing.T) {
 		in   string
 		args []string
 		want string // in data
-		code string // error code, when the response has errors
+		code string // error code, when the response has errors (exit status 1)
 	}{
 		{"the query as an argument", "", []string{"query", "--db", db, connect}, "成资市域(郊)铁路", ""},
 		{"flags after the query", "", []string{"query", `query($a: String!) { resolve(name: $a) { id } }`, "--db", db, "--vars", `{"a": "蓉"}`}, "place/510100", ""},
 		{"an Int variable", "", []string{"query", "--db", db, `query($n: Int) { initiatives(first: $n) { nodes { id } } }`, "--vars", `{"n": 1}`}, "initiative/成资市域铁路", ""},
 		{"the query on standard input", connect, []string{"query", "--db", db}, "成资市域(郊)铁路", ""},
 		{"the query on standard input as -", connect, []string{"query", "--db", db, "-"}, "成资市域(郊)铁路", ""},
-		{"GraphQL errors are part of the answer", "", []string{"query", "--db", db, `{ resolve(name: "亚特兰蒂斯") { id } }`}, "", "NOT_FOUND"},
+		{"GraphQL errors are part of the answer, and fail the command", "", []string{"query", "--db", db, `{ resolve(name: "亚特兰蒂斯") { id } }`}, "", "NOT_FOUND"},
 		{"limits apply in process", "", []string{"query", "--db", db, `{ initiatives(first: 10000) { totalCount } }`}, "", "LIMIT_EXCEEDED"},
 		{"a malformed query", "", []string{"query", "--db", db, `{ connect(`}, "", "INVALID_INPUT"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := runMain(t, tc.in, tc.args...)
-			if r.code != 0 {
+			switch {
+			case tc.code == "" && r.code != 0:
 				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			case tc.code != "" && (r.code != 1 || !strings.HasPrefix(r.stderr, "policygraph: "+tc.code+": ")):
+				t.Errorf("exit %d, stderr %q; want exit 1 and the error on stderr as policygraph: %s: …", r.code, r.stderr, tc.code)
 			}
 			data, _ := json.Marshal(r.resp.Data)
 			if tc.want != "" && !strings.Contains(string(data), tc.want) {
