@@ -484,6 +484,21 @@ func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraCon
 			b.g.Mentions = append(b.g.Mentions, graph.Mention{Entity: id, Stage: h.stage, Cue: h.cue,
 				Year: b.d.Year, Evidence: ev})
 			b.placesOf(id, m, ev, pc)
+			// a section or station is part of its line, one node for the line
+			if m.whole != "" {
+				wm := mention{name: m.whole, category: m.category}
+				whole := b.initiativeID(&wm)
+				b.fact(id, whole, graph.RelPartOf, "", false, "", ev)
+				// the line lies where its own name says (成达万高铁: 成都, 达州, 万州)
+				ps := b.gz.placesInName([]rune(m.whole), b.d.Place)
+				rel := graph.RelLocatedIn
+				if len(ps) >= 2 {
+					rel = graph.RelConnects
+				}
+				for _, pl := range ps {
+					b.tie(whole, pl, rel, false, "", ev)
+				}
+			}
 			if p.Lead != "" && st.Start == p.Start {
 				pc.initiatives = append(pc.initiatives, id)
 			}

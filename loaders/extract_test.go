@@ -151,8 +151,8 @@ func dump(g *graph.DocumentGraph) string {
 	}
 	var facts []string
 	for _, f := range g.Facts {
-		if f.Relation == graph.RelPartOf {
-			continue
+		if f.Relation == graph.RelPartOf && strings.HasPrefix(f.Rule, "gazetteer ") {
+			continue // the gazetteer's own membership facts
 		}
 		line := fmt.Sprintf("%s -%s-> %s", names[f.From], f.Relation, names[f.To])
 		if f.Via != "" {

@@ -34,6 +34,7 @@ type mention struct {
 	stage    stageHit // the stage its governing verb gives an initiative
 	target   *targetValue
 	open     bool // more name text follows its head (科技城 in 科技城新区)
+	whole    string // the line a section or station is part of (成渝中线高铁 for 成渝中线高铁潼南站)
 }
 
 // mentionsIn finds the names of one clause: gazetteer names, 《quoted》
@@ -805,21 +806,32 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	hs := j - len([]rune(h.text))
 	end := j
 	var short Span // a line's own short name after its head (璧铜线)
+	part := -1     // where a section or station of the line named before it starts
+	section := func() {
+		if part < 0 {
+			part = end
+		}
+	}
 	// words that still belong to the name: 一期工程, 扩容, and a bracketed (成都)
 	for {
 		moved := false
 		// 渝西高铁重庆段, 成资渝高速(资阳段): the section in one place
 		if e, ok := gz.names.longest(s[:c.End], end); ok && e.kind == namePlace && hasString(s[:c.End], end+len(e.text), "段") {
+			section()
 			end += len(e.text) + 1
 			continue
 		}
 		// 成渝中线高铁永川段: a county by its two-character short name
 		if e, ok := gz.counties.longest(s[:c.End], end); ok && hasString(s[:c.End], end+len(e.text), "段") {
+			section()
 			end += len(e.text) + 1
 			continue
 		}
 		// 渝湘高铁重庆至黔江段, 川藏铁路雅安至林芝段: the section between two places
 		if k := gz.sectionAt(s[:c.End], end); k > end {
+			if s[k-1] == '段' {
+				section()
+			}
 			end = k
 			continue
 		}
@@ -827,6 +839,9 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 		// line to a place
 		if h.category == graph.CategoryRail {
 			if k := gz.placeAt(s[:c.End], end); k > end && (hasString(s[:c.End], k, "站") || hasString(s[:c.End], k, "线")) {
+				if s[k] == '站' {
+					section()
+				}
 				end = k + 1
 				continue
 			}
@@ -839,8 +854,9 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 			// 地铁一号线尖璧段, 隆黄铁路隆叙段: a section named by two to four
 			// characters after a line
 			{
-				for n := 2; n <= 4 && end+n < c.End && isHan(s[end]) && isHan(s[end+n-1]) && !isBreak(s[end+n-1]); n++ {
+				for n := 2; n <= 4 && end+n < c.End && isHan(s[end]) && !isListMark(s[end]) && isHan(s[end+n-1]) && !isBreak(s[end+n-1]); n++ {
 					if s[end+n] == '段' {
+						section()
 						end += n + 1
 						break
 					}
@@ -917,6 +933,9 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	}
 	m := mention{kind: mInitiative, span: Span{b, end}, name: string(s[b:end]), head: h.text, category: h.category, open: open}
 	m.places = gz.placesInName(s[b:end], d.Place)
+	if part > hs && part < end {
+		m.whole = string(s[b:part]) // 成渝中线高铁潼南站 is part of 成渝中线高铁
+	}
 	// 市域铁路成都至眉山S5线 is known as S5线: a rail line with a lettered
 	// code goes by its code, its places from the words before it
 	if h.category == graph.CategoryRail {

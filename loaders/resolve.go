@@ -89,6 +89,23 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 				at = e
 			}
 		}
+		// 成达万高铁达州段和万州段: sections after a line's section share the
+		// line's words
+		if k := gz.sectionStart(s, m.span); k > m.span.Start {
+			prefix := string(s[m.span.Start:k])
+			at := m.span.End
+			for at+1 < c.End && strings.ContainsRune("、和及与", s[at]) {
+				e := gz.placeAt(s[:c.End], at+1)
+				if e == at+1 || !hasString(s[:c.End], e, "段") {
+					break
+				}
+				it := Span{at + 1, e + 1}
+				name := prefix + string(s[it.Start:it.End])
+				out = append(out, mention{kind: mInitiative, span: it, name: name, head: m.head, category: m.category,
+					group: group, places: gz.placesInName([]rune(name), d.Place), whole: m.whole})
+				at = it.End
+			}
+		}
 		// X、Y<head> where X is only a place compound: X shares Y's words after
 		// Y's own place compound.
 		m.group = group
@@ -451,6 +468,20 @@ func (gz *Gazetteer) lineCodeStart(s []rune, sp Span) int {
 	}
 	if k := lineCodeEndingAt(s, sp.Start, end); k < end && k > sp.Start {
 		return k
+	}
+	return sp.Start
+}
+
+// sectionStart returns where the section in one place that ends the name
+// in sp starts (达州段 in 成达万高铁达州段), or sp.Start when there is none.
+func (gz *Gazetteer) sectionStart(s []rune, sp Span) int {
+	if sp.End-sp.Start < 4 || s[sp.End-1] != '段' {
+		return sp.Start
+	}
+	for k := sp.End - 3; k > sp.Start+1 && sp.End-k <= 8; k-- {
+		if gz.placeAt(s[:sp.End], k) == sp.End-1 {
+			return k
+		}
 	}
 	return sp.Start
 }
