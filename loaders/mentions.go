@@ -33,7 +33,7 @@ type mention struct {
 	group    int      // mentions expanded from one coordination share a group
 	stage    stageHit // the stage its governing verb gives an initiative
 	target   *targetValue
-	open     bool // more name text follows its head (科技城 in 科技城新区)
+	open     bool   // more name text follows its head (科技城 in 科技城新区)
 	whole    string // the line a section or station is part of (成渝中线高铁 for 成渝中线高铁潼南站)
 }
 
