@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/policygraph/policygraph/graph"
 )
@@ -347,7 +348,7 @@ func (b *builder) initiativeID(m *mention) string {
 		key := graph.Key(name)
 		id = b.knownAs(name, key)
 		if id == "" {
-			id = graph.EntityID(graph.KindInitiative, key)
+			id = graph.EntityID(graph.KindInitiative, worksKey(key))
 		}
 		b.ids[name] = id
 		b.remember(key, id)
@@ -355,11 +356,28 @@ func (b *builder) initiativeID(m *mention) string {
 	}
 	// a second name for a known initiative becomes its alias (see entity)
 	e := b.entity(graph.Entity{ID: id, Kind: graph.KindInitiative, Name: name, Category: m.category})
+	// the form without 项目 is an alias too, so that it finds the node
+	if short, ok := strings.CutSuffix(name, "项目"); ok && len(e.Aliases) == 0 && utf8.RuneCountInString(short) >= 3 {
+		addAlias(e, short)
+	}
 	if m.alias != "" && !slices.Contains(e.Aliases, m.alias) {
 		addAlias(e, m.alias)
 		b.remember(graph.Key(m.alias), id)
 	}
 	return id
+}
+
+// worksKey is the key an initiative's ID is made of: its name's key
+// without a trailing 项目 or 建设, so that 渝遂高速扩能项目 in one year's report and
+// 渝遂高速扩能 in another's are one node with one timeline (brackets already
+// go: X(重庆段) is X).
+func worksKey(key string) string {
+	for _, w := range []string{"项目", "建设"} {
+		if k, ok := strings.CutSuffix(key, w); ok && utf8.RuneCountInString(k) >= 3 {
+			return k
+		}
+	}
+	return key
 }
 
 // remember records a name's key as standing for an initiative, unless

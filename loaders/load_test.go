@@ -259,3 +259,51 @@ func TestAssignmentsRefuseEmptyTable(t *testing.T) {
 		t.Fatalf("got %v, want an InputError", err)
 	}
 }
+
+// TestOneNodeAcrossYears loads two reports of one city for two years that
+// name one project in two forms (with and without 项目, with a bracketed
+// section) and checks it is one node whose timeline has both years.
+func TestOneNodeAcrossYears(t *testing.T) {
+	ctx := context.Background()
+	st, err := graph.Open(ctx, "memory")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	gz, err := loaders.DefaultGazetteer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := map[string]string{
+		"遂宁市2022年政府工作报告.txt": "遂宁市2022年政府工作报告\n加快推进遂潼快速通道扩能项目,开工建设遂宁物流港。\n",
+		"遂宁市2023年政府工作报告.txt": "遂宁市2023年政府工作报告\n遂潼快速通道扩能(遂宁段)建成通车,遂宁物流港加快建设。\n",
+	}
+	for name, text := range reports {
+		if _, err := loaders.Load(ctx, st, gz, name, []byte(text), loaders.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x := st.Index()
+	var ids []string
+	for _, n := range []string{"遂潼快速通道扩能", "遂潼快速通道扩能项目", "遂潼快速通道扩能(遂宁段)"} {
+		refs := x.Resolve(n)
+		if len(refs) == 0 {
+			t.Fatalf("no initiative named %s", n)
+		}
+		ids = append(ids, x.Node(refs[0]).ID)
+	}
+	if ids[0] != ids[1] || ids[1] != ids[2] {
+		t.Fatalf("two nodes for one project: %v", ids)
+	}
+	ms, err := st.Mentions(ctx, ids[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	years := map[int]graph.Stage{}
+	for _, m := range ms[0] {
+		years[m.Year] = m.Stage
+	}
+	if years[2022] != graph.StageUnderConstruction || years[2023] != graph.StageCompleted {
+		t.Errorf("timeline = %v, want 2022 UNDER_CONSTRUCTION and 2023 COMPLETED", years)
+	}
+}
