@@ -534,6 +534,14 @@ func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraCon
 		}
 	}
 	sentEv := func(m *mention) graph.Evidence { return b.evidence(p, st, m.span) }
+	// an address set before the work (在邻水县高滩镇、渝北区茨竹镇等乡镇区域,一体
+	// 规划建设…新区): the places of a clause that opens with 在 and names no
+	// initiative are where the sentence's initiatives are
+	for _, pl := range b.addressPlaces(st, ms) {
+		for k, id := range inits {
+			b.tie(id, pl, graph.RelLocatedIn, false, "", sentEv(initMentions[k]))
+		}
+	}
 	// programmes stated in the sentence, else the paragraph's
 	for i := range ms {
 		if ms[i].kind != mProgramme {
@@ -608,6 +616,37 @@ func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraCon
 			b.fact(b.issuer, tid, graph.RelHasTarget, "", true, "document issuer owns its targets", ev)
 		}
 	}
+}
+
+// addressPlaces returns the places of the clauses of st that open with 在
+// (after an adverb at most) and hold no initiative, when another clause of
+// the sentence does.
+func (b *builder) addressPlaces(st *Sentence, ms []mention) []*Place {
+	s := b.d.Text
+	var out []*Place
+	for _, c := range st.Clauses {
+		k := c.Start
+		if k < c.End && s[k] != '在' {
+			continue
+		}
+		var ps []*Place
+		address := true
+		for _, m := range ms {
+			if m.span.Start < c.Start || m.span.End > c.End {
+				continue
+			}
+			switch m.kind {
+			case mInitiative:
+				address = false
+			case mPlace:
+				ps = append(ps, m.places...)
+			}
+		}
+		if address && len(ps) <= maxClausePlaces {
+			out = append(out, ps...)
+		}
+	}
+	return out
 }
 
 // roleOf reads a body's role from the words beside it: 由X牵头 and X负责
