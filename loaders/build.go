@@ -618,19 +618,15 @@ func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraCon
 	}
 }
 
-// addressPlaces returns the places of the clauses of st that open with 在
-// (after an adverb at most) and hold no initiative, when another clause of
-// the sentence does.
+// addressPlaces returns the places of the clauses of st that hold no
+// initiative and open with 在 or are an address (重庆市渝北区茨竹镇), for the
+// initiatives of the sentence's other clauses.
 func (b *builder) addressPlaces(st *Sentence, ms []mention) []*Place {
 	s := b.d.Text
 	var out []*Place
 	for _, c := range st.Clauses {
-		k := c.Start
-		if k < c.End && s[k] != '在' {
-			continue
-		}
 		var ps []*Place
-		address := true
+		address, named := true, 0
 		for _, m := range ms {
 			if m.span.Start < c.Start || m.span.End > c.End {
 				continue
@@ -640,9 +636,14 @@ func (b *builder) addressPlaces(st *Sentence, ms []mention) []*Place {
 				address = false
 			case mPlace:
 				ps = append(ps, m.places...)
+				named += m.span.End - m.span.Start
 			}
 		}
-		if address && len(ps) <= maxClausePlaces {
+		// a clause that opens with 在, or that is an address and nothing
+		// else (重庆市渝北区茨竹镇: a town's few characters after the places)
+		opens := c.End > c.Start && s[c.Start] == '在'
+		bare := named > 0 && c.End-c.Start-named <= 4 && strings.ContainsAny(string(s[c.End-1]), "镇乡村街")
+		if address && (opens || bare) && len(ps) <= maxClausePlaces {
 			out = append(out, ps...)
 		}
 	}
