@@ -1269,6 +1269,12 @@ func (gz *Gazetteer) compoundAt(name []rune, i int, ctx *Place) ([]*Place, int) 
 		}
 		return ps, n
 	}
+	// 渝南黔北: a province's abbreviation and a direction, twice or more,
+	// names parts of provinces (southern Chongqing, northern Guizhou), not
+	// 南充 between them
+	if ps, n := gz.directedProvinces(name, i); n > 0 {
+		return ps, n
+	}
 	j := i
 	for j < len(name) {
 		if _, ok := gz.abbrevs[name[j]]; !ok || gz.headStartsAt(name, j) {
@@ -1301,6 +1307,26 @@ func (gz *Gazetteer) compoundAt(name []rune, i int, ctx *Place) ([]*Place, int) 
 		}
 	}
 	return gz.decodeRun(run, ctx), len(run)
+}
+
+// directedProvinces reads pairs of a strong abbreviation and a direction
+// (渝南黔北, 川东渝北) at name[i]: two pairs or more give the provinces and the
+// runes consumed; otherwise nothing.
+func (gz *Gazetteer) directedProvinces(name []rune, i int) ([]*Place, int) {
+	var ps []*Place
+	k := i
+	for k+1 < len(name) && strings.ContainsRune("东南西北", name[k+1]) {
+		a, ok := gz.abbrevs[name[k]]
+		if !ok || !a.strong {
+			break
+		}
+		ps = append(ps, a.targets[0])
+		k += 2
+	}
+	if len(ps) < 2 {
+		return nil, 0
+	}
+	return ps, k - i
 }
 
 // headStartsAt reports whether a head noun starts at name[j]: 成资大道 is
