@@ -640,6 +640,17 @@ func endsWithTitleWord(text []rune) bool {
 	return false
 }
 
+// endsWithTitleWordAt reports whether a word a document's title ends with
+// (规划, 方案 …) starts at s[i].
+func endsWithTitleWordAt(s []rune, i int) bool {
+	for _, w := range titleWords {
+		if hasString(s, i, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // describedByOrdinal reports whether an ordinal of things (第一个, 首个,
 // 第三条, 又一座) stands right before b: what follows describes, it does not
 // name (第二批 counts a batch of a named task and does not).
@@ -879,6 +890,18 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 		}
 		if !moved {
 			break
+		}
+	}
+	// 国家铁路“十四五”规划: a quote right after the head, then a plan's word,
+	// names a plan, not this initiative (but 天府国际机场“两场一体”运营 is one)
+	if end < c.End && s[end] == '“' {
+		for k := end + 1; k < len(s) && k-end <= 10 && s[k] != '。'; k++ {
+			if s[k] == '”' {
+				if endsWithTitleWordAt(s, k+1) {
+					return mention{}, false
+				}
+				break
+			}
 		}
 	}
 	open := !gz.endsName(s, end, c.End)
