@@ -1059,7 +1059,7 @@ func shortNameAfter(s []rune, i, end int) string {
 	inner := string(s[i+1 : k-1])
 	for _, lead := range []string{"以下简称", "以下称", "下称", "简称"} {
 		if rest, ok := strings.CutPrefix(inner, lead); ok {
-			rest = strings.Trim(rest, ":：“”\"\" ")
+			rest = strings.Trim(rest, ":：“”\" ")
 			if n := len([]rune(rest)); n >= 2 && n <= 16 {
 				return rest
 			}
