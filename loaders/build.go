@@ -348,7 +348,7 @@ func (b *builder) initiativeID(m *mention) string {
 		key := graph.Key(name)
 		id = b.knownAs(name, key)
 		if id == "" {
-			id = graph.EntityID(graph.KindInitiative, worksKey(key))
+			id = graph.EntityID(graph.KindInitiative, worksKey(key)+b.homeOf(m, name))
 		}
 		b.ids[name] = id
 		b.remember(key, id)
@@ -366,6 +366,32 @@ func (b *builder) initiativeID(m *mention) string {
 	}
 	return id
 }
+
+// homeOf returns what qualifies the ID of an initiative whose name every
+// city may give its own (绕城高速, 地铁3号线: no place, and only generic words
+// or cityWords before the head): "@" and the document's place code, so that
+// 乐山's 绕城高速 and 铜梁's are two nodes while one city's reports of
+// different years still share one. "" for any other name.
+func (b *builder) homeOf(m *mention, name string) string {
+	if b.place == nil || len(m.places) > 0 || m.head == "" || b.place.isRegion() {
+		return ""
+	}
+	k := strings.LastIndex(name, m.head)
+	if k < 0 {
+		return ""
+	}
+	if pre := name[:k]; !cityWords[pre] && !b.gz.isGeneric(pre) {
+		return ""
+	}
+	return "@" + strings.TrimPrefix(b.place.ID, "place/")
+}
+
+// cityWords are the words before a head that every city uses for its own
+// (绕城高速, 地铁3号线, 滨江路): names made only of them are the document's
+// place's.
+var cityWords = map[string]bool{"绕城": true, "环城": true, "外环": true, "内环": true, "一环": true, "二环": true,
+	"三环": true, "四环": true, "滨江": true, "沿江": true, "滨河": true, "机场": true, "地铁": true, "轨道交通": true,
+	"城市轨道交通": true, "火车站": true, "高铁站": true, "北站": true, "南站": true, "东站": true, "西站": true}
 
 // worksKey is the key an initiative's ID is made of: its name's key
 // without a trailing 项目 or 建设, so that 渝遂高速扩能项目 in one year's report and
