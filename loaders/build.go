@@ -463,14 +463,22 @@ func (b *builder) addTails(key, id string) {
 // initiative in the same clause are where it is.
 func (b *builder) clause(p *Paragraph, st *Sentence, c Span, ms []mention) {
 	var free []*Place
+	var at []int          // where each free place's mention ends
 	first, last := -1, -1 // where the clause's place mentions start and end
+	inits := 0
 	for _, m := range ms {
-		if m.kind == mPlace {
-			free = append(free, m.places...)
+		switch {
+		case m.kind == mPlace:
+			for _, pl := range m.places {
+				free = append(free, pl)
+				at = append(at, m.span.End)
+			}
 			if first < 0 {
 				first = m.span.Start
 			}
 			last = m.span.End
+		case m.kind == mInitiative && !m.generic:
+			inits++
 		}
 	}
 	for i := range ms {
@@ -486,7 +494,13 @@ func (b *builder) clause(p *Paragraph, st *Sentence, c Span, ms []mention) {
 		}
 		id := b.initiativeID(m)
 		ev := b.evidence(p, st, m.span)
-		for _, pl := range free {
+		for k, pl := range free {
+			// with several names in a clause, a place says where the names
+			// after it are: in 璧山高新区与乐至、射洪两地经开区入选…示范园区 乐至 and
+			// 射洪 are not 璧山高新区's
+			if inits > 1 && at[k] > m.span.Start {
+				continue
+			}
 			b.tie(id, pl, graph.RelLocatedIn, false, "", ev)
 		}
 	}
