@@ -984,8 +984,9 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	if short := shortNameAfter(s, end, len(s)); short != "" && !gz.isBareHead(short) {
 		m.alias, m.name = string(s[b:end]), short
 	}
-	// 轨道交通资阳线 names a line by the place after its head
-	m.generic = gz.isGeneric(string(s[b:hs])) && (end == j || len(gz.placesInName(s[j:end], nil)) == 0)
+	// 轨道交通资阳线 names a line by the place after its head, 地铁一号线 by its
+	// code
+	m.generic = gz.isGeneric(string(s[b:hs])) && (end == j || len(gz.placesInName(s[j:end], nil)) == 0 && lineCode(s, j, end) == j)
 	return m, true
 }
 

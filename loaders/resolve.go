@@ -171,7 +171,7 @@ func (gz *Gazetteer) listNeighbours(d *Doc, c Span, ms []mention) []mention {
 	isInit := func(i int) bool { return i >= 0 && i < len(ms) && ms[i].kind == mInitiative && !ms[i].generic }
 	covered := func(sp Span) bool {
 		for _, m := range ms {
-			if m.span.Start < sp.End && sp.Start < m.span.End {
+			if m.kind != mPlace && m.span.Start < sp.End && sp.Start < m.span.End {
 				return true
 			}
 		}
@@ -195,6 +195,14 @@ func (gz *Gazetteer) listNeighbours(d *Doc, c Span, ms []mention) []mention {
 			}
 		}
 		if gz.isGeneric(string(item)) {
+			return
+		}
+		// a plan named beside an initiative (…规划纲要和国家铁路) is no work
+		if endsWithTitleWord(item) {
+			return
+		}
+		// a place listed beside initiatives (天府新区、两江新区) stays a place
+		if e, ok := gz.names.longest(item, 0); ok && len(e.text) == len(item) {
 			return
 		}
 		if !both {
@@ -238,6 +246,9 @@ func (gz *Gazetteer) listNeighbours(d *Doc, c Span, ms []mention) []mention {
 	}
 	if len(add) == 0 {
 		return ms
+	}
+	for _, m := range add {
+		ms = dropMentionsIn(ms, m.span) // its places are the item's own
 	}
 	ms = append(ms, add...)
 	sortMentions(ms)
