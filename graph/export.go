@@ -43,10 +43,11 @@ const (
 	FormatCytoscape ExportFormat = "cytoscape"
 	FormatNQuads    ExportFormat = "nquads"
 	FormatCSV       ExportFormat = "csv"
+	FormatGeoJSON   ExportFormat = "geojson"
 )
 
 // ExportFormats lists every export format.
-var ExportFormats = []ExportFormat{FormatGraphML, FormatGEXF, FormatCytoscape, FormatNQuads, FormatCSV}
+var ExportFormats = []ExportFormat{FormatGraphML, FormatGEXF, FormatCytoscape, FormatNQuads, FormatCSV, FormatGeoJSON}
 
 // ContentType returns the media type of the format; CSV is a zip of two files.
 func (f ExportFormat) ContentType() string {
@@ -61,6 +62,8 @@ func (f ExportFormat) ContentType() string {
 		return "application/n-quads; charset=utf-8"
 	case FormatCSV:
 		return "application/zip"
+	case FormatGeoJSON:
+		return "application/geo+json"
 	}
 	return "application/octet-stream"
 }
@@ -78,6 +81,8 @@ func (f ExportFormat) Ext() string {
 		return ".nq"
 	case FormatCSV:
 		return ".zip"
+	case FormatGeoJSON:
+		return ".geojson"
 	}
 	return ""
 }
@@ -139,7 +144,8 @@ type ExportNode struct {
 	Code     string
 	English  string
 	Aliases  []string
-	Depth    int // hops from the centre; 0 in a whole-graph export
+	Depth    int     // hops from the centre; 0 in a whole-graph export
+	Lon, Lat float64 // a place's seat (WGS 84); 0, 0 when unknown
 }
 
 // ExportEdge is one From-Relation-To of an ExportGraph.
@@ -267,7 +273,7 @@ func (s *Store) ExportGraph(ctx context.Context, scope ExportScope) (*ExportGrap
 			continue
 		}
 		n := ExportNode{ID: e.ID, Kind: e.Kind, Name: e.Name, Category: e.Category, Stage: e.Stage,
-			Level: e.Level, Code: e.Code, English: e.English, Aliases: e.Aliases, Depth: depth[nodes[i]]}
+			Level: e.Level, Code: e.Code, English: e.English, Aliases: e.Aliases, Depth: depth[nodes[i]], Lon: e.Lon, Lat: e.Lat}
 		g.Nodes = append(g.Nodes, n)
 		if nodes[i] == centre {
 			g.Centre = &n
@@ -356,6 +362,8 @@ func (g *ExportGraph) Write(w io.Writer, f ExportFormat) error {
 		return g.WriteCytoscape(w)
 	case FormatCSV:
 		return g.WriteCSVZip(w)
+	case FormatGeoJSON:
+		return g.WriteGeoJSON(w)
 	case FormatNQuads:
 		return fmt.Errorf("%w: N-Quads are written from the store (Store.ExportNQuads), not from an ExportGraph", ErrBadExport)
 	}
