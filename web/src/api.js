@@ -23,9 +23,12 @@ export async function gql(query, variables = {}) {
 }
 
 // N is what the page draws for a node.
-const N = `fragment N on Entity { id name kind ... on Initiative { stage category documents { id year } } ... on Place { level } }`;
+const N = `fragment N on Entity { id name kind ... on Initiative { stage category documents { id year } } ... on Place { level lon lat english } }`;
 
 export const SEARCH = `query Search($text: String!) { search(text: $text, first: 8) { id name kind aliases } }`;
+
+// MAP_PLACES are the prefecture seats the map shows faintly, for orientation.
+export const MAP_PLACES = `query MapPlaces { places(filter: {level: PREFECTURE}, first: 500) { nodes { id name english lon lat } } }`;
 
 export const DOCUMENTS = `query Documents { documents { id name title year } }`;
 

@@ -11,6 +11,11 @@ export function nodeData(e) {
   if (e.stage) d.stage = e.stage;
   if (e.category) d.category = e.category;
   if (e.level) d.level = e.level;
+  if (typeof e.lon === 'number' && typeof e.lat === 'number') {
+    d.lon = e.lon;
+    d.lat = e.lat;
+  }
+  if (e.english) d.english = e.english;
   if (e.documents) {
     d.docs = e.documents.map((x) => x.id);
     d.years = [...new Set(e.documents.map((x) => x.year).filter((y) => y != null))];

@@ -5,6 +5,8 @@
 // more modes answer planners' questions: what changed in a place between
 // the reports of two years, and which initiatives of other departments a
 // department's own depend on; both also list their answer in the side bar.
+// The map view draws the same answer over approximate province outlines
+// (map.js), with no tile server.
 import cytoscape from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import * as api from './api.js';
@@ -15,6 +17,7 @@ import { KINDS, STAGES, RELATIONS, text } from './i18n.js';
 import { runLayout, mulberry32 } from './layout.js';
 import { KIND_LOOK, STAGE_COLOR, RELATION_COLOR, stylesheet, kindSwatch } from './look.js';
 import { decode, encode } from './state.js';
+import { mapModel, renderMap, extentOf, projection, zoomed } from './map.js';
 
 cytoscape.use(fcose);
 
@@ -25,7 +28,7 @@ const t = (key) => text(state.lang, key);
 let documents = [];
 let expansions = []; // [{id, added: [element ids]}], in the order of state.exp
 let generation = 0; // bumps on every rebuild, so stale answers are dropped
-const pg = { status: 'loading', renders: 0, lastLayoutMs: 0, error: '' };
+const pg = { status: 'loading', renders: 0, lastLayoutMs: 0, error: '', mapRenders: 0 };
 window.__pg = pg;
 
 const cy = cytoscape({
@@ -50,6 +53,8 @@ function setStatus(kind, msg = '') {
     el.textContent = msg;
   } else if (kind === 'loading') {
     el.textContent = t('loading');
+  } else if (state.view === 'map' && !msg && pg.map) {
+    el.textContent = t('mapCount')(pg.map.places.length, pg.map.initiatives.length, pg.map.unplaced);
   } else {
     const n = cy.nodes(':visible').length;
     const m = cy.edges(':visible').length;
@@ -89,6 +94,7 @@ function applyLanguage() {
   buildFilters();
   buildLegend();
   refreshLabels();
+  drawMap();
   if (state.sel) showPanel(state.sel);
   if (pg.status === 'ready') setStatus('ready');
 }
@@ -149,6 +155,7 @@ function applyFilters() {
     cy.edges().forEach((e) => e.toggleClass('filtered',
       state.hideRels.includes(e.data('relation')) || e.source().hasClass('filtered') || e.target().hasClass('filtered')));
   });
+  drawMap();
   if (pg.status === 'ready') setStatus('ready');
 }
 
@@ -208,8 +215,79 @@ function pins() {
 
 async function layout() {
   pg.lastLayoutMs = await runLayout(cy, { fixed: pins() });
+  drawMap();
   pg.renders++;
 }
+
+// ---------- the map view ----------
+
+let reference = null; // prefecture seats, fetched once for the map's background
+let mapExtent = null; // the part of the map shown after a zoom or a drag; null shows it all
+let mapShown = null; // the extent drawn last
+
+// drawMap draws the shown (unfiltered) part of the view on the map, when
+// the map view is on.
+function drawMap() {
+  const on = state.view === 'map';
+  $('#stage-area').classList.toggle('map-view', on);
+  $('#map').hidden = !on;
+  const button = $('#view');
+  button.textContent = on ? t('showGraph') : t('showMap');
+  button.setAttribute('aria-pressed', String(on));
+  if (!on) return;
+  if (reference === null) {
+    reference = [];
+    api.gql(api.MAP_PLACES).then((d) => { reference = d.places.nodes; drawMap(); }).catch(() => {});
+  }
+  const shown = cy.elements().not('.filtered');
+  pg.map = mapModel(shown.nodes().map((n) => n.data()), shown.edges().map((e) => e.data()));
+  const name = (n) => (state.lang === 'en' && n.english ? n.english : n.name);
+  mapShown = mapExtent || extentOf(pg.map.places.map((p) => [p.lon, p.lat]));
+  $('#map').innerHTML = renderMap(pg.map, { lang: state.lang, name, reference, selected: state.sel, note: t('mapNote'), extent: mapShown });
+  pg.mapRenders++;
+}
+
+// mapPoint is the [lon, lat] under a mouse event on the map, with the
+// projection of the map drawn last.
+function mapPoint(ev) {
+  const svg = $('#map svg');
+  const p = new DOMPoint(ev.clientX, ev.clientY).matrixTransform(svg.getScreenCTM().inverse());
+  return projection(mapShown, svg.viewBox.baseVal.width).lonLat([p.x, p.y]);
+}
+
+// The wheel zooms around the mouse; a drag moves the map; fit shows it all.
+$('#map').addEventListener('wheel', (ev) => {
+  if (!$('#map svg')) return;
+  ev.preventDefault();
+  mapExtent = zoomed(mapShown, Math.exp(ev.deltaY * 0.0015), mapPoint(ev));
+  drawMap();
+}, { passive: false });
+let drag = null;
+$('#map').addEventListener('pointerdown', (ev) => {
+  if ($('#map svg')) drag = { from: mapPoint(ev), x: ev.clientX, y: ev.clientY, moved: false };
+});
+$('#map').addEventListener('pointermove', (ev) => {
+  if (!drag || (!drag.moved && Math.hypot(ev.clientX - drag.x, ev.clientY - drag.y) < 4)) return;
+  drag.moved = true;
+  const [lon, lat] = mapPoint(ev);
+  mapExtent = zoomed(mapShown, 1, [0, 0], [drag.from[0] - lon, drag.from[1] - lat]);
+  drawMap();
+});
+window.addEventListener('pointerup', () => { setTimeout(() => { drag = null; }, 0); });
+
+$('#view').addEventListener('click', () => {
+  state.view = state.view === 'map' ? '' : 'map';
+  saveURL(true);
+  drawMap();
+  if (state.view !== 'map') refit();
+  if (pg.status === 'ready') setStatus('ready');
+});
+$('#map').addEventListener('click', (ev) => {
+  if (drag && drag.moved) return; // the end of a drag is no click
+  const hit = ev.target.closest('[data-id]');
+  if (hit) select(hit.dataset.id);
+  else closePanel();
+});
 
 // rebuild draws the view the state describes from nothing: the question,
 // then each expansion in order, then the filters and the selection.
@@ -299,6 +377,7 @@ async function undo() {
   if (!last) return;
   state.exp.pop();
   cy.remove(cy.collection(last.added.map((id) => cy.getElementById(id))));
+  drawMap();
   if (state.sel && cy.getElementById(state.sel).empty()) closePanel(false);
   $('#undo').disabled = expansions.length === 0;
   saveURL(true);
@@ -493,6 +572,7 @@ function closePanel(save = true) {
   panelFor = '';
   state.sel = '';
   cy.elements().unselect();
+  if (state.view === 'map') drawMap();
   if (save) saveURL();
 }
 
@@ -505,6 +585,7 @@ function select(id) {
     if (!n.visible() || !cy.extent()) cy.center(n);
   }
   saveURL();
+  if (state.view === 'map') drawMap();
   showPanel(id);
 }
 
@@ -611,7 +692,12 @@ function exportName(ext) {
 pg.exportJSON = () => cy.json();
 pg.exportPNG = () => cy.png({ output: 'blob', full: true, scale: 2, bg: '#ffffff' });
 
-$('#fit').addEventListener('click', () => cy.fit(cy.elements(':visible'), 30));
+$('#fit').addEventListener('click', () => {
+  if (state.view === 'map') {
+    mapExtent = null;
+    drawMap();
+  } else cy.fit(cy.elements(':visible'), 30);
+});
 $('#relayout').addEventListener('click', () => layout());
 $('#undo').addEventListener('click', () => undo());
 $('#png').addEventListener('click', () => download(exportName('png'), pg.exportPNG()));
