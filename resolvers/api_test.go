@@ -81,6 +81,9 @@ func TestResolveAnyNameForm(t *testing.T) {
 	if s, _ := err.Extensions["suggestions"].([]any); len(s) == 0 || s[0] != "成都" {
 		t.Errorf("extensions.suggestions = %v, want 成都 first", err.Extensions["suggestions"])
 	}
+	if n := err.Extensions["name"]; n != "成度" {
+		t.Errorf("extensions.name = %v, want the name not found, 成度", n)
+	}
 	e.fails(`{ resolve(name: "  ") { id } }`, nil, "INVALID_INPUT")
 }
 
