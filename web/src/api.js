@@ -1,22 +1,35 @@
 // api.js talks to the public GraphQL API at /graphql, nothing else.
 
-// gql runs one query; GraphQL errors throw an Error with the server's
-// message and extensions.code.
+// gql runs one query; GraphQL errors throw an Error whose errors are the
+// server's (errors.js says them once, in the page's language), with the
+// first distinct message and extensions.code; a failed fetch throws one
+// with code NETWORK.
 export async function gql(query, variables = {}) {
-  const res = await fetch('graphql', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
+  let res;
+  try {
+    res = await fetch('graphql', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (cause) {
+    const err = new Error(`/graphql: ${cause.message}`);
+    err.code = 'NETWORK';
+    throw err;
+  }
   let body = null;
   try {
     body = await res.json();
   } catch {
-    throw new Error(`HTTP ${res.status} from /graphql`);
+    const err = new Error(`HTTP ${res.status} from /graphql`);
+    err.code = res.status === 429 ? 'RATE_LIMITED' : res.status === 503 ? 'BUSY' : 'INTERNAL';
+    throw err;
   }
   if (body.errors && body.errors.length) {
-    const err = new Error(body.errors.map((e) => e.message).join('; '));
+    const messages = [...new Set(body.errors.map((e) => e.message))];
+    const err = new Error(messages.length > 1 ? `${messages[0]} (+${messages.length - 1})` : messages[0]);
     err.code = body.errors[0].extensions && body.errors[0].extensions.code;
+    err.errors = body.errors;
     throw err;
   }
   return body.data;

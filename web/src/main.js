@@ -18,6 +18,8 @@ import { runLayout, mulberry32 } from './layout.js';
 import { KIND_LOOK, STAGE_COLOR, RELATION_COLOR, stylesheet, kindSwatch } from './look.js';
 import { decode, encode } from './state.js';
 import { mapModel, renderMap, extentOf, projection, zoomed } from './map.js';
+import { describeError } from './errors.js';
+import { COLUMNS, answerRows, sortRows, toTSV } from './table.js';
 
 cytoscape.use(fcose);
 
@@ -48,9 +50,13 @@ function setStatus(kind, msg = '') {
   document.body.dataset.status = kind;
   const el = $('#status');
   el.classList.toggle('error', kind === 'error');
+  if (kind !== 'error') {
+    $('#error').hidden = true;
+    pg.error = '';
+  }
   if (kind === 'error') {
     pg.error = msg;
-    el.textContent = msg;
+    el.textContent = t('error');
   } else if (kind === 'loading') {
     el.textContent = t('loading');
   } else if (state.view === 'map' && !msg && pg.map) {
@@ -95,8 +101,10 @@ function applyLanguage() {
   buildLegend();
   refreshLabels();
   drawMap();
+  if (!['changes', 'dependencies'].includes(state.mode) && pg.status !== 'loading') showAnswer();
   if (state.sel) showPanel(state.sel);
   if (pg.status === 'ready') setStatus('ready');
+  if (pg.status === 'error' && lastError) showError(lastError);
 }
 
 // ---------- filters and legend ----------
@@ -301,6 +309,7 @@ async function rebuild() {
   $('#to').value = state.to;
   syncForm();
   showList(null);
+  $('#answer').hidden = true;
   cy.elements().remove();
   expansions = [];
   $('#undo').disabled = true;
@@ -341,6 +350,7 @@ async function rebuild() {
     }
     refreshLabels();
     applyFilters();
+    showAnswer(); // before the layout: the table takes its room from the canvas
     await layout();
     $('#undo').disabled = expansions.length === 0;
     $('#hint').hidden = cy.nodes().length > 0;
@@ -350,7 +360,7 @@ async function rebuild() {
     setStatus('ready', empty ? none : truncated ? `${cy.nodes().length} ${t('nodes')} ${t('truncated')}` : '');
     if (state.sel) await showPanel(state.sel);
   } catch (err) {
-    if (gen === generation) setStatus('error', err.message);
+    if (gen === generation) showError(err);
   }
 }
 
@@ -363,12 +373,13 @@ async function expand(id) {
     expansions.push({ id, added: addElements(r.els) });
     refreshLabels();
     applyFilters();
+    showAnswer();
     await layout();
     $('#undo').disabled = false;
     saveURL(true);
     setStatus('ready', r.truncated ? `${cy.nodes().length} ${t('nodes')} ${t('truncated')}` : '');
   } catch (err) {
-    setStatus('error', err.message);
+    showError(err);
   }
 }
 
@@ -378,12 +389,110 @@ async function undo() {
   state.exp.pop();
   cy.remove(cy.collection(last.added.map((id) => cy.getElementById(id))));
   drawMap();
+  showAnswer();
   if (state.sel && cy.getElementById(state.sel).empty()) closePanel(false);
   $('#undo').disabled = expansions.length === 0;
   saveURL(true);
   await layout();
   setStatus('ready');
 }
+
+// ---------- errors ----------
+
+let lastError = null;
+
+// showError says what went wrong once, in the page's language, with the
+// server's suggestions as buttons that put the name in its box and ask again.
+function showError(err) {
+  lastError = err;
+  const d = describeError(err, state.lang, { a: state.a, b: state.b, focus: state.focus });
+  pg.errorInfo = d;
+  const box = $('#error');
+  const parts = [el('span', { class: 'message' }, d.text)];
+  if (d.suggestions.length) {
+    parts.push(' ', el('span', {}, t('didYouMean')), ' ',
+      ...d.suggestions.map((s) => el('button', { type: 'button', class: 'suggestion', 'data-side': s.side,
+        onclick: () => useSuggestion(s) }, s.name)));
+  }
+  if (d.detail) parts.push(el('details', {}, el('summary', {}, t('errDetail')), el('pre', {}, d.detail)));
+  box.replaceChildren(...parts);
+  box.hidden = false;
+  setStatus('error', d.text);
+}
+
+function useSuggestion({ name, side }) {
+  if (side === 'focus') {
+    Object.assign(state, { focus: name, exp: [], sel: '' });
+  } else {
+    state[side] = name;
+    $(`#${side}`).value = name;
+    state.sel = '';
+  }
+  lastError = null;
+  saveURL(true);
+  rebuild();
+}
+
+// ---------- the answer as a table (connect, paths and explore modes) ----------
+
+let tableSort = { key: '', desc: false }; // '' keeps the answer's order
+
+// showAnswer lists every initiative of the view, whatever the filters hide,
+// under the picture: sortable by column, a row opens its panel, and the
+// table copies as text.
+function showAnswer() {
+  const box = $('#answer');
+  if (['changes', 'dependencies'].includes(state.mode)) {
+    box.hidden = true;
+    cy.resize();
+    return;
+  }
+  const docTitles = new Map(documents.map((d) => [d.id, d.title || d.name]));
+  const rows = answerRows(cy.nodes().map((n) => n.data()), cy.edges().map((e) => e.data()), docTitles);
+  pg.answerRows = rows;
+  box.hidden = rows.length === 0;
+  $('#answer-count').textContent = t('answerCount')(rows.length);
+  if (!rows.length) {
+    $('#answer-body').replaceChildren();
+    cy.resize();
+    return;
+  }
+  const sorted = tableSort.key ? sortRows(rows, tableSort.key, tableSort.desc) : rows;
+  const cols = t('columns');
+  const head = COLUMNS.map((k) => {
+    const on = tableSort.key === k;
+    return el('th', { scope: 'col', 'aria-sort': on ? (tableSort.desc ? 'descending' : 'ascending') : 'none' },
+      el('button', { type: 'button', title: t('sortBy'), onclick: () => {
+        tableSort = { key: k, desc: on && !tableSort.desc };
+        showAnswer();
+      } }, cols[k] + (on ? (tableSort.desc ? ' ▼' : ' ▲') : '')));
+  });
+  const body = sorted.map((r) => el('tr', { 'data-id': r.id, class: r.id === state.sel ? 'selected' : '', onclick: () => select(r.id) },
+    el('td', {}, r.name), el('td', {}, stageName(r.stage)), el('td', {}, r.category),
+    el('td', {}, r.places.join('、')), el('td', {}, r.documents.join('；'))));
+  const table = el('table', { class: 'answer' }, el('thead', {}, el('tr', {}, ...head)), el('tbody', {}, ...body));
+  const tsv = () => toTSV(sorted, COLUMNS.map((k) => cols[k]), t('stages'));
+  pg.answerTSV = tsv;
+  const copy = el('button', { type: 'button', class: 'copy', title: t('copyTitle'), onclick: async (ev) => {
+    ev.stopPropagation();
+    try {
+      await navigator.clipboard.writeText(tsv());
+    } catch {
+      // No clipboard API (a page over plain HTTP from another host): copy the selected table.
+      const range = document.createRange();
+      range.selectNode(table);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      document.execCommand('copy');
+    }
+    copy.textContent = t('copied');
+    setTimeout(() => { copy.textContent = t('copy'); }, 1500);
+  } }, t('copy'));
+  $('#answer-body').replaceChildren(el('div', { class: 'answer-tools' }, copy), table);
+  cy.resize(); // the canvas gave the table its room
+}
+
+$('#answer').addEventListener('toggle', () => cy.resize());
 
 // ---------- the answer's list (changes and dependencies modes) ----------
 
@@ -586,6 +695,7 @@ function select(id) {
   }
   saveURL();
   if (state.view === 'map') drawMap();
+  for (const tr of document.querySelectorAll('#answer tr[data-id]')) tr.classList.toggle('selected', tr.dataset.id === id);
   showPanel(id);
 }
 
@@ -772,7 +882,11 @@ if (window.matchMedia('(max-width: 900px)').matches) {
 }
 $('main').classList.add('nopanel');
 applyLanguage();
-api.gql(api.DOCUMENTS).then((d) => { documents = d.documents; buildFilters(); }).catch(() => {});
+api.gql(api.DOCUMENTS).then((d) => {
+  documents = d.documents;
+  buildFilters();
+  if (pg.status === 'ready') showAnswer(); // with the documents' titles
+}).catch(() => {});
 if (!location.search) {
   // A first visit shows the README's question.
   Object.assign(state, { a: '成都', b: '资阳' });
