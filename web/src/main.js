@@ -10,7 +10,7 @@
 import cytoscape from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import * as api from './api.js';
-import { fromConnect, fromPaths, fromNeighbourhood, synthetic } from './elements.js';
+import { fromConnect, connectSubset, fromPaths, fromNeighbourhood, synthetic } from './elements.js';
 import { fromChanges, fromDependencies, groupChanges, dependenciesOf } from './changes.js';
 import { splitHighlight } from './highlight.js';
 import { KINDS, STAGES, RELATIONS, text } from './i18n.js';
@@ -24,11 +24,16 @@ import { COLUMNS, answerRows, sortRows, toTSV } from './table.js';
 cytoscape.use(fcose);
 
 const EXPAND_FIRST = 40;
+// A connect answer draws at most DRAW_STEP initiatives and DRAW_NODES nodes
+// at first, each "draw more" as many again; the table lists them all.
+const DRAW_STEP = 25;
+const DRAW_NODES = 80;
 const state = decode(location.search);
 const $ = (sel) => document.querySelector(sel);
 const t = (key) => text(state.lang, key);
 let documents = [];
 let expansions = []; // [{id, added: [element ids]}], in the order of state.exp
+let answerEls = null; // the whole connect answer, when the picture draws part of it
 let generation = 0; // bumps on every rebuild, so stale answers are dropped
 const pg = { status: 'loading', renders: 0, lastLayoutMs: 0, error: '', mapRenders: 0 };
 window.__pg = pg;
@@ -101,6 +106,7 @@ function applyLanguage() {
   buildLegend();
   refreshLabels();
   drawMap();
+  $('#more').textContent = t('drawMore')(pg.undrawn || 0);
   if (!['changes', 'dependencies'].includes(state.mode) && pg.status !== 'loading') showAnswer();
   if (state.sel) showPanel(state.sel);
   if (pg.status === 'ready') setStatus('ready');
@@ -310,6 +316,9 @@ async function rebuild() {
   syncForm();
   showList(null);
   $('#answer').hidden = true;
+  answerEls = null;
+  pg.undrawn = 0;
+  $('#more').hidden = true;
   cy.elements().remove();
   expansions = [];
   $('#undo').disabled = true;
@@ -338,7 +347,14 @@ async function rebuild() {
       }
     } else if (state.a && state.b) {
       const d = await api.gql(state.mode === 'paths' ? api.PATHS : api.CONNECT, { a: state.a, b: state.b });
-      els = state.mode === 'paths' ? fromPaths(d) : fromConnect(d);
+      if (state.mode === 'paths') {
+        els = fromPaths(d);
+      } else {
+        const cut = connectSubset(d, DRAW_STEP * (1 + state.more), DRAW_NODES * (1 + state.more));
+        els = fromConnect(cut.data);
+        if (cut.shown < cut.total) answerEls = fromConnect(d);
+        pg.undrawn = cut.total - cut.shown;
+      }
     }
     if (gen !== generation) return;
     addElements(els);
@@ -354,6 +370,8 @@ async function rebuild() {
     await layout();
     $('#undo').disabled = expansions.length === 0;
     $('#hint').hidden = cy.nodes().length > 0;
+    $('#more').hidden = !pg.undrawn;
+    $('#more').textContent = t('drawMore')(pg.undrawn);
     if (state.sel && cy.getElementById(state.sel).nonempty()) cy.getElementById(state.sel).select();
     const empty = cy.nodes().length > 0 && state.mode !== 'explore' && cy.nodes('[kind = "INITIATIVE"]').empty();
     const none = { changes: t('noChanges'), dependencies: t('noDependencies') }[state.mode] || t('empty');
@@ -429,6 +447,7 @@ function useSuggestion({ name, side }) {
     state.sel = '';
   }
   lastError = null;
+  state.more = 0;
   saveURL(true);
   rebuild();
 }
@@ -448,7 +467,13 @@ function showAnswer() {
     return;
   }
   const docTitles = new Map(documents.map((d) => [d.id, d.title || d.name]));
-  const rows = answerRows(cy.nodes().map((n) => n.data()), cy.edges().map((e) => e.data()), docTitles);
+  // the whole answer when the picture draws part of it, and what expansions added
+  const nodes = new Map();
+  const edges = new Map();
+  for (const e of answerEls || []) (e.group === 'nodes' ? nodes : edges).set(e.data.id, e.data);
+  cy.nodes().forEach((n) => { nodes.set(n.id(), { ...nodes.get(n.id()), ...n.data() }); });
+  cy.edges().forEach((e) => { edges.set(e.id(), e.data()); });
+  const rows = answerRows([...nodes.values()], [...edges.values()], docTitles);
   pg.answerRows = rows;
   box.hidden = rows.length === 0;
   $('#answer-count').textContent = t('answerCount')(rows.length);
@@ -467,7 +492,9 @@ function showAnswer() {
         showAnswer();
       } }, cols[k] + (on ? (tableSort.desc ? ' ▼' : ' ▲') : '')));
   });
-  const body = sorted.map((r) => el('tr', { 'data-id': r.id, class: r.id === state.sel ? 'selected' : '', onclick: () => select(r.id) },
+  const drawn = (id) => cy.getElementById(id).nonempty();
+  const body = sorted.map((r) => el('tr', { 'data-id': r.id, onclick: () => select(r.id),
+    class: [r.id === state.sel ? 'selected' : '', drawn(r.id) ? '' : 'undrawn'].join(' ').trim(), title: drawn(r.id) ? '' : t('notDrawn') },
     el('td', {}, r.name), el('td', {}, stageName(r.stage)), el('td', {}, r.category),
     el('td', {}, r.places.join('、')), el('td', {}, r.documents.join('；'))));
   const table = el('table', { class: 'answer' }, el('thead', {}, el('tr', {}, ...head)), el('tbody', {}, ...body));
@@ -493,6 +520,11 @@ function showAnswer() {
 }
 
 $('#answer').addEventListener('toggle', () => cy.resize());
+$('#more').addEventListener('click', () => {
+  state.more++;
+  saveURL(true);
+  rebuild();
+});
 
 // ---------- the answer's list (changes and dependencies modes) ----------
 
@@ -760,7 +792,7 @@ function combo(input, onPick) {
 
 combo($('#search'), (e) => {
   $('#search').value = e.name;
-  Object.assign(state, { mode: 'explore', focus: e.id, exp: [], sel: e.id });
+  Object.assign(state, { mode: 'explore', focus: e.id, exp: [], sel: e.id, more: 0 });
   saveURL(true);
   rebuild();
 });
@@ -776,7 +808,7 @@ $('#connect').addEventListener('submit', (ev) => {
   const to = $('#to').value.trim();
   if (!a || (mode === 'changes' ? !from || !to : mode !== 'dependencies' && !b)) return;
   Object.assign(state, { mode, a, b: mode === 'changes' || mode === 'dependencies' ? '' : b,
-    from: mode === 'changes' ? from : '', to: mode === 'changes' ? to : '', focus: '', exp: [], sel: '' });
+    from: mode === 'changes' ? from : '', to: mode === 'changes' ? to : '', focus: '', exp: [], sel: '', more: 0 });
   closePanel(false);
   saveURL(true);
   rebuild();
@@ -882,13 +914,16 @@ if (window.matchMedia('(max-width: 900px)').matches) {
 }
 $('main').classList.add('nopanel');
 applyLanguage();
-api.gql(api.DOCUMENTS).then((d) => {
-  documents = d.documents;
-  buildFilters();
-  if (pg.status === 'ready') showAnswer(); // with the documents' titles
-}).catch(() => {});
+
 if (!location.search) {
   // A first visit shows the README's question.
   Object.assign(state, { a: '成都', b: '资阳' });
 }
-rebuild();
+// The documents (for the filters and the table's titles) are asked for once
+// the first view is drawn: on a large store listing them costs the server
+// seconds, which the first answer should not wait behind.
+rebuild().finally(() => api.gql(api.DOCUMENTS).then((d) => {
+  documents = d.documents;
+  buildFilters();
+  if (pg.status === 'ready') showAnswer(); // with the documents' titles
+}).catch(() => {}));
