@@ -53,6 +53,17 @@ func TestPageListsTheAnswerAsText(t *testing.T) {
 		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
 		t.Fatalf("clicking the railway's row did not open its panel: %v", err)
 	}
+
+	// In English, places go by their English names, in the picture and the table.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#lang"))); err != nil {
+		t.Fatal(err)
+	}
+	if label := eval[string](t, ctx, `__pg.cy.getElementById('place/510100').data('label')`); label != "Chengdu" {
+		t.Errorf("成都's label in English is %q, want Chengdu", label)
+	}
+	if places := eval[string](t, ctx, fmt.Sprintf(`document.querySelector('#answer tr[data-id=%q] td:nth-child(4)').textContent`, rail)); places != "Chengdu、Ziyang" {
+		t.Errorf("the railway's places in English read %q, want Chengdu、Ziyang", places)
+	}
 }
 
 // TestPageSaysAnErrorOnce asks about a name no place has: the page says so

@@ -82,9 +82,13 @@ function saveURL(push = false) {
 
 // ---------- labels and language ----------
 
+// shownName is a node's name in the page's language: places have English
+// names in the store; other entities have only their Chinese ones.
+const shownName = (d) => (state.lang === 'en' && d.english ? d.english : d.name);
+
 function nodeLabel(d) {
   if (d.kind === 'CHANGE') return `${t('changeKinds')[d.change] || d.change}`;
-  return d.stage ? `${d.name}\n${t('stages')[d.stage]}` : d.name;
+  return d.stage ? `${shownName(d)}\n${t('stages')[d.stage]}` : shownName(d);
 }
 
 function refreshLabels() {
@@ -255,7 +259,7 @@ function drawMap() {
   }
   const shown = cy.elements().not('.filtered');
   pg.map = mapModel(shown.nodes().map((n) => n.data()), shown.edges().map((e) => e.data()));
-  const name = (n) => (state.lang === 'en' && n.english ? n.english : n.name);
+  const name = shownName;
   mapShown = mapExtent || extentOf(pg.map.places.map((p) => [p.lon, p.lat]));
   $('#map').innerHTML = renderMap(pg.map, { lang: state.lang, name, reference, selected: state.sel, note: t('mapNote'), extent: mapShown });
   pg.mapRenders++;
@@ -473,7 +477,7 @@ function showAnswer() {
   for (const e of answerEls || []) (e.group === 'nodes' ? nodes : edges).set(e.data.id, e.data);
   cy.nodes().forEach((n) => { nodes.set(n.id(), { ...nodes.get(n.id()), ...n.data() }); });
   cy.edges().forEach((e) => { edges.set(e.id(), e.data()); });
-  const rows = answerRows([...nodes.values()], [...edges.values()], docTitles);
+  const rows = answerRows([...nodes.values()], [...edges.values()], docTitles, shownName);
   pg.answerRows = rows;
   box.hidden = rows.length === 0;
   $('#answer-count').textContent = t('answerCount')(rows.length);

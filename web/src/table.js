@@ -9,8 +9,9 @@ export const COLUMNS = ['name', 'stage', 'category', 'places', 'documents'];
 
 // answerRows returns one row per initiative among nodes, with the places
 // it is tied to (LOCATED_IN, CONNECTS) among edges and the titles of its
-// documents (docTitles maps a document ID to its title).
-export function answerRows(nodes, edges, docTitles = new Map()) {
+// documents (docTitles maps a document ID to its title); nameOf names a
+// place (its English name in the English interface, say).
+export function answerRows(nodes, edges, docTitles = new Map(), nameOf = (n) => n.name) {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const places = new Map();
   for (const e of edges) {
@@ -18,7 +19,7 @@ export function answerRows(nodes, edges, docTitles = new Map()) {
     const p = byId.get(e.target);
     if (!p || p.kind !== 'PLACE') continue;
     if (!places.has(e.source)) places.set(e.source, []);
-    if (!places.get(e.source).includes(p.name)) places.get(e.source).push(p.name);
+    if (!places.get(e.source).includes(nameOf(p))) places.get(e.source).push(nameOf(p));
   }
   return nodes.filter((n) => n.kind === 'INITIATIVE').map((n) => ({
     id: n.id,

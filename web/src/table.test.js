@@ -19,6 +19,11 @@ test('every initiative of the view is a row, with its places and document titles
   ]);
 });
 
+test('places may be named in English', () => {
+  const rows = answerRows([{ ...cd, english: 'Chengdu' }, rail], [e(rail, 'CONNECTS', cd)], new Map(), (n) => n.english || n.name);
+  assert.deepEqual(rows[0].places, ['Chengdu']);
+});
+
 test('rows sort by stage order, none last, and by any column either way', () => {
   const rows = answerRows([rail, belt, odd], []);
   assert.deepEqual(sortRows(rows, 'stage').map((r) => r.stage), ['UNDER_CONSTRUCTION', 'ONGOING', '']);
