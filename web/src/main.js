@@ -17,7 +17,7 @@ import { KINDS, STAGES, RELATIONS, text } from './i18n.js';
 import { runLayout, mulberry32 } from './layout.js';
 import { KIND_LOOK, STAGE_COLOR, RELATION_COLOR, stylesheet, kindSwatch } from './look.js';
 import { decode, encode } from './state.js';
-import { mapModel, renderMap, extentOf, projection, zoomed } from './map.js';
+import { mapModel, renderMap, extentOf, fitExtent, projection, zoomed } from './map.js';
 import { describeError } from './errors.js';
 import { COLUMNS, answerRows, sortRows, toTSV } from './table.js';
 
@@ -260,8 +260,12 @@ function drawMap() {
   const shown = cy.elements().not('.filtered');
   pg.map = mapModel(shown.nodes().map((n) => n.data()), shown.edges().map((e) => e.data()));
   const name = shownName;
-  mapShown = mapExtent || extentOf(pg.map.places.map((p) => [p.lon, p.lat]));
-  $('#map').innerHTML = renderMap(pg.map, { lang: state.lang, name, reference, selected: state.sel, note: t('mapNote'), extent: mapShown });
+  // one picture unit per pixel, so labels keep their size whatever the window
+  const box = $('#map');
+  const width = Math.max(320, Math.round(box.clientWidth)) || 1000;
+  const height = Math.max(240, Math.round(box.clientHeight)) || 700;
+  mapShown = fitExtent(mapExtent || extentOf(pg.map.places.map((p) => [p.lon, p.lat])), width, height);
+  box.innerHTML = renderMap(pg.map, { lang: state.lang, name, reference, selected: state.sel, note: t('mapNote'), extent: mapShown, width });
   pg.mapRenders++;
 }
 
@@ -293,6 +297,7 @@ $('#map').addEventListener('pointermove', (ev) => {
 });
 window.addEventListener('pointerup', () => { setTimeout(() => { drag = null; }, 0); });
 
+window.addEventListener('resize', () => { if (state.view === 'map') drawMap(); });
 $('#view').addEventListener('click', () => {
   state.view = state.view === 'map' ? '' : 'map';
   saveURL(true);

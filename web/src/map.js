@@ -71,6 +71,22 @@ export function projection(extent, width) {
   return { at, lonLat, width, height };
 }
 
+// fitExtent widens extent (east-west or north-south, about its centre) to
+// the proportions of a width × height picture, so that the map fills it at
+// one picture unit per pixel and its labels keep their size.
+export function fitExtent(extent, width, height) {
+  const k = Math.cos(((extent.south + extent.north) / 2) * (Math.PI / 180));
+  const w = (extent.east - extent.west) * k;
+  const h = extent.north - extent.south;
+  if (!(width > 0 && height > 0)) return extent;
+  if (w / h < width / height) {
+    const grow = ((h * width) / height / k - (extent.east - extent.west)) / 2;
+    return { ...extent, west: extent.west - grow, east: extent.east + grow };
+  }
+  const grow = ((w * height) / width - h) / 2;
+  return { ...extent, south: extent.south - grow, north: extent.north + grow };
+}
+
 // zoomed returns extent scaled by factor around the point [lon, lat] (a
 // factor below 1 zooms in), or moved by [dlon, dlat] when factor is 1.
 export function zoomed(extent, factor, [lon, lat], [dlon, dlat] = [0, 0]) {
@@ -115,7 +131,7 @@ export function renderMap(model, opts = {}) {
     out.push(`<polygon class="outline" data-code="${o.code}" points="${pts(o.ring.map(at))}"><title>${esc(o.name[lang] || o.name.zh)} (${esc(note)})</title></polygon>`);
   }
   for (const o of OUTLINES) {
-    const c = o.ring.reduce((s, p) => [s[0] + p[0] / o.ring.length, s[1] + p[1] / o.ring.length], [0, 0]);
+    const c = o.label || o.ring.reduce((s, p) => [s[0] + p[0] / o.ring.length, s[1] + p[1] / o.ring.length], [0, 0]);
     const [x, y] = at(c);
     out.push(`<text class="outline-name" x="${num(x)}" y="${num(y)}">${esc(o.name[lang] || o.name.zh)}</text>`);
   }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { inside, mapModel, projection, renderMap, zoomed } from './map.js';
+import { fitExtent, inside, mapModel, projection, renderMap, zoomed } from './map.js';
 import { OUTLINES } from './outlines.js';
 
 // seats reads the gazetteer's places with their seats' coordinates, the
@@ -26,6 +26,10 @@ test('every seat of Sichuan and Chongqing lies inside its own outline and outsid
     n++;
   }
   assert.ok(n > 200, `only ${n} seats checked`);
+});
+
+test('each province name is written inside its outline', () => {
+  for (const o of OUTLINES) assert.ok(inside(o.label, o.ring), o.name.en);
 });
 
 test('a seat of a neighbouring province lies outside both outlines', () => {
@@ -64,6 +68,17 @@ test('the projection puts east to the right and north up', () => {
   const [x2, y2] = at([105, 31]);
   assert.ok(x2 > x1 && y2 < y1);
   assert.deepEqual(at([100, 34]), [0, 0]);
+});
+
+test('an extent fitted to a picture fills it, widened about its centre', () => {
+  const ext = { west: 100, east: 110, south: 26, north: 34 };
+  for (const [w, h] of [[1200, 400], [400, 1200], [1000, 1000]]) {
+    const f = fitExtent(ext, w, h);
+    const p = projection(f, w);
+    assert.ok(Math.abs(p.height - h) < 1e-6, `${w}×${h}: height ${p.height}`);
+    assert.ok(f.west <= ext.west && f.east >= ext.east && f.south <= ext.south && f.north >= ext.north);
+    assert.ok(Math.abs((f.west + f.east) / 2 - 105) < 1e-9 && Math.abs((f.south + f.north) / 2 - 30) < 1e-9);
+  }
 });
 
 test('zooming keeps the point under the mouse where it was, and inverts the projection', () => {

@@ -46,8 +46,9 @@ const CHONGQING = [
   [107.65, 29.05], [107.40, 28.85], [106.95, 28.75], [106.80, 28.45], [106.45, 28.75],
 ];
 
-// OUTLINES are the provinces the map draws, with their GB/T 2260 codes.
+// OUTLINES are the provinces the map draws, with their GB/T 2260 codes and
+// where their names go (away from the seats around 成都 that answers use).
 export const OUTLINES = [
-  { code: '510000', name: { zh: '四川', en: 'Sichuan' }, ring: SICHUAN },
-  { code: '500000', name: { zh: '重庆', en: 'Chongqing' }, ring: CHONGQING },
+  { code: '510000', name: { zh: '四川', en: 'Sichuan' }, ring: SICHUAN, label: [100.6, 31.7] },
+  { code: '500000', name: { zh: '重庆', en: 'Chongqing' }, ring: CHONGQING, label: [108.0, 29.9] },
 ];
