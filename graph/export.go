@@ -45,10 +45,11 @@ const (
 	FormatCytoscape ExportFormat = "cytoscape"
 	FormatNQuads    ExportFormat = "nquads"
 	FormatCSV       ExportFormat = "csv"
+	FormatGeoJSON   ExportFormat = "geojson"
 )
 
 // ExportFormats lists every export format.
-var ExportFormats = []ExportFormat{FormatGraphML, FormatGEXF, FormatCytoscape, FormatNQuads, FormatCSV}
+var ExportFormats = []ExportFormat{FormatGraphML, FormatGEXF, FormatCytoscape, FormatNQuads, FormatCSV, FormatGeoJSON}
 
 // ContentType returns the media type of the format; CSV is a zip of two files.
 func (f ExportFormat) ContentType() string {
@@ -63,6 +64,8 @@ func (f ExportFormat) ContentType() string {
 		return "application/n-quads; charset=utf-8"
 	case FormatCSV:
 		return "application/zip"
+	case FormatGeoJSON:
+		return "application/geo+json"
 	}
 	return "application/octet-stream"
 }
@@ -80,6 +83,8 @@ func (f ExportFormat) Ext() string {
 		return ".nq"
 	case FormatCSV:
 		return ".zip"
+	case FormatGeoJSON:
+		return ".geojson"
 	}
 	return ""
 }
@@ -142,7 +147,8 @@ type ExportNode struct {
 	Code     string
 	English  string
 	Aliases  []string
-	Depth    int // hops from the centre; 0 in a whole-graph export
+	Depth    int     // hops from the centre; 0 in a whole-graph export
+	Lon, Lat float64 // a place's seat (WGS 84); 0, 0 when unknown
 }
 
 // ExportEdge is one From-Relation-To of an ExportGraph.
@@ -305,7 +311,7 @@ func (s *Store) ExportGraph(ctx context.Context, scope ExportScope) (*ExportGrap
 			continue
 		}
 		n := ExportNode{ID: e.ID, Kind: e.Kind, Name: e.Name, Category: e.Category, Stage: e.Stage,
-			Level: e.Level, Code: e.Code, English: e.English, Aliases: e.Aliases, Depth: depth[nodes[i]]}
+			Level: e.Level, Code: e.Code, English: e.English, Aliases: e.Aliases, Depth: depth[nodes[i]], Lon: e.Lon, Lat: e.Lat}
 		g.Nodes = append(g.Nodes, n)
 		if nodes[i] == centre {
 			g.Centre = &n
@@ -394,6 +400,8 @@ func (g *ExportGraph) Write(w io.Writer, f ExportFormat) error {
 		return g.WriteCytoscape(w)
 	case FormatCSV:
 		return g.WriteCSVZip(w)
+	case FormatGeoJSON:
+		return g.WriteGeoJSON(w)
 	case FormatNQuads:
 		return fmt.Errorf("%w: N-Quads are written from the store (Store.ExportNQuads), not from an ExportGraph", ErrBadExport)
 	}

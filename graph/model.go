@@ -123,6 +123,8 @@ type Entity struct {
 	English string
 	Parent  string   // ID of the containing place
 	Members []string // IDs of member places, for regions
+	Lon     float64  // WGS 84 longitude of the place's seat (east); Lon and Lat are 0 when unknown
+	Lat     float64  // WGS 84 latitude of the place's seat (north)
 
 	// Body and Programme
 	Type string // e.g. "agency", "council", "international", "agreement", "plan"
@@ -134,6 +136,10 @@ type Entity struct {
 	Comparator string // ">=", ">", "=", "<=", "<"
 	Year       int
 }
+
+// Located reports whether the entity has coordinates (a place whose seat
+// the gazetteer locates). No place of the gazetteer lies at 0° N 0° E.
+func (e *Entity) Located() bool { return e.Lon != 0 || e.Lat != 0 }
 
 // Document is one loaded policy document.
 type Document struct {

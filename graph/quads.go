@@ -52,6 +52,7 @@ var (
 	pCode       = quad.IRI("pg:code")
 	pPinyin     = quad.IRI("pg:pinyin")
 	pEnglish    = quad.IRI("pg:english")
+	pLonLat     = quad.IRI("pg:lonlat") // "lon lat", WGS 84 degrees
 	pParent     = quad.IRI("pg:parent")
 	pMember     = quad.IRI("pg:member")
 	pType       = quad.IRI("pg:type")
@@ -90,7 +91,7 @@ var (
 // entityPreds are the predicates of entity attributes (and a document's
 // title, its name as an entity).
 var entityPreds = []quad.Value{pKind, pName, pAlias, pCategory, pLevel, pCode, pPinyin, pEnglish, pParent,
-	pMember, pType, pMetric, pValue, pUnit, pComparator, pYear, pTitle}
+	pMember, pType, pMetric, pValue, pUnit, pComparator, pYear, pTitle, pLonLat}
 
 // isEntityPred tells the predicates of entityPreds.
 var isEntityPred = func() map[quad.Value]bool {
@@ -309,6 +310,9 @@ func encode(g *DocumentGraph) (*encoded, error) {
 		str(s, pCode, en.Code)
 		str(s, pPinyin, en.Pinyin)
 		str(s, pEnglish, en.English)
+		if en.Located() {
+			str(s, pLonLat, formatLonLat(en.Lon, en.Lat))
+		}
 		if en.Parent != "" {
 			ref("parent of "+en.ID, en.Parent)
 			add(s, pParent, quad.IRI(en.Parent))
@@ -483,6 +487,26 @@ func valInt(v quad.Value) int {
 	return n
 }
 
+// formatLonLat writes a point as pg:lonlat stores it: "lon lat", with
+// the fewest digits that read back the same float64s.
+func formatLonLat(lon, lat float64) string {
+	return strconv.FormatFloat(lon, 'f', -1, 64) + " " + strconv.FormatFloat(lat, 'f', -1, 64)
+}
+
+// parseLonLat reads a pg:lonlat value; anything else gives 0, 0 (not located).
+func parseLonLat(s string) (lon, lat float64) {
+	a, b, ok := strings.Cut(s, " ")
+	if !ok {
+		return 0, 0
+	}
+	lon, err1 := strconv.ParseFloat(a, 64)
+	lat, err2 := strconv.ParseFloat(b, 64)
+	if err1 != nil || err2 != nil {
+		return 0, 0
+	}
+	return lon, lat
+}
+
 func valFloat(v quad.Value) float64 {
 	switch v := v.(type) {
 	case quad.Float:
@@ -528,6 +552,7 @@ const (
 	mComparator
 	mValue // vals[mValue] unused: value holds it
 	mYear  // likewise: year
+	mLonLat
 	nMerged
 )
 
@@ -590,6 +615,8 @@ func (m *merge) add(l string, qs []quad.Quad) {
 			setS(mPinyin, q.Object)
 		case pEnglish:
 			setS(mEnglish, q.Object)
+		case pLonLat:
+			setS(mLonLat, q.Object)
 		case pParent:
 			if _, ok := q.Object.(quad.IRI); ok {
 				setS(mParent, q.Object)
@@ -647,6 +674,7 @@ func (m *merge) entity() (*Entity, []string) {
 		Code: m.vals[mCode], Pinyin: m.vals[mPinyin], English: m.vals[mEnglish], Parent: m.vals[mParent],
 		Type: m.vals[mType], Metric: m.vals[mMetric], Value: m.value, Unit: m.vals[mUnit],
 		Comparator: m.vals[mComparator], Year: m.year}
+	e.Lon, e.Lat = parseLonLat(m.vals[mLonLat])
 	e.Aliases = sortedKeysExcept(m.aliases, e.Name)
 	e.Members = sortedKeys(m.members)
 	if e.Kind == KindDocument {

@@ -34,6 +34,7 @@ type Place struct {
 func (p *Place) Entity() graph.Entity {
 	e := graph.Entity{ID: p.ID, Kind: graph.KindPlace, Name: p.Short, Level: p.Level, Code: p.Code,
 		Pinyin: p.Pinyin, English: p.English}
+	e.Lon, e.Lat = p.seat() // coordinates.go
 	seen := map[string]bool{p.Short: true}
 	for _, a := range append([]string{p.Name}, p.Aliases...) {
 		if a != "" && !seen[a] {

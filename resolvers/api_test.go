@@ -81,6 +81,9 @@ func TestResolveAnyNameForm(t *testing.T) {
 	if s, _ := err.Extensions["suggestions"].([]any); len(s) == 0 || s[0] != "成都" {
 		t.Errorf("extensions.suggestions = %v, want 成都 first", err.Extensions["suggestions"])
 	}
+	if n := err.Extensions["name"]; n != "成度" {
+		t.Errorf("extensions.name = %v, want the name not found, 成度", n)
+	}
 	e.fails(`{ resolve(name: "  ") { id } }`, nil, "INVALID_INPUT")
 }
 
@@ -725,7 +728,9 @@ func TestDependencies(t *testing.T) {
 	e.fails(q, map[string]any{"first": 501}, "LIMIT_EXCEEDED")
 }
 
-func TestGetAndGraphiQL(t *testing.T) {
+// TestGetAndHealthz also checks that the API leaves /graphiql to package
+// web, which serves GraphiQL from the page bundle instead of a CDN.
+func TestGetAndHealthz(t *testing.T) {
 	e := newEnv(t, resolvers.Options{Introspection: true})
 	r := e.get(`{ node(id: "place/512000") { name } }`)
 	if len(r.Errors) > 0 || !strings.Contains(string(r.Data), "资阳") {
@@ -735,7 +740,15 @@ func TestGetAndGraphiQL(t *testing.T) {
 	if len(r.Errors) > 0 || !strings.Contains(string(r.Data), "Query") {
 		t.Errorf("introspection: %+v %s", r.Errors, r.Data)
 	}
-	for path, want := range map[string]string{"/graphiql": "graphiql", "/healthz": `"status":"ok"`} {
+	res, err := e.srv.Client().Get(e.srv.URL + "/graphiql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 404 {
+		t.Errorf("GET /graphiql from the API alone = %d, want 404 (package web serves it)", res.StatusCode)
+	}
+	for path, want := range map[string]string{"/healthz": `"status":"ok"`} {
 		res, err := e.srv.Client().Get(e.srv.URL + path)
 		if err != nil {
 			t.Fatal(err)

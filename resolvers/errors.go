@@ -138,6 +138,12 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if len(suggestions) > 0 {
 			out.Extensions["suggestions"] = suggestions
 		}
+		// The name not found, so that a client can say which of its names
+		// it was in its own words (the page does, in Chinese or English).
+		var unknown *graph.UnknownNameError
+		if errors.As(err, &unknown) {
+			out.Extensions["name"] = unknown.Name
+		}
 		if code == CodeInternal {
 			log.ErrorContext(ctx, "internal error", "path", out.Path.String(), "err", err)
 		}

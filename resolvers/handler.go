@@ -18,7 +18,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -118,14 +117,14 @@ func (s *Server) configure(x configurable, introspection bool) {
 	})
 }
 
-// Handler returns the HTTP routes: /graphql (GET and POST), /graphiql (the
-// GraphiQL page, whose scripts load from the jsDelivr CDN) and /healthz,
-// plus the others registered below, all behind the rate limit, CORS and the
+// Handler returns the HTTP routes: /graphql (GET and POST) and /healthz,
+// plus the others registered below (the GraphiQL page at /graphiql is
+// bundled with the explorer page and served by package web, so that it
+// loads nothing from a CDN), all behind the rate limit, CORS and the
 // bearer token check (auth.go). POST /documents is a write (documents.go).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/graphql", s.serveGraphQL)
-	mux.Handle("GET /graphiql", playground.Handler("policygraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", s.serveHealth)
 	mux.HandleFunc("GET /export", s.serveExport)
 	mux.HandleFunc("POST /documents", s.serveDocuments)

@@ -76,6 +76,22 @@ func (x *Initiative) Stage() *graph.Stage {
 	return &s
 }
 
+// Lon returns the longitude of the place's seat, or nil when it has none.
+func (x *Place) Lon() *float64 {
+	if !x.Entity.Located() {
+		return nil
+	}
+	return &x.Entity.Lon
+}
+
+// Lat returns the latitude of the place's seat, or nil when it has none.
+func (x *Place) Lat() *float64 {
+	if !x.Entity.Located() {
+		return nil
+	}
+	return &x.Entity.Lat
+}
+
 // Code returns the place's GB/T 2260 code, or nil when it has none.
 func (x *Place) Code() *string { return optString(x.Entity.Code) }
 

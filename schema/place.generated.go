@@ -371,6 +371,52 @@ func (ec *executionContext) fieldContext_Place_english(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Place", field, true, false, "String")
 }
 
+func (ec *executionContext) _Place_lon(ctx context.Context, field graphql.CollectedField, obj *Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_lon(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lon(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Place_lon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Place", field, true, false, "Float")
+}
+
+func (ec *executionContext) _Place_lat(ctx context.Context, field graphql.CollectedField, obj *Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_lat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lat(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Place_lat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Place", field, true, false, "Float")
+}
+
 func (ec *executionContext) _Place_parent(ctx context.Context, field graphql.CollectedField, obj *Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -834,6 +880,16 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "english":
 			out.Values[i] = ec._Place_english(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lon":
+			out.Values[i] = ec._Place_lon(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lat":
+			out.Values[i] = ec._Place_lat(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -242,7 +242,9 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Initiatives func(childComplexity int, first *int, after *string) int
 		Kind        func(childComplexity int) int
+		Lat         func(childComplexity int) int
 		Level       func(childComplexity int) int
+		Lon         func(childComplexity int) int
 		Members     func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Parent      func(childComplexity int) int
@@ -1288,12 +1290,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.Kind(childComplexity), true
+	case "Place.lat":
+		if e.ComplexityRoot.Place.Lat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.Lat(childComplexity), true
 	case "Place.level":
 		if e.ComplexityRoot.Place.Level == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Place.Level(childComplexity), true
+	case "Place.lon":
+		if e.ComplexityRoot.Place.Lon == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.Lon(childComplexity), true
 	case "Place.members":
 		if e.ComplexityRoot.Place.Members == nil {
 			break
@@ -2402,6 +2416,10 @@ func (ec *executionContext) childFields_Place(ctx context.Context, field graphql
 		return ec.fieldContext_Place_pinyin(ctx, field)
 	case "english":
 		return ec.fieldContext_Place_english(ctx, field)
+	case "lon":
+		return ec.fieldContext_Place_lon(ctx, field)
+	case "lat":
+		return ec.fieldContext_Place_lat(ctx, field)
 	case "parent":
 		return ec.fieldContext_Place_parent(ctx, field)
 	case "members":

@@ -21,6 +21,7 @@ func TestBuiltBundleIsServed(t *testing.T) {
 	h := newHandler(fstest.MapFS{
 		"index.html":    {Data: []byte("<title>page</title>")},
 		"static/app.js": {Data: []byte("console.log(1)")},
+		"graphiql.html": {Data: []byte("<title>GraphiQL</title>")},
 	})
 	code, body, hdr := get(t, h, "/")
 	if code != http.StatusOK || body != "<title>page</title>" {
@@ -32,6 +33,13 @@ func TestBuiltBundleIsServed(t *testing.T) {
 	if code, body, _ := get(t, h, "/static/app.js"); code != http.StatusOK || body != "console.log(1)" {
 		t.Errorf("GET /static/app.js = %d %q, want 200 and the script", code, body)
 	}
+	code, body, hdr = get(t, h, "/graphiql")
+	if code != http.StatusOK || body != "<title>GraphiQL</title>" {
+		t.Errorf("GET /graphiql = %d %q, want 200 and the bundled GraphiQL page", code, body)
+	}
+	if csp := hdr.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "connect-src 'self'") {
+		t.Errorf("/graphiql Content-Security-Policy = %q, want only the page's own origin", csp)
+	}
 	if code, _, _ := get(t, h, "/static/missing.js"); code != http.StatusNotFound {
 		t.Errorf("GET /static/missing.js = %d, want 404", code)
 	}
@@ -42,6 +50,10 @@ func TestMissingBundleSaysHowToBuildIt(t *testing.T) {
 	code, body, _ := get(t, h, "/")
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, "make web") {
 		t.Errorf("GET / without a bundle = %d %q, want 503 and how to build it", code, body)
+	}
+	code, body, _ = get(t, h, "/graphiql")
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "make web") {
+		t.Errorf("GET /graphiql without a bundle = %d %q, want 503 and how to build it", code, body)
 	}
 }
 
@@ -64,7 +76,7 @@ func TestMountKeepsTheAPIRoutes(t *testing.T) {
 		{"/?a=成都&b=资阳", "page /"},
 		{"/static/app.js", "page /static/app.js"},
 		{"/graphql", "api /graphql"},
-		{"/graphiql", "api /graphiql"},
+		{"/graphiql", "page /graphiql"},
 		{"/healthz", "api /healthz"},
 		{"/export?format=cytoscape", "api /export"},
 		{"/nope", "api /nope"},

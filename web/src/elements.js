@@ -11,6 +11,11 @@ export function nodeData(e) {
   if (e.stage) d.stage = e.stage;
   if (e.category) d.category = e.category;
   if (e.level) d.level = e.level;
+  if (typeof e.lon === 'number' && typeof e.lat === 'number') {
+    d.lon = e.lon;
+    d.lat = e.lat;
+  }
+  if (e.english) d.english = e.english;
   if (e.documents) {
     d.docs = e.documents.map((x) => x.id);
     d.years = [...new Set(e.documents.map((x) => x.year).filter((y) => y != null))];
@@ -75,6 +80,34 @@ export function fromConnect(data) {
     }
   }
   return c.elements();
+}
+
+const REACH_ORDER = ['DIRECT', 'MEMBER', 'REGION'];
+
+// connectSubset keeps the connect answer's most telling initiatives, so
+// that a large answer draws as a readable picture: those that reach both
+// sides directly first, then those with more ties, in the server's order
+// otherwise; at most limit initiatives and maxNodes drawn nodes. It returns
+// {data (the answer with the kept connections), shown, total}; the page
+// lists the rest as text and offers to draw more.
+export function connectSubset(data, limit, maxNodes = 80) {
+  const all = data.connections || [];
+  const reach = (c) => { const i = REACH_ORDER.indexOf(c.reach); return i < 0 ? REACH_ORDER.length : i; };
+  const ranked = all.map((c, i) => ({ c, i })).sort((x, y) => reach(x.c) - reach(y.c)
+    || (y.c.a.length + y.c.b.length) - (x.c.a.length + x.c.b.length) || x.i - y.i).map((x) => x.c);
+  const nodes = new Set([data.a && data.a[0], data.b && data.b[0]].filter(Boolean).map((e) => e.id));
+  const kept = [];
+  for (const c of ranked) {
+    if (kept.length >= limit) break;
+    const add = new Set([c.initiative.id]);
+    for (const tie of [...c.a, ...c.b]) {
+      for (const e of [tie.target, tie.via, tie.fact.from, tie.fact.to]) if (e && !nodes.has(e.id)) add.add(e.id);
+    }
+    if (kept.length > 0 && nodes.size + add.size > maxNodes) break;
+    for (const id of add) nodes.add(id);
+    kept.push(c);
+  }
+  return { data: { ...data, connections: kept }, shown: kept.length, total: all.length };
 }
 
 // fromPaths draws the union of shortest paths.

@@ -5,27 +5,37 @@
 // more modes answer planners' questions: what changed in a place between
 // the reports of two years, and which initiatives of other departments a
 // department's own depend on; both also list their answer in the side bar.
+// The map view draws the same answer over approximate province outlines
+// (map.js), with no tile server.
 import cytoscape from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import * as api from './api.js';
-import { fromConnect, fromPaths, fromNeighbourhood, synthetic } from './elements.js';
+import { fromConnect, connectSubset, fromPaths, fromNeighbourhood, synthetic } from './elements.js';
 import { fromChanges, fromDependencies, groupChanges, dependenciesOf } from './changes.js';
 import { splitHighlight } from './highlight.js';
 import { KINDS, STAGES, RELATIONS, text } from './i18n.js';
 import { runLayout, mulberry32 } from './layout.js';
 import { KIND_LOOK, STAGE_COLOR, RELATION_COLOR, stylesheet, kindSwatch } from './look.js';
 import { decode, encode } from './state.js';
+import { mapModel, renderMap, extentOf, fitExtent, projection, zoomed } from './map.js';
+import { describeError } from './errors.js';
+import { COLUMNS, answerRows, sortRows, toTSV } from './table.js';
 
 cytoscape.use(fcose);
 
 const EXPAND_FIRST = 40;
+// A connect answer draws at most DRAW_STEP initiatives and DRAW_NODES nodes
+// at first, each "draw more" as many again; the table lists them all.
+const DRAW_STEP = 25;
+const DRAW_NODES = 80;
 const state = decode(location.search);
 const $ = (sel) => document.querySelector(sel);
 const t = (key) => text(state.lang, key);
 let documents = [];
 let expansions = []; // [{id, added: [element ids]}], in the order of state.exp
+let answerEls = null; // the whole connect answer, when the picture draws part of it
 let generation = 0; // bumps on every rebuild, so stale answers are dropped
-const pg = { status: 'loading', renders: 0, lastLayoutMs: 0, error: '' };
+const pg = { status: 'loading', renders: 0, lastLayoutMs: 0, error: '', mapRenders: 0 };
 window.__pg = pg;
 
 const cy = cytoscape({
@@ -45,11 +55,17 @@ function setStatus(kind, msg = '') {
   document.body.dataset.status = kind;
   const el = $('#status');
   el.classList.toggle('error', kind === 'error');
+  if (kind !== 'error') {
+    $('#error').hidden = true;
+    pg.error = '';
+  }
   if (kind === 'error') {
     pg.error = msg;
-    el.textContent = msg;
+    el.textContent = t('error');
   } else if (kind === 'loading') {
     el.textContent = t('loading');
+  } else if (state.view === 'map' && !msg && pg.map) {
+    el.textContent = t('mapCount')(pg.map.places.length, pg.map.initiatives.length, pg.map.unplaced);
   } else {
     const n = cy.nodes(':visible').length;
     const m = cy.edges(':visible').length;
@@ -66,9 +82,13 @@ function saveURL(push = false) {
 
 // ---------- labels and language ----------
 
+// shownName is a node's name in the page's language: places have English
+// names in the store; other entities have only their Chinese ones.
+const shownName = (d) => (state.lang === 'en' && d.english ? d.english : d.name);
+
 function nodeLabel(d) {
   if (d.kind === 'CHANGE') return `${t('changeKinds')[d.change] || d.change}`;
-  return d.stage ? `${d.name}\n${t('stages')[d.stage]}` : d.name;
+  return d.stage ? `${shownName(d)}\n${t('stages')[d.stage]}` : shownName(d);
 }
 
 function refreshLabels() {
@@ -89,8 +109,12 @@ function applyLanguage() {
   buildFilters();
   buildLegend();
   refreshLabels();
+  drawMap();
+  $('#more').textContent = t('drawMore')(pg.undrawn || 0);
+  if (!['changes', 'dependencies'].includes(state.mode) && pg.status !== 'loading') showAnswer();
   if (state.sel) showPanel(state.sel);
   if (pg.status === 'ready') setStatus('ready');
+  if (pg.status === 'error' && lastError) showError(lastError);
 }
 
 // ---------- filters and legend ----------
@@ -149,6 +173,7 @@ function applyFilters() {
     cy.edges().forEach((e) => e.toggleClass('filtered',
       state.hideRels.includes(e.data('relation')) || e.source().hasClass('filtered') || e.target().hasClass('filtered')));
   });
+  drawMap();
   if (pg.status === 'ready') setStatus('ready');
 }
 
@@ -208,8 +233,84 @@ function pins() {
 
 async function layout() {
   pg.lastLayoutMs = await runLayout(cy, { fixed: pins() });
+  drawMap();
   pg.renders++;
 }
+
+// ---------- the map view ----------
+
+let reference = null; // prefecture seats, fetched once for the map's background
+let mapExtent = null; // the part of the map shown after a zoom or a drag; null shows it all
+let mapShown = null; // the extent drawn last
+
+// drawMap draws the shown (unfiltered) part of the view on the map, when
+// the map view is on.
+function drawMap() {
+  const on = state.view === 'map';
+  $('#stage-area').classList.toggle('map-view', on);
+  $('#map').hidden = !on;
+  const button = $('#view');
+  button.textContent = on ? t('showGraph') : t('showMap');
+  button.setAttribute('aria-pressed', String(on));
+  if (!on) return;
+  if (reference === null) {
+    reference = [];
+    api.gql(api.MAP_PLACES).then((d) => { reference = d.places.nodes; drawMap(); }).catch(() => {});
+  }
+  const shown = cy.elements().not('.filtered');
+  pg.map = mapModel(shown.nodes().map((n) => n.data()), shown.edges().map((e) => e.data()));
+  const name = shownName;
+  // one picture unit per pixel, so labels keep their size whatever the window
+  const box = $('#map');
+  const width = Math.max(320, Math.round(box.clientWidth)) || 1000;
+  const height = Math.max(240, Math.round(box.clientHeight)) || 700;
+  mapShown = fitExtent(mapExtent || extentOf(pg.map.places.map((p) => [p.lon, p.lat])), width, height);
+  box.innerHTML = renderMap(pg.map, { lang: state.lang, name, reference, selected: state.sel, note: t('mapNote'), extent: mapShown, width });
+  pg.mapRenders++;
+}
+
+// mapPoint is the [lon, lat] under a mouse event on the map, with the
+// projection of the map drawn last.
+function mapPoint(ev) {
+  const svg = $('#map svg');
+  const p = new DOMPoint(ev.clientX, ev.clientY).matrixTransform(svg.getScreenCTM().inverse());
+  return projection(mapShown, svg.viewBox.baseVal.width).lonLat([p.x, p.y]);
+}
+
+// The wheel zooms around the mouse; a drag moves the map; fit shows it all.
+$('#map').addEventListener('wheel', (ev) => {
+  if (!$('#map svg')) return;
+  ev.preventDefault();
+  mapExtent = zoomed(mapShown, Math.exp(ev.deltaY * 0.0015), mapPoint(ev));
+  drawMap();
+}, { passive: false });
+let drag = null;
+$('#map').addEventListener('pointerdown', (ev) => {
+  if ($('#map svg')) drag = { from: mapPoint(ev), x: ev.clientX, y: ev.clientY, moved: false };
+});
+$('#map').addEventListener('pointermove', (ev) => {
+  if (!drag || (!drag.moved && Math.hypot(ev.clientX - drag.x, ev.clientY - drag.y) < 4)) return;
+  drag.moved = true;
+  const [lon, lat] = mapPoint(ev);
+  mapExtent = zoomed(mapShown, 1, [0, 0], [drag.from[0] - lon, drag.from[1] - lat]);
+  drawMap();
+});
+window.addEventListener('pointerup', () => { setTimeout(() => { drag = null; }, 0); });
+
+window.addEventListener('resize', () => { if (state.view === 'map') drawMap(); });
+$('#view').addEventListener('click', () => {
+  state.view = state.view === 'map' ? '' : 'map';
+  saveURL(true);
+  drawMap();
+  if (state.view !== 'map') refit();
+  if (pg.status === 'ready') setStatus('ready');
+});
+$('#map').addEventListener('click', (ev) => {
+  if (drag && drag.moved) return; // the end of a drag is no click
+  const hit = ev.target.closest('[data-id]');
+  if (hit) select(hit.dataset.id);
+  else closePanel();
+});
 
 // rebuild draws the view the state describes from nothing: the question,
 // then each expansion in order, then the filters and the selection.
@@ -223,6 +324,10 @@ async function rebuild() {
   $('#to').value = state.to;
   syncForm();
   showList(null);
+  $('#answer').hidden = true;
+  answerEls = null;
+  pg.undrawn = 0;
+  $('#more').hidden = true;
   cy.elements().remove();
   expansions = [];
   $('#undo').disabled = true;
@@ -251,7 +356,14 @@ async function rebuild() {
       }
     } else if (state.a && state.b) {
       const d = await api.gql(state.mode === 'paths' ? api.PATHS : api.CONNECT, { a: state.a, b: state.b });
-      els = state.mode === 'paths' ? fromPaths(d) : fromConnect(d);
+      if (state.mode === 'paths') {
+        els = fromPaths(d);
+      } else {
+        const cut = connectSubset(d, DRAW_STEP * (1 + state.more), DRAW_NODES * (1 + state.more));
+        els = fromConnect(cut.data);
+        if (cut.shown < cut.total) answerEls = fromConnect(d);
+        pg.undrawn = cut.total - cut.shown;
+      }
     }
     if (gen !== generation) return;
     addElements(els);
@@ -263,16 +375,19 @@ async function rebuild() {
     }
     refreshLabels();
     applyFilters();
+    showAnswer(); // before the layout: the table takes its room from the canvas
     await layout();
     $('#undo').disabled = expansions.length === 0;
     $('#hint').hidden = cy.nodes().length > 0;
+    $('#more').hidden = !pg.undrawn;
+    $('#more').textContent = t('drawMore')(pg.undrawn);
     if (state.sel && cy.getElementById(state.sel).nonempty()) cy.getElementById(state.sel).select();
     const empty = cy.nodes().length > 0 && state.mode !== 'explore' && cy.nodes('[kind = "INITIATIVE"]').empty();
     const none = { changes: t('noChanges'), dependencies: t('noDependencies') }[state.mode] || t('empty');
     setStatus('ready', empty ? none : truncated ? `${cy.nodes().length} ${t('nodes')} ${t('truncated')}` : '');
     if (state.sel) await showPanel(state.sel);
   } catch (err) {
-    if (gen === generation) setStatus('error', err.message);
+    if (gen === generation) showError(err);
   }
 }
 
@@ -285,12 +400,13 @@ async function expand(id) {
     expansions.push({ id, added: addElements(r.els) });
     refreshLabels();
     applyFilters();
+    showAnswer();
     await layout();
     $('#undo').disabled = false;
     saveURL(true);
     setStatus('ready', r.truncated ? `${cy.nodes().length} ${t('nodes')} ${t('truncated')}` : '');
   } catch (err) {
-    setStatus('error', err.message);
+    showError(err);
   }
 }
 
@@ -299,12 +415,125 @@ async function undo() {
   if (!last) return;
   state.exp.pop();
   cy.remove(cy.collection(last.added.map((id) => cy.getElementById(id))));
+  drawMap();
+  showAnswer();
   if (state.sel && cy.getElementById(state.sel).empty()) closePanel(false);
   $('#undo').disabled = expansions.length === 0;
   saveURL(true);
   await layout();
   setStatus('ready');
 }
+
+// ---------- errors ----------
+
+let lastError = null;
+
+// showError says what went wrong once, in the page's language, with the
+// server's suggestions as buttons that put the name in its box and ask again.
+function showError(err) {
+  lastError = err;
+  const d = describeError(err, state.lang, { a: state.a, b: state.b, focus: state.focus });
+  pg.errorInfo = d;
+  const box = $('#error');
+  const parts = [el('span', { class: 'message' }, d.text)];
+  if (d.suggestions.length) {
+    parts.push(' ', el('span', {}, t('didYouMean')), ' ',
+      ...d.suggestions.map((s) => el('button', { type: 'button', class: 'suggestion', 'data-side': s.side,
+        onclick: () => useSuggestion(s) }, s.name)));
+  }
+  if (d.detail) parts.push(el('details', {}, el('summary', {}, t('errDetail')), el('pre', {}, d.detail)));
+  box.replaceChildren(...parts);
+  box.hidden = false;
+  setStatus('error', d.text);
+}
+
+function useSuggestion({ name, side }) {
+  if (side === 'focus') {
+    Object.assign(state, { focus: name, exp: [], sel: '' });
+  } else {
+    state[side] = name;
+    $(`#${side}`).value = name;
+    state.sel = '';
+  }
+  lastError = null;
+  state.more = 0;
+  saveURL(true);
+  rebuild();
+}
+
+// ---------- the answer as a table (connect, paths and explore modes) ----------
+
+let tableSort = { key: '', desc: false }; // '' keeps the answer's order
+
+// showAnswer lists every initiative of the view, whatever the filters hide,
+// under the picture: sortable by column, a row opens its panel, and the
+// table copies as text.
+function showAnswer() {
+  const box = $('#answer');
+  if (['changes', 'dependencies'].includes(state.mode)) {
+    box.hidden = true;
+    cy.resize();
+    return;
+  }
+  const docTitles = new Map(documents.map((d) => [d.id, d.title || d.name]));
+  // the whole answer when the picture draws part of it, and what expansions added
+  const nodes = new Map();
+  const edges = new Map();
+  for (const e of answerEls || []) (e.group === 'nodes' ? nodes : edges).set(e.data.id, e.data);
+  cy.nodes().forEach((n) => { nodes.set(n.id(), { ...nodes.get(n.id()), ...n.data() }); });
+  cy.edges().forEach((e) => { edges.set(e.id(), e.data()); });
+  const rows = answerRows([...nodes.values()], [...edges.values()], docTitles, shownName);
+  pg.answerRows = rows;
+  box.hidden = rows.length === 0;
+  $('#answer-count').textContent = t('answerCount')(rows.length);
+  if (!rows.length) {
+    $('#answer-body').replaceChildren();
+    cy.resize();
+    return;
+  }
+  const sorted = tableSort.key ? sortRows(rows, tableSort.key, tableSort.desc) : rows;
+  const cols = t('columns');
+  const head = COLUMNS.map((k) => {
+    const on = tableSort.key === k;
+    return el('th', { scope: 'col', 'aria-sort': on ? (tableSort.desc ? 'descending' : 'ascending') : 'none' },
+      el('button', { type: 'button', title: t('sortBy'), onclick: () => {
+        tableSort = { key: k, desc: on && !tableSort.desc };
+        showAnswer();
+      } }, cols[k] + (on ? (tableSort.desc ? ' ▼' : ' ▲') : '')));
+  });
+  const drawn = (id) => cy.getElementById(id).nonempty();
+  const body = sorted.map((r) => el('tr', { 'data-id': r.id, onclick: () => select(r.id),
+    class: [r.id === state.sel ? 'selected' : '', drawn(r.id) ? '' : 'undrawn'].join(' ').trim(), title: drawn(r.id) ? '' : t('notDrawn') },
+    el('td', {}, r.name), el('td', {}, stageName(r.stage)), el('td', {}, r.category),
+    el('td', {}, r.places.join('、')), el('td', {}, r.documents.join('；'))));
+  const table = el('table', { class: 'answer' }, el('thead', {}, el('tr', {}, ...head)), el('tbody', {}, ...body));
+  const tsv = () => toTSV(sorted, COLUMNS.map((k) => cols[k]), t('stages'));
+  pg.answerTSV = tsv;
+  const copy = el('button', { type: 'button', class: 'copy', title: t('copyTitle'), onclick: async (ev) => {
+    ev.stopPropagation();
+    try {
+      await navigator.clipboard.writeText(tsv());
+    } catch {
+      // No clipboard API (a page over plain HTTP from another host): copy the selected table.
+      const range = document.createRange();
+      range.selectNode(table);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      document.execCommand('copy');
+    }
+    copy.textContent = t('copied');
+    setTimeout(() => { copy.textContent = t('copy'); }, 1500);
+  } }, t('copy'));
+  $('#answer-body').replaceChildren(el('div', { class: 'answer-tools' }, copy), table);
+  cy.resize(); // the canvas gave the table its room
+}
+
+$('#answer').addEventListener('toggle', () => cy.resize());
+$('#more').addEventListener('click', () => {
+  state.more++;
+  saveURL(true);
+  rebuild();
+});
 
 // ---------- the answer's list (changes and dependencies modes) ----------
 
@@ -493,6 +722,7 @@ function closePanel(save = true) {
   panelFor = '';
   state.sel = '';
   cy.elements().unselect();
+  if (state.view === 'map') drawMap();
   if (save) saveURL();
 }
 
@@ -505,6 +735,8 @@ function select(id) {
     if (!n.visible() || !cy.extent()) cy.center(n);
   }
   saveURL();
+  if (state.view === 'map') drawMap();
+  for (const tr of document.querySelectorAll('#answer tr[data-id]')) tr.classList.toggle('selected', tr.dataset.id === id);
   showPanel(id);
 }
 
@@ -569,7 +801,7 @@ function combo(input, onPick) {
 
 combo($('#search'), (e) => {
   $('#search').value = e.name;
-  Object.assign(state, { mode: 'explore', focus: e.id, exp: [], sel: e.id });
+  Object.assign(state, { mode: 'explore', focus: e.id, exp: [], sel: e.id, more: 0 });
   saveURL(true);
   rebuild();
 });
@@ -585,7 +817,7 @@ $('#connect').addEventListener('submit', (ev) => {
   const to = $('#to').value.trim();
   if (!a || (mode === 'changes' ? !from || !to : mode !== 'dependencies' && !b)) return;
   Object.assign(state, { mode, a, b: mode === 'changes' || mode === 'dependencies' ? '' : b,
-    from: mode === 'changes' ? from : '', to: mode === 'changes' ? to : '', focus: '', exp: [], sel: '' });
+    from: mode === 'changes' ? from : '', to: mode === 'changes' ? to : '', focus: '', exp: [], sel: '', more: 0 });
   closePanel(false);
   saveURL(true);
   rebuild();
@@ -611,7 +843,12 @@ function exportName(ext) {
 pg.exportJSON = () => cy.json();
 pg.exportPNG = () => cy.png({ output: 'blob', full: true, scale: 2, bg: '#ffffff' });
 
-$('#fit').addEventListener('click', () => cy.fit(cy.elements(':visible'), 30));
+$('#fit').addEventListener('click', () => {
+  if (state.view === 'map') {
+    mapExtent = null;
+    drawMap();
+  } else cy.fit(cy.elements(':visible'), 30);
+});
 $('#relayout').addEventListener('click', () => layout());
 $('#undo').addEventListener('click', () => undo());
 $('#png').addEventListener('click', () => download(exportName('png'), pg.exportPNG()));
@@ -686,9 +923,16 @@ if (window.matchMedia('(max-width: 900px)').matches) {
 }
 $('main').classList.add('nopanel');
 applyLanguage();
-api.gql(api.DOCUMENTS).then((d) => { documents = d.documents; buildFilters(); }).catch(() => {});
+
 if (!location.search) {
   // A first visit shows the README's question.
   Object.assign(state, { a: '成都', b: '资阳' });
 }
-rebuild();
+// The documents (for the filters and the table's titles) are asked for once
+// the first view is drawn: on a large store listing them costs the server
+// seconds, which the first answer should not wait behind.
+rebuild().finally(() => api.gql(api.DOCUMENTS).then((d) => {
+  documents = d.documents;
+  buildFilters();
+  if (pg.status === 'ready') showAnswer(); // with the documents' titles
+}).catch(() => {}));

@@ -2,13 +2,15 @@
 // reopens the same picture: the question (mode, a, b or focus), the
 // expansions in order, the selected node, the filters and the language.
 // The changes mode asks about a place (a) between two years (from, to); the
-// dependencies mode about a department (a).
+// dependencies mode about a department (a). view is 'map' when the answer
+// is drawn on the map instead of as a network; more counts the times
+// "show more" was pressed on a large connect answer.
 
 export const MODES = ['connect', 'paths', 'explore', 'changes', 'dependencies'];
 
 export function emptyState() {
   return { lang: 'zh', mode: 'connect', a: '', b: '', from: '', to: '', focus: '', exp: [], sel: '',
-    hideKinds: [], hideRels: [], hideStages: [], doc: '', year: '' };
+    hideKinds: [], hideRels: [], hideStages: [], doc: '', year: '', view: '', more: 0 };
 }
 
 // decode reads a state from a query string such as location.search.
@@ -29,6 +31,8 @@ export function decode(search) {
   s.hideStages = p.getAll('hs');
   s.doc = p.get('doc') || '';
   s.year = p.get('year') || '';
+  if (p.get('view') === 'map') s.view = 'map';
+  s.more = Math.max(0, Math.min(50, Number.parseInt(p.get('more') || '0', 10) || 0));
   return s;
 }
 
@@ -57,6 +61,8 @@ export function encode(s) {
   for (const st of s.hideStages) p.append('hs', st);
   if (s.doc) p.set('doc', s.doc);
   if (s.year) p.set('year', s.year);
+  if (s.view === 'map') p.set('view', 'map');
+  if (s.more > 0) p.set('more', String(s.more));
   const q = p.toString();
   return q ? '?' + q : '';
 }

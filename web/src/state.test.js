@@ -4,7 +4,7 @@ import { decode, encode, emptyState } from './state.js';
 
 test('a state survives encode then decode', () => {
   const s = { ...emptyState(), lang: 'en', a: '成都', b: '资阳', exp: ['initiative/成资市域铁路', 'place/510100'],
-    sel: 'initiative/成资市域铁路', hideKinds: ['BODY'], hideRels: ['LEADS'], hideStages: ['PLANNING'], doc: 'document/x', year: '2022' };
+    sel: 'initiative/成资市域铁路', hideKinds: ['BODY'], hideRels: ['LEADS'], hideStages: ['PLANNING'], doc: 'document/x', year: '2022', view: 'map', more: 2 };
   assert.deepEqual(decode(encode(s)), s);
 });
 
