@@ -13,11 +13,11 @@ import (
 )
 
 // runExport writes the whole graph, or the neighbourhood of one name, as
-// GraphML, GEXF, Cytoscape JSON, N-Quads or CSV.
+// GraphML, GEXF, Cytoscape JSON, N-Quads, CSV or GeoJSON.
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("export", "export [--db DSN] --format graphml|gexf|cytoscape|nquads|csv [--of NAME [--hops N]] [--base IRI] [--out FILE|DIR]", stderr)
+	fs := newFlagSet("export", "export [--db DSN] --format graphml|gexf|cytoscape|nquads|csv|geojson [--of NAME [--hops N]] [--base IRI] [--out FILE|DIR]", stderr)
 	db := fs.String("db", defaultDB, "the store: \"memory\", a bbolt file path or a postgres:// URL")
-	format := fs.String("format", "", "graphml or gexf (Gephi), cytoscape (Cytoscape.js JSON), nquads (RDF N-Quads of the store's quads: loads back with no loss), csv (nodes.csv and edges.csv)")
+	format := fs.String("format", "", "graphml or gexf (Gephi), cytoscape (Cytoscape.js JSON), nquads (RDF N-Quads of the store's quads: loads back with no loss), csv (nodes.csv and edges.csv), geojson (places as points, initiatives as lines between them; QGIS, geopandas)")
 	of := fs.String("of", "", "export only the neighbourhood of this name (成都, 成都市, Chengdu or an ID such as place/510100)")
 	hops := fs.Int("hops", 1, fmt.Sprintf("with --of: how many edges to walk from it, 1 to %d", graph.MaxExportHops))
 	base := fs.String("base", graph.DefaultBase, "nquads: the absolute IRI written before every ID, predicate and graph name (load --nquads reads it back from the file's first line)")
