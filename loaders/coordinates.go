@@ -65,3 +65,18 @@ func (p *Place) seat() (lon, lat float64) {
 	pt := points[key]
 	return pt.lon, pt.lat
 }
+
+// distanceKm returns the great-circle distance between the seats of p and
+// q in kilometres, or -1 when either has no seat.
+func distanceKm(p, q *Place) float64 {
+	lon1, lat1 := p.seat()
+	lon2, lat2 := q.seat()
+	if lon1 == 0 && lat1 == 0 || lon2 == 0 && lat2 == 0 {
+		return -1
+	}
+	const r = 6371.0
+	rad := math.Pi / 180
+	dlat, dlon := (lat2-lat1)*rad, (lon2-lon1)*rad
+	a := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
+	return 2 * r * math.Asin(math.Sqrt(a))
+}

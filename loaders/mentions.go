@@ -1278,7 +1278,7 @@ func (gz *Gazetteer) compoundAt(name []rune, i int, ctx *Place) ([]*Place, int) 
 	if i >= len(name) {
 		return nil, 0
 	}
-	if e, ok := gz.names.longest(name, i); ok && e.kind == namePlace {
+	if e, ok := gz.names.longest(name, i); ok && e.kind == namePlace && !gz.compoundNearer(e, ctx) {
 		ps, n := []*Place{bestPlace(e.place, ctx)}, len(e.text)
 		// 成都至资阳, 德阳到简阳: a link between two places; 重庆至成都至西安:
 		// through a third
@@ -1324,10 +1324,16 @@ func (gz *Gazetteer) compoundAt(name []rune, i int, ctx *Place) ([]*Place, int) 
 	if len(run) == 0 || blockedRuns[string(run)] {
 		return nil, 0
 	}
-	// a two-character run that is a county's short name (开江, 南江) is that county
+	// a two-character run that is a county's short name (开江, 南江) is that
+	// county, unless the document's place lies far from it and near both
+	// places the characters abbreviate: 大安粮药示范园区 in 安岳's text is 大足 and
+	// 安岳, not 自贡's 大安
 	if len(run) == 2 {
 		if e, ok := gz.counties.longest(run, 0); ok && len(e.text) == 2 {
-			return []*Place{e.place[0]}, 2
+			county := e.place[0]
+			if ps := gz.decodeRun(run, ctx); !nearerCompound(ctx, county, ps) {
+				return []*Place{county}, 2
+			}
 		}
 	}
 	return gz.decodeRun(run, ctx), len(run)
@@ -1351,6 +1357,47 @@ func (gz *Gazetteer) directedProvinces(name []rune, i int) ([]*Place, int) {
 		return nil, 0
 	}
 	return ps, k - i
+}
+
+// compoundNearer reports whether a two-character county name found in the
+// gazetteer reads better as a compound of the two places its characters
+// abbreviate (see nearerCompound).
+func (gz *Gazetteer) compoundNearer(e nameEntry, ctx *Place) bool {
+	if len(e.text) != 2 || ctx == nil {
+		return false
+	}
+	p := bestPlace(e.place, ctx)
+	if p.Level != graph.LevelCounty {
+		return false
+	}
+	for _, r := range e.text {
+		if _, ok := gz.abbrevs[r]; !ok {
+			return false
+		}
+	}
+	return nearerCompound(ctx, p, gz.decodeRun(e.text, ctx))
+}
+
+// nearerCompound reports whether the places of a compound lie nearer the
+// document's place than a county of the same name, and on average within
+// half its distance, so the text means the compound.
+func nearerCompound(ctx, county *Place, ps []*Place) bool {
+	if ctx == nil || ctx.isRegion() || len(ps) < 2 {
+		return false
+	}
+	d := distanceKm(ctx, county)
+	if d < 0 {
+		return false
+	}
+	sum := 0.0
+	for _, p := range ps {
+		dp := distanceKm(ctx, p)
+		if dp < 0 || dp > d {
+			return false
+		}
+		sum += dp
+	}
+	return sum/float64(len(ps))*2 <= d
 }
 
 // headStartsAt reports whether a head noun starts at name[j]: 成资大道 is
