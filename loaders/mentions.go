@@ -748,7 +748,7 @@ func (gz *Gazetteer) verbStartsAt(s []rune, j, end int) bool {
 
 // nounVerbs are verbs that may stand inside a name right before its head.
 var nounVerbs = map[string]bool{"建设": true, "开发": true, "更新": true, "改造": true, "治理": true, "提升": true,
-	"优化": true, "打通": true, "保护": true, "发展": true}
+	"优化": true, "打通": true, "畅通": true, "保护": true, "发展": true}
 
 // shiftVerb moves a name's start b one rune left when the verb that ends at
 // b overlaps a place compound: in 共建成渝 the verb is 共建 and the name
@@ -1186,7 +1186,7 @@ var genericWords = []string{"标志性", "重大", "重点", "一批", "新型",
 	"这些", "各", "有关", "其他", "等", "该", "本", "全", "农村", "城乡", "各项", "产业化", "产业", "工业", "城建",
 	"民生", "招商", "在建", "新建", "续建", "基础设施", "交通", "省市", "挂图作战", "政府投资", "社会投资", "市级重点",
 	"省级重点", "优势", "主体", "发展", "规划", "片区", "世界级", "千亿级", "万亿级", "近期", "工作",
-	"年度", "省域", "控制性", "物流"}
+	"年度", "省域", "控制性", "物流", "对外", "跨区域", "公共服务", "公共"}
 
 func init() {
 	slices.SortStableFunc(genericWords, func(a, b string) int { return len(b) - len(a) })
