@@ -91,10 +91,12 @@ var (
 // syllables for it, and title marks given as guillemets (a » alone is a
 // breadcrumb's separator). Text with no Han character is left alone.
 func fixPDFPunct(s string) string {
-	if !strings.ContainsAny(s, "ꎬꎮꎻꎭ«") || !strings.ContainsFunc(s, isHan) {
+	// ꎬ ꎮ ꎻ ꎭ all start with the bytes EA 8E: one byte search finds them
+	yi := strings.Contains(s, "\xea\x8e")
+	if !yi && !strings.Contains(s, "«") || !strings.ContainsFunc(s, isHan) {
 		return s
 	}
-	if strings.ContainsAny(s, "ꎬꎮꎻꎭ") {
+	if yi {
 		s = pdfPunct.Replace(s)
 	}
 	if strings.Contains(s, "«") {

@@ -136,6 +136,7 @@ type Gazetteer struct {
 	names      *matcher // places, regions, programmes, known bodies
 	counties   *matcher // two-character county short names, read only inside initiative names
 	countyHead []uint64 // bit set of the first runes of counties (below U+10000), tested before the map
+	headLast   []uint64 // bit set of the last runes of heads (below U+10000), tested before headsBy
 	words      *matcher // ordinary words and rivers that abbreviation runs and place reading skip
 	followers  *matcher // words that may follow a complete name
 	glued      *matcher // words that glue to a head before them (中心 + 城区)
@@ -224,9 +225,13 @@ func NewGazetteer() (*Gazetteer, error) {
 		}
 	}
 	g.headsBy = map[rune][]head{}
+	g.headLast = make([]uint64, 1<<16/64)
 	for _, h := range g.heads {
 		last := h.runes[len(h.runes)-1]
 		g.headsBy[last] = append(g.headsBy[last], h)
+		if last < 1<<16 {
+			g.headLast[last>>6] |= 1 << (last & 63)
+		}
 	}
 	g.bodyBy = map[rune][][]rune{}
 	for _, e := range g.bodyEnds {
@@ -575,6 +580,11 @@ func (g *Gazetteer) buildMatcher() *matcher {
 		})
 	}
 	return m
+}
+
+// mayEndHead reports whether a head noun may end with r.
+func (g *Gazetteer) mayEndHead(r rune) bool {
+	return r >= 1<<16 || g.headLast[r>>6]&(1<<(r&63)) != 0
 }
 
 // mayStartCounty reports whether a county's short name may start with r.

@@ -362,7 +362,7 @@ func skipParen(s []rune, i, end int) int {
 
 // headEndingAt returns the longest head noun that ends at s[j-1].
 func (gz *Gazetteer) headEndingAt(s []rune, j int) (head, bool) {
-	if j <= 0 || j > len(s) {
+	if j <= 0 || j > len(s) || !gz.mayEndHead(s[j-1]) {
 		return head{}, false
 	}
 	for _, h := range gz.headsBy[s[j-1]] {
@@ -500,21 +500,22 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 		if r == '—' && b-2 >= from && s[b-2] == '—' {
 			break
 		}
-		// a class before a name in apposition: 其控制性工程小安溪特大桥 is
-		// 小安溪特大桥, 重点工程成渝中线高铁 is 成渝中线高铁
-		// (the name after it has words of its own: 重大项目攻坚大会战 is one name)
-		if hs-b >= 3 && b-1 > from && gz.genericPhraseEndingAt(s, from, b) {
-			break
-		}
-		// two names run together: in 合作共建园区川渝高竹新区 a head ends
-		// right before a place that starts the second name (but a 片区 of a
-		// zone is part of its name: 西部(重庆)科学城江津片区)
-		if b < hs && b-1 > from && !hasString(s, hs, "片区") {
-			if _, ok := gz.headEndingAt(s, b); ok {
-				// (a section between places is part of the line before it:
-				// 川南城际铁路宜宾至西南环线)
-				if ps, n := gz.compoundAt(s[b:hs], 0, nil); len(ps) > 0 && n >= 2 && !strings.ContainsAny(string(s[b:hs]), "至到") {
+		if b < hs && b-1 > from {
+			if h2, ok := gz.headEndingAt(s, b); ok {
+				// a class before a name in apposition: 其控制性工程小安溪特大桥 is
+				// 小安溪特大桥, 重点工程成渝中线高铁 is 成渝中线高铁 (the name after it
+				// has words of its own: 重大项目攻坚大会战 is one name)
+				if hs-b >= 3 && gz.genericBefore(s, from, b, h2) {
 					break
+				}
+				// two names run together: in 合作共建园区川渝高竹新区 a head ends
+				// right before a place that starts the second name (but a 片区
+				// of a zone is part of its name, 西部(重庆)科学城江津片区, and so
+				// is a section between places, 川南城际铁路宜宾至西南环线)
+				if !hasString(s, hs, "片区") {
+					if ps, n := gz.compoundAt(s[b:hs], 0, nil); len(ps) > 0 && n >= 2 && !slices.Contains(s[b:hs], '至') && !slices.Contains(s[b:hs], '到') {
+						break
+					}
 				}
 			}
 		}
@@ -583,11 +584,8 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 		b++
 	}
 	// nor with a verb that governs a quoted name: 优化“川渝通办”
-	for v := range nounVerbs {
-		if n := len([]rune(v)); b+n < hs && hasString(s, b, v) && s[b+n] == '“' {
-			b += n
-			break
-		}
+	if b+2 < hs && s[b+2] == '“' && nounVerbs[string(s[b:b+2])] {
+		b += 2
 	}
 	// nor inside a bracket it does not open: (下称:S11线)项目 starts after it
 	for k, depth := b, 0; k < hs; k++ {
@@ -612,20 +610,28 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 	return countAt(s, b, hs)
 }
 
-// genericPhraseEndingAt reports whether a generic phrase (a head after only
-// generic modifiers: 控制性工程, 重点项目) ends at s[b-1] and starts after a
-// break or a verb.
-func (gz *Gazetteer) genericPhraseEndingAt(s []rune, from, b int) bool {
-	h, ok := gz.headEndingAt(s, b)
-	if !ok {
-		return false
-	}
+// genericBefore reports whether the head h that ends at s[b-1] closes a
+// generic phrase (a head after only generic modifiers: 控制性工程, 重点项目)
+// that starts after a break or a verb.
+func (gz *Gazetteer) genericBefore(s []rune, from, b int, h head) bool {
 	hs := b - len(h.runes)
 	p := hs
 	for p > from && hs-p < 8 && !isBreak(s[p-1]) && gz.verbEndingAt(s, p, from) == 0 && !strings.ContainsRune("的了其", s[p-1]) {
 		p--
 	}
 	return p < hs && gz.isGeneric(string(s[p:hs]))
+}
+
+// containsWord reports whether the runes of w occur in s, without
+// building a string of s.
+func containsWord(s []rune, w string) bool {
+	rw := []rune(w)
+	for i := 0; i+len(rw) <= len(s); i++ {
+		if s[i] == rw[0] && hasRunes(s, i, rw) {
+			return true
+		}
+	}
+	return false
 }
 
 // endsWithTitleWord reports whether text ends with a word a document's title
@@ -746,7 +752,8 @@ func (gz *Gazetteer) verbStartsAt(s []rune, j, end int) bool {
 	return false
 }
 
-// nounVerbs are verbs that may stand inside a name right before its head.
+// nounVerbs are verbs that may stand inside a name right before its head
+// (all of two characters: leftEdge relies on it).
 var nounVerbs = map[string]bool{"建设": true, "开发": true, "更新": true, "改造": true, "治理": true, "提升": true,
 	"优化": true, "打通": true, "畅通": true, "保护": true, "发展": true}
 
@@ -932,7 +939,7 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	}
 	// a description is no name: …西南重要陆路交通枢纽, 第一个川渝合作省级园区
 	// (but 首条市域快线璧铜线 names its line after the description)
-	if strings.Contains(string(s[b:end]), "重要") || describedByOrdinal(s, b) && short.End <= short.Start {
+	if containsWord(s[b:end], "重要") || describedByOrdinal(s, b) && short.End <= short.Start {
 		return mention{}, false
 	}
 	// a verb and a head (建设示范区, 提升示范区) names nothing

@@ -573,11 +573,11 @@ func (gz *Gazetteer) stageOf(d *Doc, c Span, ms []mention) map[int]stageHit {
 // and a completion it aims for (力争建成, 到2025年基本建成, 建成后将) is not yet
 // done: the work is under way.
 func (gz *Gazetteer) aspired(s []rune, from, at int, h stageHit) stageHit {
-	before := string(s[max(from, at-16):at])
+	before := s[max(from, at-16):at]
 	switch {
 	case h.stage == graph.StageStarting || h.stage == graph.StageCompleted || h.stage == graph.StageUnderConstruction:
 		for _, w := range []string{"争取", "争创"} {
-			if strings.Contains(before, w) {
+			if containsWord(before, w) {
 				return stageHit{graph.StageBidding, w + "…" + h.cue}
 			}
 		}
@@ -586,12 +586,12 @@ func (gz *Gazetteer) aspired(s []rune, from, at int, h stageHit) stageHit {
 		}
 		// a target year (到2025年基本建成) is a goal: no stage
 		for _, w := range []string{"到20", "目标"} {
-			if strings.Contains(before, w) {
+			if containsWord(before, w) {
 				return stageHit{}
 			}
 		}
 		for _, w := range []string{"力争", "确保", "将", "计划", "预计"} {
-			if strings.Contains(before, w) {
+			if containsWord(before, w) {
 				return stageHit{graph.StageUnderConstruction, w + "…" + h.cue}
 			}
 		}
