@@ -183,6 +183,12 @@ func isFurniture(line string) bool {
 	if isNavBar(t) {
 		return true
 	}
+	// links to the page before and after (上一篇:…, 下一篇:…)
+	for _, w := range []string{"上一篇", "下一篇", "上一条", "下一条"} {
+		if strings.HasPrefix(t, w) {
+			return true
+		}
+	}
 	return false
 }
 
