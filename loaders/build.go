@@ -27,11 +27,23 @@ func Extract(ctx context.Context, gz *Gazetteer, file string, raw []byte, meta M
 	d := Structure(gz, file, text, meta)
 	b := newBuilder(gz, d, file, enc, text)
 	group := 0
+	// a paragraph repeated word for word states nothing new: its facts would
+	// only cite the same words again (a page saved twice over, or a hostile
+	// upload of one report repeated to the size limit, which multiplied the
+	// facts and the write's memory by the repeats)
+	seen := map[string]bool{}
 	for pi := range d.Paragraphs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		p := &d.Paragraphs[pi]
+		if p.End-p.Start >= minRepeat {
+			text := string(d.Text[p.Start:p.End])
+			if seen[text] {
+				continue
+			}
+			seen[text] = true
+		}
 		pc := paraContext{}
 		for si := range p.Sentences {
 			st := &p.Sentences[si]
@@ -98,6 +110,10 @@ func (b *builder) tieRegions() {
 		}
 	}
 }
+
+// minRepeat is the length in runes from which a repeated paragraph is read
+// once: shorter ones are headings and list labels that may recur.
+const minRepeat = 24
 
 // leaveToGazetteer drops from the document's graph what the gazetteer
 // document (GazetteerGraph, which every load writes first) already states
