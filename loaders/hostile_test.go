@@ -207,3 +207,30 @@ func TestHostileDocumentsExtracted(t *testing.T) {
 		}
 	})
 }
+
+// TestRepeatedTextReadOnce checks that a report repeated many times over (a
+// hostile upload near the size limit, or a page saved twice) gives the facts
+// of one copy, not one set per copy.
+func TestRepeatedTextReadOnce(t *testing.T) {
+	gz, err := loaders.DefaultGazetteer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile("../seeds/chengdu-2022-work-report-part1.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	once, err := loaders.Extract(context.Background(), gz, "x.txt", raw, loaders.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	many := bytes.Repeat(append(bytes.TrimRight(raw, "\n"), '\n'), 50)
+	again, err := loaders.Extract(context.Background(), gz, "x.txt", many, loaders.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Facts) > len(once.Facts)+len(once.Facts)/10 || len(again.Mentions) > len(once.Mentions)+len(once.Mentions)/10 {
+		t.Errorf("50 copies gave %d facts and %d mentions, one copy %d and %d", len(again.Facts), len(again.Mentions),
+			len(once.Facts), len(once.Mentions))
+	}
+}
