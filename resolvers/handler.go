@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -43,15 +44,17 @@ type Options struct {
 // Server answers GraphQL requests over a Store, over HTTP (Handler) or in
 // process (Do). Both ways share one executable schema and one set of limits.
 type Server struct {
-	store      *graph.Store
-	log        *slog.Logger
-	limits     Limits
-	http       *handler.Server
-	exec       *executor.Executor
-	transports []graphql.Transport
-	resolver   *Resolver
-	guard      *guard
-	large      chan struct{} // a slot per large request being served (Limits.LargeSlots)
+	store       *graph.Store
+	log         *slog.Logger
+	limits      Limits
+	http        *handler.Server
+	exec        *executor.Executor
+	transports  []graphql.Transport
+	resolver    *Resolver
+	guard       *guard
+	large       chan struct{} // a slot per large request being served (Limits.LargeSlots)
+	noPlain     bool          // answer every field through gqlgen (plain.go; tests compare the two)
+	plainServed atomic.Int64  // root fields plain.go answered
 }
 
 // NewServer returns a Server over st.
@@ -109,6 +112,12 @@ func (s *Server) configure(x configurable, introspection bool) {
 	x.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 		ctx, cancel := context.WithTimeout(ctx, s.limits.Timeout)
 		defer cancel()
+		if !s.noPlain {
+			if m, ok := s.resolver.plainRoot(ctx); ok {
+				s.plainServed.Add(1)
+				return m
+			}
+		}
 		return next(ctx)
 	})
 }
