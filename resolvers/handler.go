@@ -68,7 +68,7 @@ func NewServer(st *graph.Store, opts Options) *Server {
 	s.large = make(chan struct{}, s.limits.LargeSlots)
 	es := schema.NewExecutableSchema(schema.Config{Resolvers: s.resolver, Complexity: complexity(st)})
 
-	s.transports = []graphql.Transport{transport.GET{}, transport.POST{}}
+	s.transports = []graphql.Transport{transport.GET{}, postJSON{s}, transport.POST{}}
 	s.http = handler.New(es)
 	for _, t := range s.transports {
 		s.http.AddTransport(t)

@@ -4,6 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/policygraph/policygraph/resolvers"
@@ -67,5 +71,48 @@ func TestPlainAnswersAreGqlgens(t *testing.T) {
 	}
 	if n := resolvers.PlainServed(slow); n != 0 {
 		t.Errorf("the server without it answered %d", n)
+	}
+}
+
+// TestPlainHTTPIsGqlgens proves that over HTTP the status, Content-Type and
+// body are those gqlgen alone gives, for answers, errors and each Accept.
+func TestPlainHTTPIsGqlgens(t *testing.T) {
+	e := seedEnv(t)
+	fast := httptest.NewServer(resolvers.NewServer(e.st, resolvers.Options{}).Handler())
+	defer fast.Close()
+	slow := httptest.NewServer(resolvers.WithoutPlain(resolvers.NewServer(e.st, resolvers.Options{})).Handler())
+	defer slow.Close()
+	bodies := []string{
+		`{"query":"{ connect(a: \"成都\", b: \"资阳\") { id name stage } }"}`,
+		`{"query":"{ neighbourhood(of: \"资阳\", hops: 2) { nodes { id label } edges { id relation } } }"}`,
+		`{"query":"{ connect(a: \"成都\", b: \"资阳\") { places { name } } }"}`,
+		`{"query":"{ connect(a: \"Chengdoo\", b: \"资阳\") { id } }"}`,
+		`{"query":"{ connect(a: \"成都\" { id } }"}`,
+		`{"query":"{ nosuchfield }"}`,
+		`{"query":"query($a: String!) { connect(a: $a, b: \"资阳\") { id } }"}`,
+		`{"query":"{ connect(a: \"成都\", b: \"资阳\") { id } }", "variables": 5}`,
+	}
+	for _, accept := range []string{"", "*/*", "application/json", "application/graphql-response+json", "text/html"} {
+		for _, b := range bodies {
+			get := func(url string) (int, string, string) {
+				req, _ := http.NewRequest("POST", url+"/graphql", strings.NewReader(b))
+				req.Header.Set("Content-Type", "application/json")
+				if accept != "" {
+					req.Header.Set("Accept", accept)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				out, _ := io.ReadAll(resp.Body)
+				return resp.StatusCode, resp.Header.Get("Content-Type"), string(out)
+			}
+			fs, fc, fb := get(fast.URL)
+			ss, sc, sb := get(slow.URL)
+			if fs != ss || fc != sc || fb != sb {
+				t.Errorf("Accept %q, %s:\n got %d %s %.300s\nwant %d %s %.300s", accept, b, fs, fc, fb, ss, sc, sb)
+			}
+		}
 	}
 }
