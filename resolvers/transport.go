@@ -83,22 +83,24 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 	writeResponse(w, responses(ctx))
 }
 
-// writeResponse writes resp as json.Marshal would.
-func writeResponse(w io.Writer, resp *graphql.Response) {
-	if resp != nil && len(resp.Errors) == 0 && resp.Label == "" && resp.Path == nil && resp.HasNext == nil &&
-		resp.Extensions == nil && len(resp.Data) > 0 && !needsEscape(resp.Data) {
+// writeResponse writes resp as json.Marshal would; direct is true when it
+// did so without json.Marshal.
+func writeResponse(w io.Writer, resp *graphql.Response) (direct bool) {
+	if resp != nil && len(resp.Errors) == 0 && resp.Label == "" && len(resp.Path) == 0 && resp.HasNext == nil &&
+		len(resp.Extensions) == 0 && len(resp.Data) > 0 && !needsEscape(resp.Data) {
 		// gqlgen writes compact JSON; the check above leaves out only what
 		// json.Marshal would rewrite.
 		w.Write([]byte(`{"data":`))
 		w.Write(resp.Data)
 		w.Write([]byte{'}'})
-		return
+		return true
 	}
 	b, err := json.Marshal(resp)
 	if err != nil { // as gqlgen's transport does: handler.Server recovers
 		panic(fmt.Errorf("unable to marshal %s: %w", string(resp.Data), err))
 	}
 	w.Write(b)
+	return false
 }
 
 // needsEscape reports whether json.Marshal would escape something in data:

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -13,6 +14,12 @@ import (
 // json.Marshal writes, for answers it writes itself and those it leaves to
 // json.Marshal.
 func TestWriteResponseIsJSONMarshal(t *testing.T) {
+	var direct int
+	defer func() {
+		if direct == 0 {
+			t.Error("writeResponse wrote nothing itself")
+		}
+	}()
 	yes := true
 	for _, resp := range []*graphql.Response{
 		{Data: json.RawMessage(`{"connect":[{"id":"initiative/成资市域铁路","name":"成资市域(郊)铁路"}]}`)},
@@ -22,6 +29,8 @@ func TestWriteResponseIsJSONMarshal(t *testing.T) {
 		{Data: json.RawMessage(`null`), Errors: gqlerror.List{{Message: "no <entity>", Extensions: map[string]any{"code": "NOT_FOUND"}}}},
 		{Data: json.RawMessage(`{"a":1}`), Extensions: map[string]any{"x": 1}},
 		{Data: json.RawMessage(`{"a":1}`), HasNext: &yes},
+		{Data: json.RawMessage(`{"a":1}`), Extensions: map[string]any{}}, // empty: omitted
+		{Data: json.RawMessage(`{"a":1}`), Path: ast.Path{}},
 		{},
 		nil,
 	} {
@@ -30,7 +39,9 @@ func TestWriteResponseIsJSONMarshal(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got bytes.Buffer
-		writeResponse(&got, resp)
+		if writeResponse(&got, resp) {
+			direct++
+		}
 		if got.String() != string(want) {
 			t.Errorf("got %s, want %s", got.Bytes(), want)
 		}
