@@ -50,6 +50,12 @@ func (s *Store) WriteDocuments(ctx context.Context, gs []*DocumentGraph) ([]Writ
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	written := 0
+	defer func() {
+		if written >= releaseQuads {
+			s.releaseMemory() // still under writeMu: see releaseMemory
+		}
+	}()
 	fail := func(from int, err error) ([]WriteResult, error) {
 		for i := from; i < len(gs); i++ {
 			if encs[i] != nil && res[i].Err == nil {
@@ -71,6 +77,7 @@ func (s *Store) WriteDocuments(ctx context.Context, gs []*DocumentGraph) ([]Writ
 			return nil
 		}
 		err := s.commitBatch(ctx, &b, res)
+		written += b.quads
 		b = batch{}
 		clear(batchOf)
 		return err
