@@ -272,7 +272,7 @@ func schemaOf(t *testing.T, dsn string) string {
 // TestPostgresReplicaCatchUp measures how long a replica that missed a
 // series of writes (it was not following) takes to apply them from the
 // change log, against the time the writer took to write them. The ratio is
-// logged for docs/benchmarks.md; the test asserts that the result matches the
+// logged for docs/benchmarks-history.md; the test asserts that the result matches the
 // writer's index.
 func TestPostgresReplicaCatchUp(t *testing.T) {
 	dsn := postgresDSN(t)
