@@ -13,12 +13,14 @@ import (
 // transactions than in large ones: on bbolt each commit rewrites the pages
 // it touched and syncs the file, and the quads of a report touch pages all
 // over the file. 600 reports loaded in 100 s with 100k quads per
-// transaction against 150 s with 10k (docs/benchmarks.md).
+// transaction against 150 s with 10k (docs/benchmarks-history.md).
 const BatchQuads = 100_000
 
 // sqlBatchQuads is BatchQuads on Cayley's SQL backend (PostgreSQL,
-// CockroachDB), which inserts row by row: there, 100 reports were written
-// raw in 74.9 s with 10k quads per transaction and 83.3 s with 100k.
+// CockroachDB). When it inserted row by row, 100 reports were written raw in
+// 74.9 s with 10k quads per transaction and 83.3 s with 100k; with the bulk
+// inserts of pgbulk.go, 25 reports took 11.0-11.9 s with 10k and 10.4-15.3 s
+// with 100k (rows sorted; one interleaved run, 2026-12-02), so it stays.
 const sqlBatchQuads = 10_000
 
 // WriteDocuments writes several documents' graphs, packing them into as few
@@ -50,6 +52,12 @@ func (s *Store) WriteDocuments(ctx context.Context, gs []*DocumentGraph) ([]Writ
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	written := 0
+	defer func() {
+		if written >= releaseQuads {
+			s.releaseMemory() // still under writeMu: see releaseMemory
+		}
+	}()
 	fail := func(from int, err error) ([]WriteResult, error) {
 		for i := from; i < len(gs); i++ {
 			if encs[i] != nil && res[i].Err == nil {
@@ -71,6 +79,7 @@ func (s *Store) WriteDocuments(ctx context.Context, gs []*DocumentGraph) ([]Writ
 			return nil
 		}
 		err := s.commitBatch(ctx, &b, res)
+		written += b.quads
 		b = batch{}
 		clear(batchOf)
 		return err

@@ -103,7 +103,7 @@ func TestLoadAtScale(t *testing.T) {
 
 // TestScalePlot draws docs/scale.png from the rows of one or more
 // TestLoadAtScale logs (go test -v output, or the markdown table in
-// docs/benchmarks.md), for when backends were measured in separate runs:
+// docs/benchmarks-history.md), for when backends were measured in separate runs:
 //
 //	POLICYGRAPH_SCALE_PLOT_FROM=bolt.log,pg.log POLICYGRAPH_SCALE_PLOT=../docs/scale.png \
 //	  go test -count=1 -run TestScalePlot ./graph

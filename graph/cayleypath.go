@@ -14,7 +14,7 @@ import (
 // This file answers the connect and paths questions a second way, with
 // Cayley's own path API (cayley.StartPath ... Out/In, one query per hop),
 // never with the Index. It exists for the benchmarks that compare the two
-// (docs/benchmarks.md, "Queries") and for tests that check both give the
+// (docs/benchmarks-history.md, "Queries") and for tests that check both give the
 // same answer. The API does not use it.
 //
 // Each hop is one path over the whole frontier, not one per node: the

@@ -66,7 +66,7 @@ func init() {
 		Estimated: func(table string) string {
 			return "SELECT reltuples::BIGINT AS estimate FROM pg_class WHERE relname='" + table + "';"
 		},
-		RunTx:   cpg.RunTxPostgres,
+		RunTx:   pgRunTx, // cpg.RunTxPostgres's rows, in bulk (pgbulk.go)
 		TxRetry: pgLogTx,
 	})
 }

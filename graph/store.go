@@ -178,6 +178,7 @@ func OpenWith(ctx context.Context, dsn string, opts OpenOptions) (s *Store, err 
 			}
 			return nil, fmt.Errorf("open store: %w", err)
 		}
+		s.releaseMemory() // what the scan read is in the index now
 	}
 	return s, nil
 }

@@ -19,7 +19,7 @@ import (
 	"github.com/policygraph/policygraph/resolvers"
 )
 
-// The query benchmarks of docs/benchmarks.md ("Queries"): connect and paths
+// The query benchmarks of docs/benchmarks-history.md ("Queries"): connect and paths
 // answered four ways on the same store, in one run so that the ratios hold:
 //
 //	http       the full HTTP handler: POST /graphql over loopback (httptest), JSON decoded

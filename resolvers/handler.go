@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -43,15 +44,17 @@ type Options struct {
 // Server answers GraphQL requests over a Store, over HTTP (Handler) or in
 // process (Do). Both ways share one executable schema and one set of limits.
 type Server struct {
-	store      *graph.Store
-	log        *slog.Logger
-	limits     Limits
-	http       *handler.Server
-	exec       *executor.Executor
-	transports []graphql.Transport
-	resolver   *Resolver
-	guard      *guard
-	large      chan struct{} // a slot per large request being served (Limits.LargeSlots)
+	store       *graph.Store
+	log         *slog.Logger
+	limits      Limits
+	http        *handler.Server
+	exec        *executor.Executor
+	transports  []graphql.Transport
+	resolver    *Resolver
+	guard       *guard
+	large       chan struct{} // a slot per large request being served (Limits.LargeSlots)
+	noPlain     bool          // answer every field through gqlgen (plain.go; tests compare the two)
+	plainServed atomic.Int64  // root fields plain.go answered
 
 	healthMu      sync.Mutex // guards the two below
 	healthVersion uint64     // the index version healthEdges was counted at, plus one (0: never)
@@ -69,7 +72,7 @@ func NewServer(st *graph.Store, opts Options) *Server {
 	s.large = make(chan struct{}, s.limits.LargeSlots)
 	es := schema.NewExecutableSchema(schema.Config{Resolvers: s.resolver, Complexity: complexity(st)})
 
-	s.transports = []graphql.Transport{transport.GET{}, transport.POST{}}
+	s.transports = []graphql.Transport{transport.GET{}, postJSON{s}, transport.POST{}}
 	s.http = handler.New(es)
 	for _, t := range s.transports {
 		s.http.AddTransport(t)
@@ -113,6 +116,12 @@ func (s *Server) configure(x configurable, introspection bool) {
 	x.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 		ctx, cancel := context.WithTimeout(ctx, s.limits.Timeout)
 		defer cancel()
+		if !s.noPlain {
+			if m, ok := s.resolver.plainRoot(ctx); ok {
+				s.plainServed.Add(1)
+				return m
+			}
+		}
 		return next(ctx)
 	})
 }

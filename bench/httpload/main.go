@@ -1,0 +1,179 @@
+// Command httpload compares policygraph servers over HTTP: it sends GraphQL
+// POST requests from C concurrent clients for a fixed time, rotating over a
+// list of questions so that no answer is the same twice in a row, and
+// alternates between the servers given (A, B, A, B, ...) so that both meet
+// the same load on the machine. It prints one line per run and, per server
+// and question, the median over rounds of requests/s, p50 and p99.
+//
+//	go run ./bench/httpload -rounds 3 -d 5s -c 1,16 -q connect,neighbourhood \
+//	    base=http://127.0.0.1:18081 new=http://127.0.0.1:18082
+//
+// It is a benchmark tool, not part of policygraph; it needs only the
+// servers' /graphql endpoints.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// pairs are the place pairs connect asks about, in rotation.
+var pairs = [][2]string{
+	{"成都", "资阳"}, {"成都", "德阳"}, {"绵阳", "乐山"}, {"重庆", "达州"}, {"成都", "眉山"},
+	{"德阳", "绵阳"}, {"自贡", "内江"}, {"宜宾", "泸州"}, {"南充", "广安"}, {"遂宁", "南充"},
+	{"成都", "绵阳"}, {"乐山", "眉山"}, {"重庆", "广安"}, {"资阳", "内江"}, {"雅安", "成都"},
+}
+
+// centres are the places neighbourhood walks from, in rotation.
+var centres = []string{"资阳", "德阳", "乐山", "达州", "眉山", "绵阳", "内江", "泸州", "广安", "遂宁", "雅安", "自贡", "宜宾", "南充"}
+
+func body(question string, i int) []byte {
+	var q string
+	switch question {
+	case "connect":
+		p := pairs[i%len(pairs)]
+		q = fmt.Sprintf(`{ connect(a: %q, b: %q) { id name } }`, p[0], p[1])
+	case "neighbourhood":
+		q = fmt.Sprintf(`{ neighbourhood(of: %q, hops: 2) { nodes { id label kind depth } edges { id source target relation } } }`, centres[i%len(centres)])
+	case "connectstage":
+		p := pairs[i%len(pairs)]
+		q = fmt.Sprintf(`{ connect(a: %q, b: %q) { id name stage category } }`, p[0], p[1])
+	default:
+		fmt.Fprintf(os.Stderr, "httpload: unknown question %q (connect, connectstage, neighbourhood)\n", question)
+		os.Exit(2)
+	}
+	b, _ := json.Marshal(map[string]string{"query": q})
+	return b
+}
+
+type result struct {
+	rps      float64
+	p50, p99 time.Duration
+	errors   int64
+}
+
+func run(url, question string, clients int, d time.Duration) result {
+	tr := &http.Transport{MaxIdleConnsPerHost: clients, DisableCompression: true}
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	defer tr.CloseIdleConnections()
+	var (
+		next   atomic.Int64
+		errs   atomic.Int64
+		mu     sync.Mutex
+		lat    []time.Duration
+		wg     sync.WaitGroup
+		stop   = time.Now().Add(d)
+		start  = time.Now()
+		failed = func() { errs.Add(1) }
+	)
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			for time.Now().Before(stop) {
+				b := body(question, int(next.Add(1)))
+				t0 := time.Now()
+				resp, err := client.Post(url+"/graphql", "application/json", bytes.NewReader(b))
+				if err != nil {
+					failed()
+					continue
+				}
+				out, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				el := time.Since(t0)
+				if err != nil || resp.StatusCode != 200 || bytes.Contains(out, []byte(`"errors"`)) {
+					failed()
+					if errs.Load() == 1 {
+						fmt.Fprintf(os.Stderr, "httpload: %s: %d %.300s\n", url, resp.StatusCode, out)
+					}
+					continue
+				}
+				mine = append(mine, el)
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start)
+	slices.Sort(lat)
+	r := result{rps: float64(len(lat)) / el.Seconds(), errors: errs.Load()}
+	if len(lat) > 0 {
+		r.p50 = lat[len(lat)/2]
+		r.p99 = lat[min(len(lat)-1, len(lat)*99/100)]
+	}
+	return r
+}
+
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	return xs[len(xs)/2]
+}
+
+func main() {
+	rounds := flag.Int("rounds", 3, "runs per server, question and client count, interleaved")
+	d := flag.Duration("d", 5*time.Second, "the length of one run")
+	cs := flag.String("c", "1,16", "client counts, comma-separated")
+	qs := flag.String("q", "connect,neighbourhood", "questions: connect, connectstage, neighbourhood")
+	warm := flag.Duration("warm", time.Second, "an unmeasured run before each question and client count, per server")
+	flag.Parse()
+	if flag.NArg() == 0 {
+		fmt.Fprintln(os.Stderr, "usage: httpload [flags] name=URL...")
+		os.Exit(2)
+	}
+	type server struct{ name, url string }
+	var servers []server
+	for _, a := range flag.Args() {
+		name, url, ok := strings.Cut(a, "=")
+		if !ok {
+			fmt.Fprintf(os.Stderr, "httpload: %q is not name=URL\n", a)
+			os.Exit(2)
+		}
+		servers = append(servers, server{name, url})
+	}
+	for _, q := range strings.Split(*qs, ",") {
+		for _, c := range strings.Split(*cs, ",") {
+			n, err := strconv.Atoi(c)
+			if err != nil || n < 1 {
+				fmt.Fprintf(os.Stderr, "httpload: bad client count %q\n", c)
+				os.Exit(2)
+			}
+			for _, s := range servers {
+				run(s.url, q, n, *warm)
+			}
+			rps := make([][]float64, len(servers))
+			p50 := make([][]float64, len(servers))
+			p99 := make([][]float64, len(servers))
+			for r := range *rounds {
+				for i, s := range servers {
+					res := run(s.url, q, n, *d)
+					fmt.Printf("round %d %-14s c=%-3d %-6s %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d\n",
+						r, q, n, s.name, res.rps, ms(res.p50), ms(res.p99), res.errors)
+					rps[i] = append(rps[i], res.rps)
+					p50[i] = append(p50[i], ms(res.p50))
+					p99[i] = append(p99[i], ms(res.p99))
+				}
+			}
+			for i, s := range servers {
+				fmt.Printf("MEDIAN %-14s c=%-3d %-6s %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  p99/p50 %.1f  ratio to %s %.2f\n",
+					q, n, s.name, median(rps[i]), median(p50[i]), median(p99[i]), median(p99[i])/median(p50[i]),
+					servers[0].name, median(rps[i])/median(rps[0]))
+			}
+		}
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

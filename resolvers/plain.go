@@ -1,0 +1,333 @@
+package resolvers
+
+import (
+	"bytes"
+	"context"
+	"io"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/policygraph/policygraph/graph"
+)
+
+// Plain answers: gqlgen resolves every element of an object list in a
+// goroutine of its own and every scalar field through its field machinery
+// (a field context, the middleware chain, a marshaler): for connect { id
+// name } with 400 answers that is 400 goroutines and 800 field resolutions,
+// about ten times the index's work (docs/benchmarks.md). The root fields
+// below, when everything a request selects under them is plain data the
+// index holds (IDs, names, kinds, stages, categories; a subgraph's nodes and
+// edges), are answered here instead: one call to the same resolver code,
+// then the JSON written straight from the index in one pass. Anything else
+// (a nested entity, evidence, an argument below the root, @defer, an error)
+// goes to gqlgen as before, so the answer is the same either way
+// (TestPlainAnswersAreGqlgens). Limits are checked before either runs.
+
+// plainRoot returns the answer to the root field of ctx when it is one the
+// plain path knows and the selection under it is plain; ok is false when
+// gqlgen must answer it.
+func (r *Resolver) plainRoot(ctx context.Context) (m graphql.Marshaler, ok bool) {
+	rfc := graphql.GetRootFieldContext(ctx)
+	if rfc == nil || !graphql.HasOperationContext(ctx) {
+		return nil, false
+	}
+	oc := graphql.GetOperationContext(ctx)
+	if oc.Operation == nil || oc.Operation.Operation != ast.Query {
+		return nil, false
+	}
+	f := rfc.Field
+	if len(f.Directives) > 0 && !onlySkipInclude(f) {
+		return nil, false
+	}
+	// Whatever goes wrong here (a panic included) is gqlgen's to answer:
+	// it runs the field again and reports it the usual way.
+	defer func() {
+		if recover() != nil {
+			m, ok = nil, false
+		}
+	}()
+	switch f.Name {
+	case "connect":
+		sel, plain := plainInitiativeFields(oc, f.Selections)
+		if !plain {
+			return nil, false
+		}
+		args := f.ArgumentMap(oc.Variables)
+		a, err1 := graphql.UnmarshalString(args["a"])
+		b, err2 := graphql.UnmarshalString(args["b"])
+		kinds, err3 := enumList[graph.Kind](args["kinds"])
+		broad, err4 := optBool(args["broad"])
+		if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
+			return nil, false
+		}
+		cs, err := r.connect(ctx, a, b, kinds, broad, 0)
+		if err != nil || ctx.Err() != nil {
+			return nil, false
+		}
+		x := r.store.Index()
+		var buf bytes.Buffer
+		buf.WriteByte('[')
+		first := true
+		for _, c := range cs {
+			n, ok := x.Lookup(c.Initiative)
+			if !ok {
+				continue
+			}
+			info := x.Node(n)
+			if info.Kind != graph.KindInitiative {
+				continue // gone since the walk, as typed() leaves it out
+			}
+			if !first {
+				buf.WriteByte(',')
+			}
+			first = false
+			writeInitiative(&buf, sel, &info)
+		}
+		buf.WriteByte(']')
+		return rawJSON(buf.Bytes()), true
+	case "neighbourhood":
+		nodeSel, edgeSel, top, plain := plainSubgraphFields(oc, f.Selections)
+		if !plain {
+			return nil, false
+		}
+		args := f.ArgumentMap(oc.Variables)
+		of, err1 := graphql.UnmarshalString(args["of"])
+		hops, err2 := optInt(args["hops"])
+		rels, err3 := enumList[graph.Relation](args["relations"])
+		first, err4 := optInt(args["first"])
+		if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
+			return nil, false
+		}
+		sg, err := (&queryResolver{r}).Neighbourhood(ctx, of, hops, rels, first)
+		if err != nil || sg == nil || ctx.Err() != nil {
+			return nil, false
+		}
+		var buf bytes.Buffer
+		writeSubgraph(&buf, top, nodeSel, edgeSel, sg)
+		return rawJSON(buf.Bytes()), true
+	}
+	return nil, false
+}
+
+// rawJSON is an answer already written.
+type rawJSON []byte
+
+func (j rawJSON) MarshalGQL(w io.Writer) { w.Write(j) }
+
+// plainField is one selected field: the key it is answered under and the
+// field it names.
+type plainField struct{ key, name string }
+
+func onlySkipInclude(f graphql.CollectedField) bool {
+	for _, d := range f.Directives {
+		if d.Name != "skip" && d.Name != "include" {
+			return false
+		}
+	}
+	return true
+}
+
+// collectPlain collects the fields of sel for an object of the types in
+// satisfies, and reports whether each is one of allowed with no arguments,
+// no selection below it and no directive but @skip/@include (which
+// CollectFields has applied).
+func collectPlain(oc *graphql.OperationContext, sel []graphql.CollectedField, allowed map[string]bool) ([]plainField, bool) {
+	out := make([]plainField, 0, len(sel))
+	for _, f := range sel {
+		if len(f.Deferrables) > 0 || len(f.Arguments) > 0 || len(f.Selections) > 0 || !onlySkipInclude(f) {
+			return nil, false
+		}
+		if f.Name != "__typename" && !allowed[f.Name] {
+			return nil, false
+		}
+		out = append(out, plainField{f.Alias, f.Name})
+	}
+	return out, true
+}
+
+var plainInitiative = map[string]bool{"id": true, "name": true, "kind": true, "category": true, "stage": true}
+
+func plainInitiativeFields(oc *graphql.OperationContext, sel ast.SelectionSet) ([]plainField, bool) {
+	return collectPlain(oc, graphql.CollectFields(oc, sel, []string{"Initiative", "Entity"}), plainInitiative)
+}
+
+func writeInitiative(buf *bytes.Buffer, sel []plainField, n *graph.NodeInfo) {
+	buf.WriteByte('{')
+	for i, f := range sel {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		graphql.MarshalString(f.key).MarshalGQL(buf)
+		buf.WriteByte(':')
+		switch f.name {
+		case "__typename":
+			graphql.MarshalString("Initiative").MarshalGQL(buf)
+		case "id":
+			graphql.MarshalID(n.ID).MarshalGQL(buf)
+		case "name":
+			graphql.MarshalString(n.Name).MarshalGQL(buf)
+		case "kind":
+			graphql.MarshalString(string(n.Kind)).MarshalGQL(buf)
+		case "category":
+			optJSONString(buf, string(n.Category))
+		case "stage":
+			optJSONString(buf, string(n.Stage))
+		}
+	}
+	buf.WriteByte('}')
+}
+
+var (
+	plainSubgraph = map[string]bool{"truncated": true} // nodes and edges are handled apart
+	plainNode     = map[string]bool{"id": true, "label": true, "kind": true, "depth": true}
+	plainEdge     = map[string]bool{"id": true, "source": true, "target": true, "relation": true}
+)
+
+// plainSubgraphFields returns the selections of a Subgraph (top), of its
+// nodes and of its edges, when all are plain.
+func plainSubgraphFields(oc *graphql.OperationContext, sel ast.SelectionSet) (nodes, edges, top []plainField, ok bool) {
+	for _, f := range graphql.CollectFields(oc, sel, []string{"Subgraph"}) {
+		if len(f.Deferrables) > 0 || len(f.Arguments) > 0 || !onlySkipInclude(f) {
+			return nil, nil, nil, false
+		}
+		switch f.Name {
+		case "nodes":
+			nodes, ok = collectPlain(oc, graphql.CollectFields(oc, f.Selections, []string{"SubgraphNode"}), plainNode)
+		case "edges":
+			edges, ok = collectPlain(oc, graphql.CollectFields(oc, f.Selections, []string{"SubgraphEdge"}), plainEdge)
+		case "truncated", "__typename":
+			ok = len(f.Selections) == 0
+		default:
+			ok = false
+		}
+		if !ok {
+			return nil, nil, nil, false
+		}
+		top = append(top, plainField{f.Alias, f.Name})
+	}
+	return nodes, edges, top, true
+}
+
+func writeSubgraph(buf *bytes.Buffer, top, nodeSel, edgeSel []plainField, sg *graph.Subgraph) {
+	buf.WriteByte('{')
+	for i, f := range top {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		graphql.MarshalString(f.key).MarshalGQL(buf)
+		buf.WriteByte(':')
+		switch f.name {
+		case "__typename":
+			graphql.MarshalString("Subgraph").MarshalGQL(buf)
+		case "truncated":
+			graphql.MarshalBoolean(sg.Truncated).MarshalGQL(buf)
+		case "nodes":
+			buf.WriteByte('[')
+			for j := range sg.Nodes {
+				if j > 0 {
+					buf.WriteByte(',')
+				}
+				writeNode(buf, nodeSel, &sg.Nodes[j])
+			}
+			buf.WriteByte(']')
+		case "edges":
+			buf.WriteByte('[')
+			for j := range sg.Edges {
+				if j > 0 {
+					buf.WriteByte(',')
+				}
+				writeEdge(buf, edgeSel, &sg.Edges[j])
+			}
+			buf.WriteByte(']')
+		}
+	}
+	buf.WriteByte('}')
+}
+
+func writeNode(buf *bytes.Buffer, sel []plainField, n *graph.SubgraphNode) {
+	buf.WriteByte('{')
+	for i, f := range sel {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		graphql.MarshalString(f.key).MarshalGQL(buf)
+		buf.WriteByte(':')
+		switch f.name {
+		case "__typename":
+			graphql.MarshalString("SubgraphNode").MarshalGQL(buf)
+		case "id":
+			graphql.MarshalID(n.ID).MarshalGQL(buf)
+		case "label":
+			graphql.MarshalString(n.Label).MarshalGQL(buf)
+		case "kind":
+			graphql.MarshalString(string(n.Kind)).MarshalGQL(buf)
+		case "depth":
+			graphql.MarshalInt(n.Depth).MarshalGQL(buf)
+		}
+	}
+	buf.WriteByte('}')
+}
+
+func writeEdge(buf *bytes.Buffer, sel []plainField, e *graph.SubgraphEdge) {
+	buf.WriteByte('{')
+	for i, f := range sel {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		graphql.MarshalString(f.key).MarshalGQL(buf)
+		buf.WriteByte(':')
+		switch f.name {
+		case "__typename":
+			graphql.MarshalString("SubgraphEdge").MarshalGQL(buf)
+		case "id":
+			graphql.MarshalID(e.ID).MarshalGQL(buf)
+		case "source":
+			graphql.MarshalID(e.Source).MarshalGQL(buf)
+		case "target":
+			graphql.MarshalID(e.Target).MarshalGQL(buf)
+		case "relation":
+			graphql.MarshalString(string(e.Relation)).MarshalGQL(buf)
+		}
+	}
+	buf.WriteByte('}')
+}
+
+func optJSONString(buf *bytes.Buffer, s string) {
+	if s == "" {
+		buf.WriteString("null")
+		return
+	}
+	graphql.MarshalString(s).MarshalGQL(buf)
+}
+
+func enumList[T ~string](v any) ([]T, error) {
+	if v == nil {
+		return nil, nil
+	}
+	out := []T{}
+	for _, e := range graphql.CoerceList(v) {
+		s, err := graphql.UnmarshalString(e)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, T(s))
+	}
+	return out, nil
+}
+
+func optInt(v any) (*int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	n, err := graphql.UnmarshalInt(v)
+	return &n, err
+}
+
+func optBool(v any) (*bool, error) {
+	if v == nil {
+		return nil, nil
+	}
+	b, err := graphql.UnmarshalBoolean(v)
+	return &b, err
+}

@@ -1,0 +1,118 @@
+package resolvers_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/policygraph/policygraph/resolvers"
+)
+
+// TestPlainAnswersAreGqlgens proves that the requests plain.go answers
+// itself get, byte for byte, the answer gqlgen gives: aliases, fragments,
+// __typename, @skip/@include, variables, nulls, errors and the fields it
+// leaves to gqlgen included.
+func TestPlainAnswersAreGqlgens(t *testing.T) {
+	e := seedEnv(t)
+	fast := resolvers.NewServer(e.st, resolvers.Options{})
+	slow := resolvers.WithoutPlain(resolvers.NewServer(e.st, resolvers.Options{}))
+	type q struct {
+		query string
+		vars  map[string]any
+	}
+	qs := []q{
+		{`{ connect(a: "Chengdu", b: "Ziyang") { id name } }`, nil},
+		{`{ connect(a: "成都", b: "资阳") { name stage category kind __typename id } }`, nil},
+		{`{ connect(a: "成都", b: "资阳", broad: true) { n: name s: stage, ...F } } fragment F on Initiative { id category }`, nil},
+		{`{ connect(a: "成都", b: "资阳") { ... on Entity { id name } name @include(if: false) stage @skip(if: true) } }`, nil},
+		{`query($a: String!, $b: String!, $k: [EntityKind!], $br: Boolean) { connect(a: $a, b: $b, kinds: $k, broad: $br) { id name stage } }`,
+			map[string]any{"a": "成都", "b": "资阳", "k": []any{"PLACE"}, "br": true}},
+		{`{ connect(a: "成都", b: "资阳", kinds: []) { id } }`, nil},
+		{`{ connect(a: "成都", b: "资阳") { id aliases } }`, nil},         // aliases: gqlgen's
+		{`{ connect(a: "成都", b: "资阳") { id places { name } } }`, nil}, // nested: gqlgen's
+		{`{ connect(a: "Chengdoo", b: "资阳") { id name } }`, nil},      // NOT_FOUND
+		{`{ connect(a: "", b: "资阳") { id name } }`, nil},              // INVALID_INPUT
+		{`{ a: connect(a: "成都", b: "资阳") { id } b: connect(a: "资阳", b: "成都") { name } }`, nil},
+		{`{ neighbourhood(of: "资阳") { nodes { id label kind depth } edges { id source target relation } truncated } }`, nil},
+		{`{ neighbourhood(of: "资阳", hops: 2, first: 30) { __typename t: truncated edges { relation target source id __typename } nodes { depth label } } }`, nil},
+		{`query($of: String!, $h: Int, $r: [RelationKind!], $f: Int) { neighbourhood(of: $of, hops: $h, relations: $r, first: $f) { nodes { id } edges { id } } }`,
+			map[string]any{"of": "成都", "h": 2, "r": []any{"LOCATED_IN", "CONNECTS"}, "f": 50}},
+		{`{ neighbourhood(of: "资阳", hops: 9) { nodes { id } } }`, nil}, // LIMIT_EXCEEDED
+		{`{ neighbourhood(of: "nowhere") { nodes { id } } }`, nil},     // NOT_FOUND
+		{`{ neighbourhood(of: "资阳") { nodes { id } } connect(a: "成都", b: "资阳") { stage } }`, nil},
+	}
+	for _, c := range []string{"成都", "资阳", "德阳", "眉山", "四川", "成渝地区双城经济圈"} {
+		for _, d := range []string{"资阳", "成都", "重庆", "德阳"} {
+			qs = append(qs, q{fmt.Sprintf(`{ connect(a: %q, b: %q) { id name stage category } }`, c, d), nil})
+		}
+		qs = append(qs, q{fmt.Sprintf(`{ neighbourhood(of: %q, hops: 2) { nodes { id label kind depth } edges { id source target relation } truncated } }`, c), nil})
+	}
+	ctx := context.Background()
+	for _, c := range qs {
+		got, err := json.Marshal(fast.Do(ctx, resolvers.Request{Query: c.query, Variables: c.vars}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.Marshal(slow.Do(ctx, resolvers.Request{Query: c.query, Variables: c.vars}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%s\n got %.600s\nwant %.600s", c.query, got, want)
+		}
+	}
+	if n := resolvers.PlainServed(fast); n < int64(len(qs))/2 {
+		t.Errorf("plain.go answered %d root fields of %d requests, want most", n, len(qs))
+	}
+	if n := resolvers.PlainServed(slow); n != 0 {
+		t.Errorf("the server without it answered %d", n)
+	}
+}
+
+// TestPlainHTTPIsGqlgens proves that over HTTP the status, Content-Type and
+// body are those gqlgen alone gives, for answers, errors and each Accept.
+func TestPlainHTTPIsGqlgens(t *testing.T) {
+	e := seedEnv(t)
+	fast := httptest.NewServer(resolvers.NewServer(e.st, resolvers.Options{}).Handler())
+	defer fast.Close()
+	slow := httptest.NewServer(resolvers.WithoutPlain(resolvers.NewServer(e.st, resolvers.Options{})).Handler())
+	defer slow.Close()
+	bodies := []string{
+		`{"query":"{ connect(a: \"成都\", b: \"资阳\") { id name stage } }"}`,
+		`{"query":"{ neighbourhood(of: \"资阳\", hops: 2) { nodes { id label } edges { id relation } } }"}`,
+		`{"query":"{ connect(a: \"成都\", b: \"资阳\") { places { name } } }"}`,
+		`{"query":"{ connect(a: \"Chengdoo\", b: \"资阳\") { id } }"}`,
+		`{"query":"{ connect(a: \"成都\" { id } }"}`,
+		`{"query":"{ nosuchfield }"}`,
+		`{"query":"query($a: String!) { connect(a: $a, b: \"资阳\") { id } }"}`,
+		`{"query":"{ connect(a: \"成都\", b: \"资阳\") { id } }", "variables": 5}`,
+	}
+	for _, accept := range []string{"", "*/*", "application/json", "application/graphql-response+json", "text/html"} {
+		for _, b := range bodies {
+			get := func(url string) (int, string, string) {
+				req, _ := http.NewRequest("POST", url+"/graphql", strings.NewReader(b))
+				req.Header.Set("Content-Type", "application/json")
+				if accept != "" {
+					req.Header.Set("Accept", accept)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				out, _ := io.ReadAll(resp.Body)
+				return resp.StatusCode, resp.Header.Get("Content-Type"), string(out)
+			}
+			fs, fc, fb := get(fast.URL)
+			ss, sc, sb := get(slow.URL)
+			if fs != ss || fc != sc || fb != sb {
+				t.Errorf("Accept %q, %s:\n got %d %s %.300s\nwant %d %s %.300s", accept, b, fs, fc, fb, ss, sc, sb)
+			}
+		}
+	}
+}
