@@ -179,9 +179,8 @@ func writeInitiative(buf *bytes.Buffer, sel []plainField, n *graph.NodeInfo) {
 }
 
 var (
-	plainSubgraph = map[string]bool{"truncated": true} // nodes and edges are handled apart
-	plainNode     = map[string]bool{"id": true, "label": true, "kind": true, "depth": true}
-	plainEdge     = map[string]bool{"id": true, "source": true, "target": true, "relation": true}
+	plainNode = map[string]bool{"id": true, "label": true, "kind": true, "depth": true}
+	plainEdge = map[string]bool{"id": true, "source": true, "target": true, "relation": true}
 )
 
 // plainSubgraphFields returns the selections of a Subgraph (top), of its
