@@ -23,11 +23,10 @@ import (
 // *InputError that names the file and the reason, and a refused document
 // leaves the store as it was.
 
-// hostileStore is a memory store holding the seed report.
-func hostileStore(t *testing.T) (*graph.Store, *loaders.Gazetteer) {
+// memoryStore is an empty memory store and the default gazetteer.
+func memoryStore(t *testing.T) (*graph.Store, *loaders.Gazetteer) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := graph.Open(ctx, "memory")
+	st, err := graph.Open(context.Background(), "memory")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +35,14 @@ func hostileStore(t *testing.T) (*graph.Store, *loaders.Gazetteer) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := loaders.LoadFile(ctx, st, gz, seed, loaders.Meta{}); err != nil {
+	return st, gz
+}
+
+// hostileStore is a memory store holding the seed report.
+func hostileStore(t *testing.T) (*graph.Store, *loaders.Gazetteer) {
+	t.Helper()
+	st, gz := memoryStore(t)
+	if _, err := loaders.LoadFile(context.Background(), st, gz, seed, loaders.Meta{}); err != nil {
 		t.Fatal(err)
 	}
 	return st, gz

@@ -265,15 +265,7 @@ func TestAssignmentsRefuseEmptyTable(t *testing.T) {
 // section) and checks it is one node whose timeline has both years.
 func TestOneNodeAcrossYears(t *testing.T) {
 	ctx := context.Background()
-	st, err := graph.Open(ctx, "memory")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	gz, err := loaders.DefaultGazetteer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, gz := memoryStore(t)
 	reports := map[string]string{
 		"遂宁市2022年政府工作报告.txt": "遂宁市2022年政府工作报告\n加快推进遂潼快速通道扩能项目,开工建设遂宁物流港。\n",
 		"遂宁市2023年政府工作报告.txt": "遂宁市2023年政府工作报告\n遂潼快速通道扩能(遂宁段)建成通车,遂宁物流港加快建设。\n",
