@@ -46,3 +46,16 @@ func TestDropFurniture(t *testing.T) {
 		}
 	}
 }
+
+func TestFixPDFPunct(t *testing.T) {
+	for _, c := range []struct{ name, in, want string }{
+		{"Yi syllables become Chinese punctuation", "推动两地融合发展ꎬ加快建设物流园ꎮ", "推动两地融合发展，加快建设物流园。"},
+		{"guillemets around a title become title marks", "根据« 某某规划纲要» 要求", "根据《 某某规划纲要》 要求"},
+		{"a breadcrumb's » stays", "首页 » 新闻 » 正文", "首页 » 新闻 » 正文"},
+		{"text without Han characters stays", "ꎬꎮ", "ꎬꎮ"},
+	} {
+		if got := fixPDFPunct(c.in); got != c.want {
+			t.Errorf("%s: fixPDFPunct(%q) = %q, want %q", c.name, c.in, got, c.want)
+		}
+	}
+}
