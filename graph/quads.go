@@ -948,6 +948,16 @@ func fillSentence(ev *Evidence, qs []quad.Quad) {
 	ev.SentenceStart = atoi(fs[5])
 }
 
+// documentPreds are the predicates decodeDocument reads. A document is the
+// subject of many more quads (one per sentence and mention it holds, on a
+// report of the generated corpus thousands); reading only these skips
+// resolving the others' values, which made the first document list on a
+// cold store of 200 reports take seconds.
+var documentPreds = []quad.Value{pKind, pTitle, pYear, pIssuer, pPlace, pSource, pHash, pEncoding, pChars, pProtect, pSection}
+
+// sectionPreds are the predicates decodeSection reads.
+var sectionPreds = []quad.Value{pNumber, pHeading, pLead, pIndex, pParent}
+
 // decodeDocument reads a document node's own quads (those under its label).
 // It returns nil if they do not make a document; sections are the IRIs of
 // its section nodes.

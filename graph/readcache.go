@@ -66,6 +66,13 @@ func (c *factCache) put(v uint64, facts []*Fact) {
 // as the index keeps one version. The GraphQL loader of documents asks for
 // all of them at once; without the cache each request read them all again.
 type docCache struct {
+	// fill lets one reader at a time read the documents when the cache
+	// misses; the others wait and take its answer. The resolvers of one
+	// connect answer ask for documents in several batches at once: on a
+	// cold store of 200 reports eight of them each read every document,
+	// and the first answer took seconds.
+	fill sync.Mutex
+
 	mu      sync.Mutex
 	version uint64
 	docs    []Document // sorted by ID; nil when not read at this version

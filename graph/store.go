@@ -827,6 +827,11 @@ func (s *Store) Documents(ctx context.Context) ([]Document, error) {
 	if docs, ok := s.docs.all(v); ok {
 		return docs, nil
 	}
+	s.docs.fill.Lock()
+	defer s.docs.fill.Unlock()
+	if docs, ok := s.docs.all(v); ok {
+		return docs, nil // another reader filled the cache while this one waited
+	}
 	kind := quad.String(KindDocument)
 	links, err := r.inLinks(ctx, []quad.Value{kind}, pKind)
 	if err != nil {
@@ -868,7 +873,7 @@ func (s *Store) CachedDocuments(ids []string) (docs []*Document, ok bool) {
 
 func loadDocuments(ctx context.Context, r reader, ids []string) ([]*Document, error) {
 	vals := iris(ids)
-	g, err := r.bySubject(ctx, vals)
+	g, err := r.bySubject(ctx, vals, documentPreds...)
 	if err != nil {
 		return nil, err
 	}
@@ -879,7 +884,7 @@ func loadDocuments(ctx context.Context, r reader, ids []string) ([]*Document, er
 		ds[i], secs[i] = decodeDocument(id, g[vals[i]])
 		all = append(all, secs[i]...)
 	}
-	sg, err := r.bySubject(ctx, all)
+	sg, err := r.bySubject(ctx, all, sectionPreds...)
 	if err != nil {
 		return nil, err
 	}
