@@ -942,6 +942,16 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	if containsWord(s[b:end], "重要") || describedByOrdinal(s, b) && short.End <= short.Start {
 		return mention{}, false
 	}
+	// what a place is positioned as (定位于“宜业宜居宜游现代产业新城”, 定位为…中心)
+	// describes it; it is no initiative
+	if k := b; k >= 2 {
+		if s[k-1] == '“' {
+			k--
+		}
+		if hasString(s, k-2, "定位") || hasString(s, k-3, "定位于") || hasString(s, k-3, "定位为") {
+			return mention{}, false
+		}
+	}
 	// a verb and a head (建设示范区, 提升示范区) names nothing
 	if nounVerbs[string(s[b:hs])] {
 		return mention{}, false
