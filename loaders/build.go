@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/policygraph/policygraph/graph"
@@ -60,6 +61,9 @@ func Extract(ctx context.Context, gz *Gazetteer, file string, raw []byte, meta M
 				ms = append(ms, gz.targetsIn(d, c)...)
 				sent = append(sent, ms...)
 				b.clause(p, st, c, ms)
+			}
+			if len(d.Columns) > 0 {
+				gz.stageCells(d, st, sent)
 			}
 			// the lead phrase and the sentence after it set the paragraph's
 			// topic, or the first sentence of a paragraph without a lead; a
@@ -484,6 +488,8 @@ func (b *builder) clause(p *Paragraph, st *Sentence, c Span, ms []mention) {
 	inits := 0
 	for _, m := range ms {
 		switch {
+		case m.kind == mPlace && m.generic:
+			// a peer in a list of new areas (天府新区、东部新区、宜宾三江新区等新区)
 		case m.kind == mPlace:
 			for _, pl := range m.places {
 				free = append(free, pl)
@@ -699,11 +705,34 @@ func (b *builder) addressPlaces(st *Sentence, ms []mention) []*Place {
 		// else (重庆市渝北区茨竹镇: a town's few characters after the places)
 		opens := c.End > c.Start && s[c.Start] == '在'
 		bare := named > 0 && c.End-c.Start-named <= 4 && strings.ContainsAny(string(s[c.End-1]), "镇乡村街")
+		// a table's cell of places only (建设地点: 成都、资阳、重庆)
+		if named > 0 && len(b.d.Columns) > 0 && onlyListMarks(s, c, ms) {
+			bare = true
+		}
 		if address && (opens || bare) && len(ps) <= maxClausePlaces {
 			out = append(out, ps...)
 		}
 	}
 	return out
+}
+
+// onlyListMarks reports whether the runes of clause c outside its place
+// mentions are only list marks and spaces.
+func onlyListMarks(s []rune, c Span, ms []mention) bool {
+	in := make([]bool, c.End-c.Start)
+	for _, m := range ms {
+		if m.kind == mPlace && m.span.Start >= c.Start && m.span.End <= c.End {
+			for k := m.span.Start; k < m.span.End; k++ {
+				in[k-c.Start] = true
+			}
+		}
+	}
+	for k := c.Start; k < c.End; k++ {
+		if !in[k-c.Start] && !isListMark(s[k]) && !unicode.IsSpace(s[k]) {
+			return false
+		}
+	}
+	return true
 }
 
 // roleOf reads a body's role from the words beside it: 由X牵头 and X负责

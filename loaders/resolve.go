@@ -43,6 +43,18 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 				if strings.TrimSpace(item) == "" {
 					continue
 				}
+				// 天府新区、东部新区等国家级新区: a place of the gazetteer whose name
+				// ends in the class's head is that place, not an initiative
+				if e, ok := gz.names.longest(s[:it.End], it.Start); ok && e.kind == namePlace &&
+					it.Start+len(e.text) == it.End && strings.HasSuffix(item, m.head) {
+					// a peer of the list's initiatives, not where they are
+					for k := range out {
+						if out[k].kind == mPlace && out[k].span == it {
+							out[k].generic = true
+						}
+					}
+					continue
+				}
 				places, n := gz.compoundAt(s[it.Start:it.End], 0, d.Place)
 				var name, alias string
 				if m.category == graph.CategoryIndustrialBelt && len(places) == 0 {
@@ -566,6 +578,30 @@ func (gz *Gazetteer) stageOf(d *Doc, c Span, ms []mention) map[int]stageHit {
 		}
 	}
 	return out
+}
+
+// stageCells gives the initiatives of a table's row the stage its stage
+// column states (建设阶段: 续建, 新开工, 竣工): a cell that is a stage cue and
+// nothing else.
+func (gz *Gazetteer) stageCells(d *Doc, st *Sentence, ms []mention) {
+	s := d.Text
+	for _, c := range st.Clauses {
+		cell := strings.TrimSpace(string(s[c.Start:c.End]))
+		if cell == "" {
+			continue
+		}
+		for _, cue := range gz.stages {
+			if cue.cue != cell {
+				continue
+			}
+			for i := range ms {
+				if ms[i].kind == mInitiative && ms[i].stage.stage == "" {
+					ms[i].stage = stageHit{cue.stage, cue.cue}
+				}
+			}
+			break
+		}
+	}
 }
 
 // aspired reads a stage cue in the light of the words before it in the
