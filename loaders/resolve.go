@@ -509,14 +509,8 @@ func (gz *Gazetteer) sectionStart(s []rune, sp Span) int {
 	return sp.Start
 }
 
-func hasInitiativeAt(ms []mention, it Span) bool {
-	for _, m := range ms {
-		if m.kind == mInitiative && m.span.End == it.End {
-			return true
-		}
-	}
-	return false
-}
+// hasInitiativeAt reports whether an initiative ends where list item it does.
+func hasInitiativeAt(ms []mention, it Span) bool { return hasInitiativeEndingAt(ms, it.End) }
 
 func markGroup(ms []mention, it Span, group int) {
 	for i := range ms {
