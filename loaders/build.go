@@ -82,6 +82,7 @@ func Extract(ctx context.Context, gz *Gazetteer, file string, raw []byte, meta M
 	}
 	b.tieRegions()
 	b.leaveToGazetteer()
+	b.mergeElided()
 	return b.graph(), nil
 }
 
@@ -604,6 +605,13 @@ func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraCon
 			b.tie(id, pl, graph.RelLocatedIn, false, "", sentEv(initMentions[k]))
 		}
 	}
+	// a clause that says where a work takes people (…川渝段,实现与泸州、宜宾等地
+	// 1小时内可达): its places are ends the work connects
+	for _, r := range b.reachPlaces(st, ms) {
+		for _, pl := range r.places {
+			b.tie(b.initiativeID(r.init), pl, graph.RelConnects, false, "", sentEv(r.init))
+		}
+	}
 	// programmes stated in the sentence, else the paragraph's
 	for i := range ms {
 		if ms[i].kind != mProgramme {
@@ -711,6 +719,57 @@ func (b *builder) addressPlaces(st *Sentence, ms []mention) []*Place {
 		}
 		if address && (opens || bare) && len(ps) <= maxClausePlaces {
 			out = append(out, ps...)
+		}
+	}
+	return out
+}
+
+// reachWords say that one place can be reached from another.
+var reachWords = []string{"可达", "通达", "直达", "到达", "抵达", "连通", "联通", "互通", "贯通"}
+
+type reach struct {
+	init   *mention
+	places []*Place
+}
+
+// reachPlaces finds the clauses of st that name no initiative but places
+// reached (实现与泸州、宜宾等地1小时内可达, 40分钟直达重庆主城), and pairs their
+// places with the initiatives of the clause just before.
+func (b *builder) reachPlaces(st *Sentence, ms []mention) []reach {
+	s := b.d.Text
+	var out []reach
+	for k := 1; k < len(st.Clauses); k++ {
+		c := st.Clauses[k]
+		text := string(s[c.Start:c.End])
+		found := false
+		for _, w := range reachWords {
+			if strings.Contains(text, w) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			continue
+		}
+		var ps []*Place
+		var before []*mention
+		prev := st.Clauses[k-1]
+		for i := range ms {
+			m := &ms[i]
+			switch {
+			case m.span.Start >= c.Start && m.span.End <= c.End && m.kind == mInitiative && !m.generic:
+				found = false
+			case m.span.Start >= c.Start && m.span.End <= c.End && m.kind == mPlace && !m.generic:
+				ps = append(ps, m.places...)
+			case m.span.Start >= prev.Start && m.span.End <= prev.End && m.kind == mInitiative && !m.generic:
+				before = append(before, m)
+			}
+		}
+		if !found || len(ps) == 0 || len(ps) > maxClausePlaces {
+			continue
+		}
+		for _, m := range before {
+			out = append(out, reach{m, ps})
 		}
 	}
 	return out
@@ -872,6 +931,83 @@ func sharesWords(a, b string) bool {
 		}
 	}
 	return false
+}
+
+// mergeElided folds an initiative whose name is a longer name's place
+// compound and head with the words between left out (资大示范区 for
+// 资大文旅融合发展示范区, 泸永江示范区 for 泸永江融合发展示范区) into the longer
+// one's node, whichever the document named first. A short form that fits
+// several longer names stays its own node.
+func (b *builder) mergeElided() {
+	var inits []*graph.Entity
+	for _, e := range b.entities {
+		if e.Kind == graph.KindInitiative {
+			inits = append(inits, e)
+		}
+	}
+	into := map[string]string{}
+	for _, short := range inits {
+		r := []rune(short.Name)
+		h, ok := b.gz.headEndingAt(r, len(r))
+		if !ok {
+			continue
+		}
+		pre := r[:len(r)-len(h.runes)]
+		if ps, n := b.gz.compoundAt(pre, 0, b.place); len(pre) < 2 || len(ps) < 2 || n != len(pre) {
+			continue
+		}
+		long := ""
+		for _, l := range inits {
+			if l == short || utf8.RuneCountInString(l.Name) < len(r)+2 ||
+				!strings.HasPrefix(l.Name, string(pre)) || !strings.HasSuffix(l.Name, h.text) {
+				continue
+			}
+			if long != "" && long != l.ID {
+				long = "-" // more than one
+				break
+			}
+			long = l.ID
+		}
+		if long != "" && long != "-" {
+			into[short.ID] = long
+		}
+	}
+	if len(into) == 0 {
+		return
+	}
+	for from, to := range into {
+		if _, chained := into[to]; chained {
+			continue // the longer one is itself short for another: leave both
+		}
+		e, t := b.entities[from], b.entities[to]
+		for _, a := range append([]string{e.Name}, e.Aliases...) {
+			if a != t.Name && !slices.Contains(t.Aliases, a) {
+				addAlias(t, a)
+			}
+		}
+		delete(b.entities, from)
+	}
+	rename := func(id string) string {
+		if to, ok := into[id]; ok && b.entities[id] == nil {
+			return to
+		}
+		return id
+	}
+	seen := make(map[factKey]bool, len(b.g.Facts))
+	facts := b.g.Facts[:0]
+	for _, f := range b.g.Facts {
+		f.From, f.To = rename(f.From), rename(f.To)
+		k := factKey{f.From, f.To, f.Relation, f.Via, f.Evidence.Start, f.Evidence.Sentence}
+		if f.From == f.To || seen[k] {
+			continue
+		}
+		seen[k] = true
+		facts = append(facts, f)
+	}
+	b.g.Facts = facts
+	for i := range b.g.Mentions {
+		b.g.Mentions[i].Entity = rename(b.g.Mentions[i].Entity)
+	}
 }
 
 func (b *builder) graph() *graph.DocumentGraph {

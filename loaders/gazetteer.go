@@ -55,8 +55,10 @@ func (p *Place) Entity() graph.Entity {
 func (p *Place) isRegion() bool { return p.Level == graph.LevelRegion }
 
 // provincePair reports whether p is a region of two or three province-level
-// places, such as 川渝 (四川 and 重庆) or 成渝地区双城经济圈.
-func (p *Place) provincePair() bool {
+// places named by their abbreviations, such as 川渝 or 巴蜀 (四川 and 重庆). A
+// region of the same members under a name of its own, such as
+// 成渝地区双城经济圈 (成 is 成都), is a wider grouping, not the pair.
+func (gz *Gazetteer) provincePair(p *Place) bool {
 	if !p.isRegion() || len(p.Members) < 2 || len(p.Members) > 3 {
 		return false
 	}
@@ -65,7 +67,24 @@ func (p *Place) provincePair() bool {
 			return false
 		}
 	}
-	return true
+	for _, f := range append([]string{p.Short, p.Name}, p.Aliases...) {
+		rs := []rune(strings.TrimSuffix(f, "地区"))
+		if len(rs) != len(p.Members) {
+			continue
+		}
+		covered := map[*Place]bool{}
+		for _, r := range rs {
+			for _, t := range gz.abbrevs[r].targets {
+				if slices.Contains(p.Members, t) {
+					covered[t] = true
+				}
+			}
+		}
+		if len(covered) == len(p.Members) {
+			return true
+		}
+	}
+	return false
 }
 
 // within reports whether p lies inside q (or is q).

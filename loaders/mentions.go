@@ -1180,6 +1180,10 @@ func (gz *Gazetteer) bodyAt(d *Doc, c Span, j int, ending string) (mention, bool
 // isGeneric reports whether the words before a head are only common
 // modifiers, so the phrase names a class (重大项目, 城市商圈), not a thing.
 func (gz *Gazetteer) isGeneric(prefix string) bool {
+	// 国家铁路, 国家公园: a national class; 国家技术创新中心 names a designation
+	if prefix == "国家" {
+		return true
+	}
 	for prefix != "" {
 		cut := false
 		for _, w := range genericWords {
@@ -1220,7 +1224,7 @@ func (gz *Gazetteer) placesInName(name []rune, ctx *Place) []*Place {
 	add = func(p *Place) {
 		// 川渝 in a name is 四川 and 重庆 themselves: a pair of provinces is
 		// no region of its own for an initiative it names
-		if p.provincePair() {
+		if gz.provincePair(p) {
 			for _, m := range p.Members {
 				add(m)
 			}
@@ -1241,15 +1245,28 @@ func (gz *Gazetteer) placesInName(name []rune, ctx *Place) []*Place {
 	}
 	ps, n := gz.compoundAt(name, start, ctx)
 	n += start
+	// 成渝副中心, 川渝陕结合部区域现代服务业中心: a centre stands in one place;
+	// a compound of several before it names the area it serves, not where
+	// it is
+	served := false
+	if h, ok := gz.headEndingAt(name, len(name)); ok && h.category == graph.CategoryCentre &&
+		(len(ps) > 1 || len(ps) == 1 && gz.provincePair(ps[0])) {
+		pre := string(name[n : len(name)-len(h.runes)])
+		served = strings.HasSuffix(string(name), "副中心") || strings.Contains(pre, "结合部") || strings.Contains(pre, "区域")
+	}
 	for _, p := range ps {
-		add(p)
+		if !served {
+			add(p)
+		}
 	}
 	// 川渝万达开地区: a compound right after the first, of three or more
 	// (in 川南渝西融合发展试验区 渝西 is a part of Chongqing, not 重庆-西安)
 	for k := 0; k < 2 && len(ps) > 0 && n < len(name); k++ {
 		if ps, m := gz.compoundAt(name, n, ctx); len(ps) > 0 && m >= 3 {
 			for _, p := range ps {
-				add(p)
+				if !served {
+					add(p)
+				}
 			}
 			n += m
 		} else {
@@ -1446,8 +1463,9 @@ func (gz *Gazetteer) decodeRun(run []rune, ctx *Place) []*Place {
 	for _, r := range run {
 		a := gz.abbrevs[r]
 		best, bestScore := a.targets[0], -1
+		provinces, evidence := map[*Place]bool{}, false
 		for rank, t := range a.targets {
-			score := -rank
+			score := 0
 			// the document's place says which province, not which tier:
 			// 成巴 in Sichuan's report is still 巴中
 			if ctx != nil && ctx != t && prov(ctx) != nil && prov(ctx) == prov(t) {
@@ -1464,9 +1482,19 @@ func (gz *Gazetteer) decodeRun(run []rune, ctx *Place) []*Place {
 					score++
 				}
 			}
-			if score > bestScore {
-				best, bestScore = t, score
+			provinces[prov(t)] = true
+			evidence = evidence || score > 0
+			// the targets come most likely first: a later one needs more
+			// evidence
+			if score-rank > bestScore {
+				best, bestScore = t, score-rank
 			}
+		}
+		// 渝宜 in Chongqing's text: nothing speaks for 宜宾 (四川) or for 宜昌
+		// (湖北), so the compound does not say which; leave the character
+		// unread rather than guess
+		if !evidence && len(provinces) > 1 && len(run) > 1 {
+			continue
 		}
 		out = append(out, best)
 	}

@@ -78,6 +78,11 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 				out = dropMentionsIn(out, it)
 				out = append(out, nm)
 			}
+			// 石刻文创园、大安粮药示范园区等合作共建项目: joint projects lie between
+			// the parties, which the items that name places show
+			if class := string(s[m.span.Start:m.span.End]); strings.Contains(class, "合作") || strings.Contains(class, "共建") {
+				sharePartners(out, group)
+			}
 			m.group = group
 			m.generic = true
 			out = append(out, m)
@@ -170,6 +175,29 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 		prev = m
 	}
 	return out
+}
+
+// sharePartners gives the items of list group that name no place the places
+// its other items connect (two or more), when there is one such set.
+func sharePartners(ms []mention, group int) {
+	var parties []*Place
+	for _, m := range ms {
+		if m.kind != mInitiative || m.group != group || len(m.places) < 2 {
+			continue
+		}
+		if parties != nil && !slices.Equal(parties, m.places) {
+			return // the items link different parties
+		}
+		parties = m.places
+	}
+	if parties == nil {
+		return
+	}
+	for k := range ms {
+		if ms[k].kind == mInitiative && ms[k].group == group && len(ms[k].places) == 0 {
+			ms[k].places = parties
+		}
+	}
 }
 
 // listNeighbours reads the items of a list that stand beside initiatives
