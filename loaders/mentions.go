@@ -948,7 +948,8 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 		if s[k-1] == '“' {
 			k--
 		}
-		if hasString(s, k-2, "定位") || hasString(s, k-3, "定位于") || hasString(s, k-3, "定位为") {
+		if hasString(s, k-2, "定位") || hasString(s, k-3, "定位于") || hasString(s, k-3, "定位为") ||
+			hasString(s, k-3, "打造为") || hasString(s, k-2, "成为") {
 			return mention{}, false
 		}
 	}
@@ -1003,7 +1004,11 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	}
 	// 轨道交通资阳线 names a line by the place after its head, 地铁一号线 by its
 	// code
-	m.generic = gz.isGeneric(string(s[b:hs])) && (end == j || len(gz.placesInName(s[j:end], nil)) == 0 && lineCode(s, j, end) == j)
+	// …的示范区先行区: heads run together after a description name a kind
+	// twice, nothing in particular (科技城新区 after a verb is a name)
+	pre := string(s[b:hs])
+	bare := pre != "" && end == j && b > 0 && s[b-1] == '的' && gz.isBareHead(pre)
+	m.generic = (bare || gz.isGeneric(pre)) && (end == j || len(gz.placesInName(s[j:end], nil)) == 0 && lineCode(s, j, end) == j)
 	return m, true
 }
 
@@ -1186,6 +1191,10 @@ func (gz *Gazetteer) isGeneric(prefix string) bool {
 	}
 	for prefix != "" {
 		cut := false
+		// 新经济 is a sector's name, as 数字经济 is, not 新 and 经济
+		if strings.HasPrefix(prefix, "新经济") {
+			return false
+		}
 		for _, w := range genericWords {
 			if strings.HasPrefix(prefix, w) {
 				prefix = prefix[len(w):]
@@ -1207,7 +1216,7 @@ var genericWords = []string{"标志性", "重大", "重点", "一批", "新型",
 	"这些", "各", "有关", "其他", "等", "该", "本", "全", "农村", "城乡", "各项", "产业化", "产业", "工业", "城建",
 	"民生", "招商", "在建", "新建", "续建", "基础设施", "交通", "省市", "挂图作战", "政府投资", "社会投资", "市级重点",
 	"省级重点", "优势", "主体", "发展", "规划", "片区", "世界级", "千亿级", "万亿级", "近期", "工作",
-	"年度", "省域", "控制性", "物流", "对外", "跨区域", "公共服务", "公共", "数据", "会展", "文化", "体育",
+	"年度", "省域", "经济", "开放", "高品质", "大", "副", "控制性", "物流", "对外", "跨区域", "公共服务", "公共", "数据", "会展", "文化", "体育",
 	"商务", "金融", "科创", "创新", "研发", "教育", "医疗", "养老", "旅游", "商贸", "双创", "孵化", "技术", "政务", "人才",
 	"和", "及", "与"}
 

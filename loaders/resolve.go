@@ -3,6 +3,7 @@ package loaders
 import (
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/policygraph/policygraph/graph"
 )
@@ -174,7 +175,63 @@ func (gz *Gazetteer) expand(d *Doc, c Span, ms []mention, nextGroup *int) []ment
 		}
 		prev = m
 	}
+	// 建设A、B、C发展定位, “A、B”的三大目标定位: what a place is to become, not
+	// works; the whole list goes
+	for i := range out {
+		m := &out[i]
+		if m.kind != mInitiative || m.generic || !positioningAhead(s, m.span.End, c.End) {
+			continue
+		}
+		g := m.group
+		for k := range out {
+			if out[k].kind == mInitiative && out[k].group == g {
+				out[k].generic = true
+			}
+		}
+	}
 	return out
+}
+
+// positioningAhead reports whether a positioning word follows at, or after
+// more items of the list (、山水园林宜居城、总部经济聚集区发展定位).
+func positioningAhead(s []rune, at, end int) bool {
+	if positioningAfter(s, at, end) {
+		return true
+	}
+	for at < end && s[at] == '、' {
+		at++
+		for n := 0; at < end && n < 16 && unicode.Is(unicode.Han, s[at]); at, n = at+1, n+1 {
+			if positioningAfter(s, at, end) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// positioningAfter reports whether s[at:end] opens with a positioning word
+// (定位), perhaps after a closing quote, 的, a count (三大) and a kind
+// (发展, 目标, 功能, 城市, 战略).
+func positioningAfter(s []rune, at, end int) bool {
+	for at < end && strings.ContainsRune("”’」』\"", s[at]) {
+		at++
+	}
+	if at < end && s[at] == '的' {
+		at++
+	}
+	for at < end && strings.ContainsRune("一二三四五六七八九十两几", s[at]) {
+		at++
+	}
+	if at < end && strings.ContainsRune("大个项", s[at]) && at > 0 && strings.ContainsRune("一二三四五六七八九十两几", s[at-1]) {
+		at++
+	}
+	for _, w := range []string{"发展", "目标", "功能", "城市", "战略"} {
+		if hasString(s[:end], at, w) {
+			at += len([]rune(w))
+			break
+		}
+	}
+	return hasString(s[:end], at, "定位")
 }
 
 // sharePartners gives the items of list group that name no place the places
