@@ -818,6 +818,17 @@ func (gz *Gazetteer) verbEndingAt(s []rune, b, from int) int {
 	return 0
 }
 
+// headGoesOn reports whether a longer head that ends within max runes after
+// i runs through i (城际 at i, 城际铁路 after it).
+func (gz *Gazetteer) headGoesOn(s []rune, i, max int) bool {
+	for m := 1; m <= max && i+m <= len(s); m++ {
+		if h, ok := gz.headEndingAt(s, i+m); ok && len(h.runes) > m {
+			return true
+		}
+	}
+	return false
+}
+
 // initiativeAt reads the initiative name whose head ends at j.
 func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool) {
 	s := d.Text
@@ -870,8 +881,9 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 				continue
 			}
 			// 地铁一号线尖璧段, 隆黄铁路隆叙段: a section named by two to four
-			// characters after a line
-			{
+			// characters after a line (not a longer head's end: 城际 + 铁路宜泸段
+			// is 城际铁路's 宜泸段)
+			if !gz.headGoesOn(s[:c.End], end, 4) {
 				for n := 2; n <= 4 && end+n < c.End && isHan(s[end]) && !isListMark(s[end]) && isHan(s[end+n-1]) && !isBreak(s[end+n-1]); n++ {
 					if s[end+n] == '段' {
 						section()
@@ -1280,6 +1292,18 @@ func (gz *Gazetteer) placesInName(name []rune, ctx *Place) []*Place {
 			n += m
 		} else {
 			break
+		}
+	}
+	// 川南城际铁路宜泸段, 隆黄铁路隆叙段: a section between the places its
+	// own compound names
+	if k := len(name) - 1; k-n >= 3 && name[k] == '段' {
+		for i := max(n, k-4); i <= k-2; i++ {
+			if ps, m := gz.compoundAt(name[:k], i, ctx); len(ps) >= 2 && i+m == k {
+				for _, p := range ps {
+					add(p)
+				}
+				break
+			}
 		}
 	}
 	for i := n; i < len(name); i++ {
