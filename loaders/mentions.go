@@ -832,6 +832,11 @@ func (gz *Gazetteer) headGoesOn(s []rune, i, max int) bool {
 // initiativeAt reads the initiative name whose head ends at j.
 func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool) {
 	s := d.Text
+	// 城际 inside 城际铁路: the longer head decides, whether it ends a name
+	// or runs into a plan's word (…城际铁路规划)
+	if gz.headGoesOn(s[:c.End], j, 4) {
+		return mention{}, false
+	}
 	hs := j - len([]rune(h.text))
 	end := j
 	var short Span // a line's own short name after its head (璧铜线)
