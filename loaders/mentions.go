@@ -1112,8 +1112,11 @@ func shortNameAfter(s []rune, i, end int) string {
 // generic modifiers (示范区, 新区): too vague to stand for the name.
 func (gz *Gazetteer) isBareHead(name string) bool {
 	r := []rune(name)
-	for _, h := range gz.heads {
-		if len(h.runes) <= len(r) && string(r[len(r)-len(h.runes):]) == h.text {
+	if len(r) == 0 {
+		return false
+	}
+	for _, h := range gz.headsBy[r[len(r)-1]] { // longest first
+		if hasRunes(r, len(r)-len(h.runes), h.runes) {
 			return gz.isGeneric(string(r[:len(r)-len(h.runes)]))
 		}
 	}
