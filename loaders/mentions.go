@@ -1025,6 +1025,13 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	// twice, nothing in particular (科技城新区 after a verb is a name)
 	pre := string(s[b:hs])
 	bare := pre != "" && end == j && b > 0 && s[b-1] == '的' && gz.isBareHead(pre)
+	// 广元市交通项目, 成都市重点工程: a place's works of a kind, no one work
+	if (h.text == "项目" || h.text == "工程") && end == j && pre != "" {
+		if e, ok := gz.names.longest([]rune(pre), 0); ok && e.kind == namePlace && len(e.text) < len([]rune(pre)) &&
+			gz.isGeneric(string([]rune(pre)[len(e.text):])) {
+			bare = true
+		}
+	}
 	m.generic = (bare || gz.isGeneric(pre)) && (end == j || len(gz.placesInName(s[j:end], nil)) == 0 && lineCode(s, j, end) == j)
 	return m, true
 }
@@ -1511,6 +1518,10 @@ func (gz *Gazetteer) decodeRun(run []rune, ctx *Place) []*Place {
 			// 成巴 in Sichuan's report is still 巴中
 			if ctx != nil && ctx != t && prov(ctx) != nil && prov(ctx) == prov(t) {
 				score++
+			}
+			// the document's own city: 广巴 in 广元's report is 广元-巴中
+			if ctx == t && t.Level != graph.LevelProvince {
+				score += 3
 			}
 			for _, o := range sure {
 				if o == t {

@@ -726,14 +726,47 @@ func (gz *Gazetteer) cueAfter(s []rune, at, end int) (stageHit, bool) {
 	if h, ok := gz.cueAt(s, at, end); ok {
 		return h, true
 	}
-	// an adverb may stand between a name and its cue: 正式封关运行, 已建成通车,
-	// 正在加快建设中
-	for _, adv := range cueAdverbs {
-		if hasString(s[:end], at, adv) {
-			return gz.cueAt(s, at+len([]rune(adv)), end)
+	// adverbs and a time may stand between a name and its cue: 正式封关运行,
+	// 已建成通车, 正在加快建设中, 已于今年6月建成通车, 顺利通过竣工验收
+	for steps := 0; steps < 4; steps++ {
+		next := at
+		for _, adv := range cueAdverbs {
+			if hasString(s[:end], at, adv) {
+				next = at + len([]rune(adv))
+				break
+			}
+		}
+		if next == at {
+			next = timeAt(s, at, end)
+		}
+		if next == at {
+			return stageHit{}, false
+		}
+		at = next
+		if h, ok := gz.cueAt(s, at, end); ok {
+			return h, true
 		}
 	}
 	return stageHit{}, false
+}
+
+// timeAt returns where a time phrase at s[at] ends (于今年6月, 2024年底, 年内):
+// digits, numerals and time words with 年, 月 or 底 among them; at if none.
+func timeAt(s []rune, at, end int) int {
+	k := at
+	if k < end && s[k] == '于' {
+		k++
+	}
+	dated := false
+	for n := 0; k < end && n < 12 && strings.ContainsRune("0123456789一二三四五六七八九十〇今明去年月日底前内上下半季度初中旬", s[k]); k, n = k+1, n+1 {
+		if strings.ContainsRune("年月底", s[k]) {
+			dated = true
+		}
+	}
+	if !dated {
+		return at
+	}
+	return k
 }
 
 // cueAt returns the after-cue that starts at s[at], if any.
@@ -753,7 +786,8 @@ func (gz *Gazetteer) cueAt(s []rune, at, end int) (stageHit, bool) {
 }
 
 // cueAdverbs may stand between a name and the stage cue after it.
-var cueAdverbs = []string{"已经", "已", "正式", "顺利", "成功", "正在", "目前", "均已", "全部", "基本", "全面", "全线", "将于", "年内", "今年", "明年"}
+var cueAdverbs = []string{"已经", "已", "正式", "顺利", "成功", "正在", "目前", "均已", "全部", "基本", "全面", "全线", "将于", "年内", "今年", "明年",
+	"即将", "开展", "通过"}
 
 // afterward reports whether a stage cue ending at s[i] opens a clause about
 // what follows it (建成后将成为…, 开工以后): it states no stage.
