@@ -246,7 +246,9 @@ func (gz *Gazetteer) countiesListed(d *Doc, c Span, ms []mention) []mention {
 		z := a + 2
 		before := a <= c.Start || isBreak(s[a-1]) || placeEnd[a] != nil || strings.ContainsRune("与和及同对", s[a-1]) ||
 			gz.verbEndingAt(s, a, c.Start) > 0
-		after := z >= c.End || isBreak(s[z]) || strings.ContainsRune("和与及", s[z]) || gz.endsName(s, z, c.End)
+		// …、广汉三地, …、广汉等地: a count of places or 等 closes the list
+		counted := z+1 < c.End && strings.ContainsRune("两三四五六七八九十等", s[z]) && strings.ContainsRune("地市县区方省", s[z+1])
+		after := z >= c.End || isBreak(s[z]) || strings.ContainsRune("和与及", s[z]) || counted || gz.endsName(s, z, c.End)
 		return before && after
 	}
 	// listed reports whether the list mark at s[at] joins, on its left or
@@ -1025,8 +1027,14 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	// twice, nothing in particular (科技城新区 after a verb is a name)
 	pre := string(s[b:hs])
 	bare := pre != "" && end == j && b > 0 && s[b-1] == '的' && gz.isBareHead(pre)
-	// 广元市交通项目, 成都市重点工程: a place's works of a kind, no one work
+	// 广元市交通项目, 成都市重点工程: a place's works of a kind, no one work;
+	// 同城化重大项目: works of a kind with any words before
 	if (h.text == "项目" || h.text == "工程") && end == j && pre != "" {
+		for _, w := range []string{"重大", "重点", "标志性", "一批"} {
+			if strings.HasSuffix(pre, w) {
+				bare = true
+			}
+		}
 		if e, ok := gz.names.longest([]rune(pre), 0); ok && e.kind == namePlace && len(e.text) < len([]rune(pre)) &&
 			gz.isGeneric(string([]rune(pre)[len(e.text):])) {
 			bare = true
@@ -1243,7 +1251,7 @@ var genericWords = []string{"标志性", "重大", "重点", "一批", "新型",
 	"这些", "各", "有关", "其他", "等", "该", "本", "全", "农村", "城乡", "各项", "产业化", "产业", "工业", "城建",
 	"民生", "招商", "在建", "新建", "续建", "基础设施", "交通", "省市", "挂图作战", "政府投资", "社会投资", "市级重点",
 	"省级重点", "优势", "主体", "发展", "规划", "片区", "世界级", "千亿级", "万亿级", "近期", "工作",
-	"年度", "省域", "经济", "开放", "高品质", "大", "副", "同城化", "一体化", "控制性", "物流", "对外", "跨区域", "公共服务", "公共", "数据", "会展", "文化", "体育",
+	"年度", "省域", "经济", "开放", "高品质", "大", "副", "控制性", "物流", "对外", "跨区域", "公共服务", "公共", "数据", "会展", "文化", "体育",
 	"商务", "金融", "科创", "创新", "研发", "教育", "医疗", "养老", "旅游", "商贸", "双创", "孵化", "技术", "政务", "人才",
 	"和", "及", "与"}
 
