@@ -53,20 +53,28 @@ func stripGlosses(s string) string {
 }
 
 // glossAt reports whether s[i] opens a pinyin gloss, and where it ends.
+//
+// A gloss of a word gives its syllables apart (經濟(jīng jì)): up to four,
+// each of up to six letters, and then a tone mark is needed.
 func glossAt(s string, i int) (int, bool) {
-	j, letters, marked := i+1, 0, false
+	j, letters, marked, syllables := i+1, 0, false, 1
 	for j < len(s) && letters <= 6 {
 		r, n := utf8.DecodeRuneInString(s[j:])
 		switch {
 		case r >= 'a' && r <= 'z':
 		case strings.ContainsRune(toneVowels, r):
 			marked = true
+		case r == ' ' && letters > 0 && syllables < 4:
+			syllables++
+			letters = 0
+			j += n
+			continue
 		case r == ')':
 			if letters == 0 {
 				return 0, false
 			}
 			next, _ := utf8.DecodeRuneInString(s[j+1:])
-			if marked || isHan(next) {
+			if marked || syllables == 1 && isHan(next) {
 				return j + 1, true
 			}
 			return 0, false
@@ -110,7 +118,11 @@ func fixPDFPunct(s string) string {
 var metaWords = []string{"发布时间", "发布日期", "发布于", "日期:", "时间:", "来源:", "作者:", "浏览次数", "阅读次数",
 	"点击数", "点击量", "字号", "放大字体", "缩小字体", "打印", "关闭", "分享到", "收藏", "语音播报", "语音阅读",
 	"编辑:", "责任编辑", "刊发日期", "访问量", "手机看新闻", "扫一扫", "无障碍", "官方微博", "版次:",
-	"發布時間", "發佈時間", "來源:", "閱讀次數", "字號", "關閉", "編輯:", "責任編輯"}
+	"發布時間", "發佈時間", "來源:", "閱讀次數", "字號", "關閉", "編輯:", "責任編輯",
+	// breadcrumbs and footers
+	"当前位置", "您的位置", "你的位置", "您现在的位置", "當前位置", "您當前的位置", "版权所有", "版權所有", "ICP备",
+	"ICP備", "公网安备", "公網安備", "网站标识码", "網站標識碼", "主办单位", "主辦單位", "承办单位", "技术支持",
+	"阅读量", "閱讀量"}
 
 // endMarkers are lines after which a page lists other stories.
 var endMarkers = []string{"新闻推荐", "相关新闻", "相关阅读", "延伸阅读", "推荐阅读", "热点推荐", "相关文章", "上一篇",

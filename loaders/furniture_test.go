@@ -10,6 +10,8 @@ func TestStripGlosses(t *testing.T) {
 		{"a county in brackets stays", "中国(绵阳)科技城", "中国(绵阳)科技城"},
 		{"a gloss inside a name goes", "创(chuàng)新先行区", "创新先行区"},
 		{"a bracket after Latin text stays", "S11(zh)线", "S11(zh)线"},
+		{"a word's gloss by syllables goes", "临港经济(jīng jì)示范区", "临港经济示范区"},
+		{"unmarked words in brackets stay", "示范区(pilot zone)建设", "示范区(pilot zone)建设"},
 	} {
 		if got := stripGlosses(c.in); got != c.want {
 			t.Errorf("%s: stripGlosses(%q) = %q, want %q", c.name, c.in, got, c.want)
@@ -40,6 +42,12 @@ func TestDropFurniture(t *testing.T) {
 		{"links to the stories before and after go",
 			"临港物流园开工建设。\n上一篇:某区召开安全生产会议\n下一篇:春季招聘会举行\n",
 			"临港物流园开工建设。\n"},
+		{"a breadcrumb after a position label goes",
+			"当前位置:首页 > 要闻 > 区县\n加快建设临港物流园。\n",
+			"加快建设临港物流园。\n"},
+		{"a footer with copyright and a licence number goes",
+			"加快建设临港物流园。\n版权所有 © 某区人民政府 蜀ICP备00000000号\n",
+			"加快建设临港物流园。\n"},
 		{"a sentence that mentions printing stays",
 			"关闭落后产能,推动印刷和打印设备产业升级。\n",
 			"关闭落后产能,推动印刷和打印设备产业升级。\n"},
