@@ -541,6 +541,10 @@ func (gz *Gazetteer) leftEdge(s []rune, from, hs int, extra string) int {
 		if strings.ContainsRune("和与及", r) && b-1 > from && endsWithTitleWord(s[from:b-1]) {
 			break
 		}
+		// 依托中欧班列(成渝)和西部陆海新通道: a programme's name before 和
+		if strings.ContainsRune("和与及", r) && b-1 > from && gz.programmeEndingAt(s, from, b-1) {
+			break
+		}
 		if strings.ContainsRune("和与及", r) && b-1 > from {
 			// 成都至眉山S5线和成都至德阳S11线: a line's code ends a name too,
 			// and so does one with places in brackets after it (S3线(成资)和S5线)
@@ -825,6 +829,17 @@ func (gz *Gazetteer) verbEndingAt(s []rune, b, from int) int {
 func (gz *Gazetteer) headGoesOn(s []rune, i, max int) bool {
 	for m := 1; m <= max && i+m <= len(s); m++ {
 		if h, ok := gz.headEndingAt(s, i+m); ok && len(h.runes) > m {
+			return true
+		}
+	}
+	return false
+}
+
+// programmeEndingAt reports whether a programme's name from the gazetteer
+// ends at s[j], starting at from or later.
+func (gz *Gazetteer) programmeEndingAt(s []rune, from, j int) bool {
+	for k := max(from, j-16); k < j-1; k++ {
+		if e, ok := gz.names.longest(s[:j], k); ok && k+len(e.text) == j && e.kind == nameProgramme {
 			return true
 		}
 	}
