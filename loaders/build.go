@@ -161,6 +161,7 @@ type paraContext struct {
 	programmes  []mention
 	initiatives []string // IDs of initiatives named in the lead
 	lead        bool
+	last        []string // IDs of the initiatives of the paragraph's last sentence that named any
 }
 
 func (pc *paraContext) learn(ms []mention, lead bool, topic Span) {
@@ -632,7 +633,12 @@ func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraCon
 	for k, bid := range bodies {
 		role := b.roleOf(bodyMentions[k])
 		targets, inferred, rule := inits, false, ""
-		if len(targets) == 0 && len(pc.initiatives) > 0 {
+		switch {
+		case len(targets) == 0 && len(pc.last) > 0 && aside(b.d.Text, st):
+			// a bracketed aside after a task (…建成通车。(牵头单位:市交通运输局)) says
+			// who does the task before it
+			targets = pc.last
+		case len(targets) == 0 && len(pc.initiatives) > 0:
 			targets, inferred, rule = pc.initiatives, true, "paragraph context: "+p.Lead
 		}
 		for _, id := range targets {
@@ -657,6 +663,9 @@ func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraCon
 				break
 			}
 		}
+	}
+	if len(inits) > 0 {
+		pc.last = inits
 	}
 	// targets measure the initiative of their clause, or the sentence's one
 	// that shares words with the metric, else the issuer's work
@@ -686,6 +695,16 @@ func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraCon
 			b.fact(b.issuer, tid, graph.RelHasTarget, "", true, "document issuer owns its targets", ev)
 		}
 	}
+}
+
+// aside reports whether sentence st is a bracketed aside: it opens with a
+// bracket that closes at its end.
+func aside(s []rune, st *Sentence) bool {
+	a, z := st.Start, st.End
+	for z > a && unicode.IsSpace(s[z-1]) {
+		z--
+	}
+	return z-a > 2 && (s[a] == '(' || s[a] == '（') && (s[z-1] == ')' || s[z-1] == '）')
 }
 
 // addressPlaces returns the places of the clauses of st that hold no
@@ -837,6 +856,20 @@ func (b *builder) roleOf(m *mention) graph.Relation {
 	for _, w := range []string{"联合", "会同", "协同", "配合", "携手"} {
 		if strings.Contains(before, w) {
 			return graph.RelCoBuilds
+		}
+	}
+	// a label before a list of bodies: (牵头单位:市交通运输局;配合单位:市发展改革委)
+	k := m.span.Start
+	for k > 0 && k > m.span.Start-40 && !strings.ContainsRune(":：;；。(（", s[k-1]) {
+		k--
+	}
+	if k > 1 && (s[k-1] == ':' || s[k-1] == '：') {
+		l := k - 1
+		for l > 0 && k-1-l < 6 && !strings.ContainsRune(";；。(（,，", s[l-1]) {
+			l--
+		}
+		if r := columnRole(string(s[l : k-1])); r != "" {
+			return r
 		}
 	}
 	return graph.RelCoordinates

@@ -1229,6 +1229,12 @@ func (gz *Gazetteer) bodyAt(d *Doc, c Span, j int, ending string) (mention, bool
 			name = d.Place.Parent.Name + string(s[b+1:j])
 		}
 	}
+	// 市发展改革委 and 市发改委 are the 发展和改革委员会 the sector table names
+	for _, short := range []string{"发展改革委", "发改委"} {
+		if k, ok := strings.CutSuffix(name, short); ok && k != "" && !strings.HasSuffix(k, "国家") {
+			name = k + "发展和改革委员会"
+		}
+	}
 	return mention{kind: mBody, span: Span{b, j}, name: name, head: ending}, true
 }
 

@@ -960,7 +960,7 @@ func joinWrapped(s string) string {
 			b.WriteByte('\n')
 			continue
 		}
-		if _, _, kind := sectionMarker(next); kind != 0 {
+		if _, _, kind := sectionMarker(next); kind != 0 || opensItem(next) {
 			b.WriteByte('\n')
 			continue
 		}
@@ -1008,7 +1008,29 @@ func allDigits(s string) bool {
 // endsParagraph reports whether a line ends a sentence: 。！？!?…；; or one
 // of them before a closing quote or bracket.
 func endsParagraph(line string) bool {
+	// a bracketed aside after the last sentence: …建成通车。(牵头单位:市交通运输局)
+	if t := strings.TrimRight(line, " "); strings.HasSuffix(t, ")") || strings.HasSuffix(t, "）") {
+		if k := strings.LastIndexAny(t, "(（"); k > 0 {
+			r, _ := utf8.DecodeLastRuneInString(t[:k])
+			if strings.ContainsRune("。！？!?；;", r) {
+				return true
+			}
+		}
+	}
 	line = strings.TrimRight(line, "”’」』)）】》")
 	r, _ := utf8.DecodeLastRuneInString(line)
 	return strings.ContainsRune("。！？!?…；;", r)
+}
+
+// opensItem reports whether a line opens a numbered item (1. 2、 3．), which a
+// wrapped line never continues into.
+func opensItem(line string) bool {
+	k := 0
+	for k < len(line) && k < 3 && line[k] >= '0' && line[k] <= '9' {
+		k++
+	}
+	if k == 0 || k == len(line) {
+		return false
+	}
+	return line[k] == '.' || strings.HasPrefix(line[k:], "、") || strings.HasPrefix(line[k:], "．")
 }
