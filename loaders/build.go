@@ -33,6 +33,7 @@ func Extract(ctx context.Context, gz *Gazetteer, file string, raw []byte, meta M
 	// upload of one report repeated to the size limit, which multiplied the
 	// facts and the write's memory by the repeats)
 	seen := map[string]bool{}
+	var sent []mention // one sentence's mentions, the buffer reused
 	for pi := range d.Paragraphs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -48,7 +49,7 @@ func Extract(ctx context.Context, gz *Gazetteer, file string, raw []byte, meta M
 		pc := paraContext{}
 		for si := range p.Sentences {
 			st := &p.Sentences[si]
-			var sent []mention
+			sent = sent[:0]
 			for _, c := range st.Clauses {
 				ms := gz.mentionsIn(d, c)
 				ms = gz.expand(d, c, ms, &group)
@@ -59,8 +60,8 @@ func Extract(ctx context.Context, gz *Gazetteer, file string, raw []byte, meta M
 					}
 				}
 				ms = append(ms, gz.targetsIn(d, c)...)
+				b.clause(p, st, c, ms) // gives the initiatives their IDs
 				sent = append(sent, ms...)
-				b.clause(p, st, c, ms)
 			}
 			if len(d.Columns) > 0 {
 				gz.stageCells(d, st, sent)
@@ -517,6 +518,7 @@ func (b *builder) clause(p *Paragraph, st *Sentence, c Span, ms []mention) {
 			continue
 		}
 		id := b.initiativeID(m)
+		m.id = id
 		ev := b.evidence(p, st, m.span)
 		for k, pl := range free {
 			// with several names in a clause, a place says where the names
@@ -559,7 +561,10 @@ func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraCon
 			if m.generic {
 				continue
 			}
-			id := b.initiativeID(m)
+			id := m.id
+			if id == "" {
+				id = b.initiativeID(m)
+			}
 			inits = append(inits, id)
 			initMentions = append(initMentions, m)
 			h := m.stage
@@ -972,15 +977,24 @@ func sharesWords(a, b string) bool {
 // one's node, whichever the document named first. A short form that fits
 // several longer names stays its own node.
 func (b *builder) mergeElided() {
+	// initiatives by their first two runes, where a longer form is looked up
 	var inits []*graph.Entity
+	byStart := map[string][]*graph.Entity{}
 	for _, e := range b.entities {
 		if e.Kind == graph.KindInitiative {
 			inits = append(inits, e)
+			if r := []rune(e.Name); len(r) >= 2 {
+				byStart[string(r[:2])] = append(byStart[string(r[:2])], e)
+			}
 		}
 	}
 	into := map[string]string{}
 	for _, short := range inits {
 		r := []rune(short.Name)
+		// a short form is short: a compound and a head
+		if len(r) < 4 || len(r) > 9 {
+			continue
+		}
 		h, ok := b.gz.headEndingAt(r, len(r))
 		if !ok {
 			continue
@@ -990,7 +1004,7 @@ func (b *builder) mergeElided() {
 			continue
 		}
 		long := ""
-		for _, l := range inits {
+		for _, l := range byStart[string(pre[:2])] {
 			if l == short || utf8.RuneCountInString(l.Name) < len(r)+2 ||
 				!strings.HasPrefix(l.Name, string(pre)) || !strings.HasSuffix(l.Name, h.text) {
 				continue

@@ -35,6 +35,7 @@ type mention struct {
 	target   *targetValue
 	open     bool   // more name text follows its head (科技城 in 科技城新区)
 	whole    string // the line a section or station is part of (成渝中线高铁 for 成渝中线高铁潼南站)
+	id       string // the initiative's ID, once the builder has given it one
 }
 
 // mentionsIn finds the names of one clause: gazetteer names, 《quoted》
@@ -284,7 +285,13 @@ func (gz *Gazetteer) countiesListed(d *Doc, c Span, ms []mention) []mention {
 
 // isListMark reports whether r joins the items of a list of names: 遂宁、安岳,
 // 遂宁与潼南.
-func isListMark(r rune) bool { return strings.ContainsRune("、与和及同", r) }
+func isListMark(r rune) bool {
+	switch r {
+	case '、', '与', '和', '及', '同':
+		return true
+	}
+	return false
+}
 
 // sortMentions orders mentions by where they start, keeping the order of
 // those that start together: by insertion for the few of a clause, by a

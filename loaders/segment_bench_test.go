@@ -1,6 +1,7 @@
 package loaders
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/go-ego/gse"
@@ -15,6 +16,23 @@ func BenchmarkSegmentGSE(b *testing.B) {
 		b.Fatal(err)
 	}
 	doc := string(corpus(b, 1<<20))
+	b.SetBytes(int64(len(doc)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if len(seg.Cut(doc)) == 0 {
+			b.Fatal("no tokens")
+		}
+	}
+}
+
+// BenchmarkSegmentGSEReports is BenchmarkSegmentGSE over the generated
+// reports of BenchmarkExtractReports.
+func BenchmarkSegmentGSEReports(b *testing.B) {
+	var seg gse.Segmenter
+	if err := seg.LoadDict(); err != nil {
+		b.Fatal(err)
+	}
+	doc := strings.Join(reports(b, 1<<20), "")
 	b.SetBytes(int64(len(doc)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
