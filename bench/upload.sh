@@ -17,7 +17,8 @@ bin=$1 file=$2
 name=${NAME:-$(basename "$file")}
 PORT=${PORT:-18282}
 tmp=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+spid=
+trap 'kill -INT $spid 2>/dev/null; kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
 db=$tmp/graph.db
 rss() { awk -v k="$1:" '$1 == k { printf "%.0f MB", $2 / 1024 }' "/proc/$spid/status"; }
 
@@ -31,15 +32,14 @@ for _ in $(seq 600); do
 done
 spid=$(pgrep -P "$pid" -x "$(basename "$bin")" || pgrep -P "$pid")
 echo "serve pid $spid idle: VmRSS $(rss VmRSS), VmHWM $(rss VmHWM); $(curl -s "http://127.0.0.1:$PORT/healthz")"
-curl -s -o "$tmp/answer" -w '%{http_code} after %{time_total} s\n' -H 'Authorization: Bearer tok' \
+curl -s -m 600 -o "$tmp/answer" -w '%{http_code} after %{time_total} s\n' -H 'Authorization: Bearer tok' \
 	--data-binary @"$file" "http://127.0.0.1:$PORT/documents?name=$name" || echo "curl failed: $?"
-head -c 600 "$tmp/answer"
-echo
+echo "answer: $(stat -c %s "$tmp/answer" 2>/dev/null || echo no) bytes: $(head -c 400 "$tmp/answer" 2>/dev/null)"
 echo "after the answer: VmHWM $(rss VmHWM), VmRSS $(rss VmRSS)"
 sleep 10
 echo "10 s later: VmRSS $(rss VmRSS); $(curl -s -m 30 "http://127.0.0.1:$PORT/healthz")"
-kill -INT "$pid" 2>/dev/null || true
 kill -INT "$spid" 2>/dev/null || true
 wait "$pid" || true
+spid=
 grep -E 'Maximum resident|Elapsed' "$tmp/time"
 "$bin" stats --db "$db" 2>&1 | head -5
