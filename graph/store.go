@@ -372,6 +372,9 @@ func (s *Store) WriteDocumentWith(ctx context.Context, g *DocumentGraph, opts Wr
 	if err := s.refresh(ctx, old, enc, detached); err != nil {
 		return res, fmt.Errorf("write document %s: committed, but %w", enc.doc, err)
 	}
+	if len(add)+len(del) >= releaseQuads {
+		s.releaseMemory() // still under writeMu: see releaseMemory
+	}
 	return res, nil
 }
 
