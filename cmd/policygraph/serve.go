@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -147,7 +148,7 @@ func serve(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Log
 // document over either is refused with LIMIT_EXCEEDED, and nothing of it is
 // written.
 func loadHook(st *graph.Store, budget time.Duration, maxQuads int) resolvers.LoadFunc {
-	return func(ctx context.Context, name string, raw []byte, m resolvers.DocumentMeta) (resolvers.LoadReport, error) {
+	load := func(ctx context.Context, name string, raw []byte, m resolvers.DocumentMeta) (resolvers.LoadReport, error) {
 		gz, err := loaders.DefaultGazetteer()
 		if err != nil {
 			return resolvers.LoadReport{}, err
@@ -177,7 +178,21 @@ func loadHook(st *graph.Store, budget time.Duration, maxQuads int) resolvers.Loa
 		return resolvers.LoadReport{Document: rep.Document, Unchanged: rep.Unchanged, Replaced: rep.Replaced,
 			Quads: rep.Quads, Facts: rep.Facts, Counts: rep.Counts, Warnings: rep.Warnings}, nil
 	}
+	// What reading a large document leaves behind (its text, structure and
+	// graph: hundreds of MB for a few MiB of text, whether it was written or
+	// refused) is garbage once load returns; the runtime would give it back
+	// to the system only over minutes.
+	return func(ctx context.Context, name string, raw []byte, m resolvers.DocumentMeta) (resolvers.LoadReport, error) {
+		if len(raw) >= releaseBytes {
+			defer debug.FreeOSMemory()
+		}
+		return load(ctx, name, raw, m)
+	}
 }
+
+// releaseBytes is the size from which an uploaded document's memory is
+// given back as soon as it is loaded or refused.
+const releaseBytes = 1 << 20
 
 // defaultExtractBudget is serve's --extract-budget: well inside the two
 // minutes a document upload may take, so that the answer says why.
