@@ -53,9 +53,9 @@ type LoadReport struct {
 // cmd wires the loaders in (resolvers and loaders never import each other).
 type LoadFunc func(ctx context.Context, name string, raw []byte, meta DocumentMeta) (LoadReport, error)
 
-// loadTimeout bounds one document write over HTTP: extraction of a large
-// document takes longer than a query may. (The loader may bound extraction
-// tighter: see LoadFunc.)
+// loadTimeout bounds one document write over HTTP (POST /documents, and a
+// mutation's fields): extraction of a large document takes longer than a
+// query may. (The loader may bound extraction tighter: see LoadFunc.)
 const loadTimeout = 2 * time.Minute
 
 // maxNameBytes bounds a document's name.
@@ -139,7 +139,9 @@ func (r *Resolver) loadDocument(ctx context.Context, name string, raw []byte, me
 		}
 	}
 	// Read past the request's batch loader: it may hold the old version.
-	if d, err := r.store.Document(ctx, rep.Document); err == nil {
+	// The document is written: the answer says so even if the request's
+	// time ran out meanwhile.
+	if d, err := r.store.Document(context.WithoutCancel(ctx), rep.Document); err == nil {
 		out.Stored = &schema.Document{Document: d}
 	} else if !errors.Is(err, graph.ErrNotFound) {
 		return nil, err
