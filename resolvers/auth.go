@@ -360,6 +360,12 @@ func (s *Server) mutationRefusal(w http.ResponseWriter, r *http.Request, body []
 	}
 	err = writeAccess(r.Context(), true)
 	if err == nil {
+		// Each write has the time of an upload, and the answer must go out
+		// within the request's: one write per request.
+		if n := writeFields(doc, op.SelectionSet, map[string]bool{}); n > 1 {
+			writeError(w, http.StatusUnprocessableEntity, limitf("the mutation makes %d writes: send one loadDocument or removeDocument per request", n))
+			return true, true
+		}
 		return false, true
 	}
 	e := err.(*Error)
@@ -368,4 +374,26 @@ func (s *Server) mutationRefusal(w http.ResponseWriter, r *http.Request, body []
 	}
 	writeError(w, authStatus(e.Code), e)
 	return true, true
+}
+
+// writeFields counts the fields of a mutation's selection set, through its
+// fragments, leaving out __typename.
+func writeFields(doc *ast.QueryDocument, set ast.SelectionSet, seen map[string]bool) int {
+	n := 0
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if sel.Name != "__typename" {
+				n++
+			}
+		case *ast.InlineFragment:
+			n += writeFields(doc, sel.SelectionSet, seen)
+		case *ast.FragmentSpread:
+			if f := doc.Fragments.ForName(sel.Name); f != nil && !seen[sel.Name] {
+				seen[sel.Name] = true
+				n += writeFields(doc, f.SelectionSet, seen)
+			}
+		}
+	}
+	return n
 }

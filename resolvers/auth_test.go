@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -169,6 +170,24 @@ func TestSlowWriteIsAnswered(t *testing.T) {
 	// Queries keep their limit.
 	if r, _ := e.call(http.MethodPost, "/graphql", gqlBody(`{ documents { id } }`, nil), "Content-Type", "application/json"); r.status != http.StatusOK || len(r.Errors) > 0 {
 		t.Errorf("a query after the slow write: %d %+v", r.status, r.Errors)
+	}
+	// One write per request: each may take an upload's time.
+	before, _ := st.Stats(ctx)
+	for _, q := range []string{
+		`mutation { a: loadDocument(text: "天府新项目", meta: {name: "a.txt"}) { document } b: loadDocument(text: "天府新项目", meta: {name: "b.txt"}) { document } }`,
+		`mutation { ...W ... on Mutation { removeDocument(id: "document/slow") } } fragment W on Mutation { loadDocument(text: "天府新项目", meta: {name: "a.txt"}) { document } }`,
+	} {
+		r, _ := e.call(http.MethodPost, "/graphql", gqlBody(q, nil), "Content-Type", "application/json", "Authorization", "Bearer "+token)
+		if got := r.codes(); r.status != http.StatusUnprocessableEntity || len(got) != 1 || got[0] != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "2 writes") {
+			t.Errorf("%s: %d %+v, want 422 LIMIT_EXCEEDED", q, r.status, r.Errors)
+		}
+	}
+	if after, _ := st.Stats(ctx); !reflect.DeepEqual(after, before) {
+		t.Errorf("Stats after the refused mutations: %+v, want %+v", after, before)
+	}
+	r, _ = e.call(http.MethodPost, "/graphql", gqlBody(`mutation { __typename removeDocument(id: "document/slow") }`, nil), "Content-Type", "application/json", "Authorization", "Bearer "+token)
+	if len(r.Errors) > 0 {
+		t.Errorf("one write beside __typename: %+v", r.Errors)
 	}
 }
 
