@@ -8,7 +8,7 @@
 # stopping the server, `stats` on the store (it must open and count whole).
 #
 #   go build -o /tmp/pg ./cmd/policygraph
-#   python3 -c 'import sys; s=open("seeds/chengdu-2022-work-report-part1.txt","rb").read(); sys.stdout.buffer.write(s*(19*2**20//len(s)))' >/tmp/rep19.txt
+#   python3 -c 'import sys; s=open("seeds/chengdu-2022-work-report-part1.txt","rb").read().rstrip(b"\n")+b"\n"; sys.stdout.buffer.write(s*(19*2**20//len(s)))' >/tmp/rep19.txt
 #   bench/upload.sh /tmp/pg /tmp/rep19.txt
 #
 # EXTRA passes more flags to serve (EXTRA='--extract-budget 30s'). Needs curl.
