@@ -50,6 +50,25 @@ func (e *ConflictError) Error() string {
 	return fmt.Sprintf("%s holds the document loaded from %q, not %q", e.ID, e.Stored, e.Source)
 }
 
+// TooLargeError is returned (wrapped) by WriteDocumentWith with MaxQuads
+// for a document that would write more quads than that, and by the loaders
+// for one that gives more facts, mentions and sections while being read (a
+// lower bound: AtLeast). Nothing of it is written.
+type TooLargeError struct {
+	ID      string
+	Quads   int  // the quads the document would write, or at least (AtLeast)
+	AtLeast bool // Quads is a lower bound: reading stopped there
+	Max     int
+}
+
+func (e *TooLargeError) Error() string {
+	at := ""
+	if e.AtLeast {
+		at = "at least "
+	}
+	return fmt.Sprintf("%s would write %s%d quads, over the %d one document may", e.ID, at, e.Quads, e.Max)
+}
+
 // ErrClosed is returned (wrapped) by calls on a closed Store.
 var ErrClosed = errors.New("store is closed")
 
@@ -285,6 +304,12 @@ type WriteOptions struct {
 	// Report.txt and report.md, are then a *ConflictError instead of the
 	// second silently replacing the first.
 	SameSourceOnly bool
+	// MaxQuads, when positive, refuses with a *TooLargeError a document
+	// that would write more quads, before anything is locked or written. A
+	// write's memory and time grow with its quads (into bbolt about 3 KB
+	// and 0.1 ms a quad on 2 busy cores): a server taking documents from
+	// others bounds them.
+	MaxQuads int
 }
 
 // WriteDocumentWith is WriteDocument with options.
@@ -292,6 +317,9 @@ func (s *Store) WriteDocumentWith(ctx context.Context, g *DocumentGraph, opts Wr
 	enc, err := encode(g)
 	if err != nil {
 		return WriteResult{}, fmt.Errorf("write document: %w", err)
+	}
+	if opts.MaxQuads > 0 && len(enc.quads) > opts.MaxQuads {
+		return WriteResult{}, fmt.Errorf("write document: %w", &TooLargeError{ID: enc.doc, Quads: len(enc.quads), Max: opts.MaxQuads})
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
@@ -343,6 +371,9 @@ func (s *Store) WriteDocumentWith(ctx context.Context, g *DocumentGraph, opts Wr
 	res := WriteResult{Replaced: old.exists, QuadsAdded: len(add), QuadsRemoved: len(del)}
 	if err := s.refresh(ctx, old, enc, detached); err != nil {
 		return res, fmt.Errorf("write document %s: committed, but %w", enc.doc, err)
+	}
+	if len(add)+len(del) >= releaseQuads {
+		s.releaseMemory() // still under writeMu: see releaseMemory
 	}
 	return res, nil
 }

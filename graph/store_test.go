@@ -544,6 +544,25 @@ func testStore(t *testing.T, open func(t *testing.T) *graph.Store) {
 		}
 	})
 
+	t.Run("OverMaxQuadsWritesNothing", func(t *testing.T) {
+		s := open(t)
+		mustWrite(t, s, graphA(1))
+		before := stats(t, s)
+		big := graphA(2)
+		_, err := s.WriteDocumentWith(ctx, big, graph.WriteOptions{MaxQuads: 10})
+		var tl *graph.TooLargeError
+		if !errors.As(err, &tl) || tl.ID != docA || tl.Max != 10 || tl.Quads <= 10 || tl.AtLeast {
+			t.Fatalf("a document over MaxQuads: got %v, want a TooLargeError for %s over 10", err, docA)
+		}
+		if after := stats(t, s); !reflect.DeepEqual(after, before) {
+			t.Errorf("Stats after the refusal: got %+v, want %+v", after, before)
+		}
+		// At its exact size it is written.
+		if res, err := s.WriteDocumentWith(ctx, big, graph.WriteOptions{MaxQuads: tl.Quads}); err != nil || !res.Replaced {
+			t.Errorf("the document at MaxQuads %d: got %+v, %v; want Replaced", tl.Quads, res, err)
+		}
+	})
+
 	t.Run("RemoveKeepsOtherDocuments", func(t *testing.T) {
 		s := open(t)
 		mustWrite(t, s, graphA(1))

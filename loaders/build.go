@@ -21,12 +21,34 @@ import (
 // whole pipeline, normalise -> structure -> mentions -> resolve -> relate,
 // without writing anything.
 func Extract(ctx context.Context, gz *Gazetteer, file string, raw []byte, meta Meta) (*graph.DocumentGraph, error) {
+	return ExtractAtMost(ctx, gz, file, raw, meta, 0)
+}
+
+// ExtractAtMost is Extract for a caller that will write at most maxQuads
+// quads of the document (graph.WriteOptions.MaxQuads; none when it is 0).
+// It stops with a *graph.TooLargeError as soon as the sections, facts and
+// mentions read so far outnumber maxQuads, so that a document far over the
+// bound costs the memory of one at it, not of all its text. The count is a
+// lower bound on the quads: each section, fact and mention is a node of
+// its own with three quads or more (pg:has, and its record or index), and
+// the only facts dropped when reading ends are the gazetteer's membership
+// facts, a few per place the document names.
+func ExtractAtMost(ctx context.Context, gz *Gazetteer, file string, raw []byte, meta Meta, maxQuads int) (*graph.DocumentGraph, error) {
 	text, enc, err := Normalize(file, raw)
 	if err != nil {
 		return nil, err
 	}
 	d := Structure(gz, file, text, meta)
 	b := newBuilder(gz, d, file, enc, text)
+	tooLarge := func() error {
+		if n := len(d.Sections) + len(b.g.Facts) + len(b.g.Mentions); maxQuads > 0 && n > maxQuads {
+			return &graph.TooLargeError{ID: b.g.Document.ID, Quads: n, AtLeast: true, Max: maxQuads}
+		}
+		return nil
+	}
+	if err := tooLarge(); err != nil {
+		return nil, err
+	}
 	group := 0
 	// a paragraph repeated word for word states nothing new: its facts would
 	// only cite the same words again (a page saved twice over, or a hostile
@@ -36,6 +58,9 @@ func Extract(ctx context.Context, gz *Gazetteer, file string, raw []byte, meta M
 	var sent []mention // one sentence's mentions, the buffer reused
 	for pi := range d.Paragraphs {
 		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := tooLarge(); err != nil {
 			return nil, err
 		}
 		p := &d.Paragraphs[pi]

@@ -240,3 +240,52 @@ func TestRepeatedTextReadOnce(t *testing.T) {
 			len(once.Facts), len(once.Mentions))
 	}
 }
+
+// TestExtractAtMost checks the early stop of a bounded extraction: a
+// document over the bound is refused while it is read, with a lower bound
+// of its quads, and a document that fits is never refused (the count it
+// stops on is a lower bound of the quads the store then writes).
+func TestExtractAtMost(t *testing.T) {
+	ctx := context.Background()
+	st, gz := memoryStore(t)
+	if err := loaders.EnsureGazetteer(ctx, st, gz); err != nil {
+		t.Fatal(err)
+	}
+	seedText, err := os.ReadFile(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := map[string][]byte{"seed.txt": seedText}
+	var many bytes.Buffer // twenty generated reports in one document
+	for i := range 20 {
+		r, err := loaders.SynthesizeReport(3, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		many.Write(r.Text)
+		many.WriteByte('\n')
+		if i < 3 {
+			docs[r.Name] = r.Text
+		}
+	}
+	docs["twenty.txt"] = many.Bytes()
+	for name, raw := range docs {
+		g, err := loaders.Extract(ctx, gz, name, raw, loaders.Meta{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		res, err := st.WriteDocument(ctx, g)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		quads := res.QuadsAdded
+		if _, err := loaders.ExtractAtMost(ctx, gz, name, raw, loaders.Meta{}, quads); err != nil {
+			t.Errorf("%s, %d quads, at most %d: %v; want no refusal", name, quads, quads, err)
+		}
+		_, err = loaders.ExtractAtMost(ctx, gz, name, raw, loaders.Meta{}, quads/10)
+		var tl *graph.TooLargeError
+		if !errors.As(err, &tl) || !tl.AtLeast || tl.Max != quads/10 || tl.Quads <= quads/10 || tl.Quads > quads {
+			t.Errorf("%s, %d quads, at most %d: got %v, want a TooLargeError with a lower bound of its quads", name, quads, quads/10, err)
+		}
+	}
+}

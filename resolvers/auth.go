@@ -337,34 +337,63 @@ func batchRefusal(w http.ResponseWriter, body []byte) bool {
 // mutationRefusal answers a POST whose operation is a mutation the request
 // may not make with the HTTP status the README's table gives (401
 // UNAUTHENTICATED without the token, 403 FORBIDDEN when writes are off),
-// before gqlgen runs it. It returns false if it has not answered.
-func (s *Server) mutationRefusal(w http.ResponseWriter, r *http.Request, body []byte) bool {
+// before gqlgen runs it. It returns whether it has answered, and whether
+// the operation is a mutation.
+func (s *Server) mutationRefusal(w http.ResponseWriter, r *http.Request, body []byte) (refused, mutation bool) {
 	if !bytes.Contains(body, []byte("mutation")) {
-		return false
+		return false, false
 	}
 	var p struct {
 		Query         string `json:"query"`
 		OperationName string `json:"operationName"`
 	}
 	if json.Unmarshal(body, &p) != nil {
-		return false // gqlgen reports it
+		return false, false // gqlgen reports it
 	}
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, s.limits.MaxTokens)
 	if err != nil {
-		return false
+		return false, false
 	}
 	op := doc.Operations.ForName(p.OperationName)
 	if op == nil || op.Operation != ast.Mutation {
-		return false
+		return false, false
 	}
 	err = writeAccess(r.Context(), true)
 	if err == nil {
-		return false
+		// Each write has the time of an upload, and the answer must go out
+		// within the request's: one write per request.
+		if n := writeFields(doc, op.SelectionSet, map[string]bool{}); n > 1 {
+			writeError(w, http.StatusUnprocessableEntity, limitf("the mutation makes %d writes: send one loadDocument or removeDocument per request", n))
+			return true, true
+		}
+		return false, true
 	}
 	e := err.(*Error)
 	if e.Code == CodeUnauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="policygraph"`)
 	}
 	writeError(w, authStatus(e.Code), e)
-	return true
+	return true, true
+}
+
+// writeFields counts the fields of a mutation's selection set, through its
+// fragments, leaving out __typename.
+func writeFields(doc *ast.QueryDocument, set ast.SelectionSet, seen map[string]bool) int {
+	n := 0
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if sel.Name != "__typename" {
+				n++
+			}
+		case *ast.InlineFragment:
+			n += writeFields(doc, sel.SelectionSet, seen)
+		case *ast.FragmentSpread:
+			if f := doc.Fragments.ForName(sel.Name); f != nil && !seen[sel.Name] {
+				seen[sel.Name] = true
+				n += writeFields(doc, f.SelectionSet, seen)
+			}
+		}
+	}
+	return n
 }

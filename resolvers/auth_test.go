@@ -11,9 +11,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/policygraph/policygraph/graph"
 	"github.com/policygraph/policygraph/resolvers"
@@ -133,6 +135,61 @@ const loadMutation = `mutation($text: String!, $name: String) {
     document unchanged replaced facts entities { kind count } stored { id title chars }
   }
 }`
+
+// A write that takes longer than the query time limit is answered with what
+// it wrote, before the connection's write deadline (serve sets it to the
+// time limit + 10 s): it was answered TIMEOUT, or not at all, though the
+// document was stored (issue 16, case 2, through loadDocument).
+func TestSlowWriteIsAnswered(t *testing.T) {
+	ctx := context.Background()
+	st, err := graph.Open(ctx, "memory")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	const limit = 200 * time.Millisecond
+	load := fakeLoad(st)
+	slowLoad := func(ctx context.Context, name string, raw []byte, m resolvers.DocumentMeta) (resolvers.LoadReport, error) {
+		time.Sleep(3 * limit)
+		if err := ctx.Err(); err != nil {
+			return resolvers.LoadReport{}, err
+		}
+		return load(ctx, name, raw, m)
+	}
+	srv := httptest.NewUnstartedServer(resolvers.NewServer(st, resolvers.Options{Token: token, Load: slowLoad,
+		Limits: resolvers.Limits{Timeout: limit}}).Handler())
+	srv.Config.WriteTimeout = 2 * limit // as serve's, scaled down
+	srv.Start()
+	t.Cleanup(srv.Close)
+	e := &env{t: t, st: st, srv: srv}
+	r, _ := e.call(http.MethodPost, "/graphql", gqlBody(loadMutation, map[string]any{"text": "天府新项目", "name": "slow.txt"}),
+		"Content-Type", "application/json", "Authorization", "Bearer "+token)
+	if r.status != http.StatusOK || len(r.Errors) > 0 || !strings.Contains(string(r.Data), `"document":"document/slow"`) {
+		t.Errorf("a write slower than the time limit: %d %s %+v, want its report", r.status, r.Data, r.Errors)
+	}
+	// Queries keep their limit.
+	if r, _ := e.call(http.MethodPost, "/graphql", gqlBody(`{ documents { id } }`, nil), "Content-Type", "application/json"); r.status != http.StatusOK || len(r.Errors) > 0 {
+		t.Errorf("a query after the slow write: %d %+v", r.status, r.Errors)
+	}
+	// One write per request: each may take an upload's time.
+	before, _ := st.Stats(ctx)
+	for _, q := range []string{
+		`mutation { a: loadDocument(text: "天府新项目", meta: {name: "a.txt"}) { document } b: loadDocument(text: "天府新项目", meta: {name: "b.txt"}) { document } }`,
+		`mutation { ...W ... on Mutation { removeDocument(id: "document/slow") } } fragment W on Mutation { loadDocument(text: "天府新项目", meta: {name: "a.txt"}) { document } }`,
+	} {
+		r, _ := e.call(http.MethodPost, "/graphql", gqlBody(q, nil), "Content-Type", "application/json", "Authorization", "Bearer "+token)
+		if got := r.codes(); r.status != http.StatusUnprocessableEntity || len(got) != 1 || got[0] != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "2 writes") {
+			t.Errorf("%s: %d %+v, want 422 LIMIT_EXCEEDED", q, r.status, r.Errors)
+		}
+	}
+	if after, _ := st.Stats(ctx); !reflect.DeepEqual(after, before) {
+		t.Errorf("Stats after the refused mutations: %+v, want %+v", after, before)
+	}
+	r, _ = e.call(http.MethodPost, "/graphql", gqlBody(`mutation { __typename removeDocument(id: "document/slow") }`, nil), "Content-Type", "application/json", "Authorization", "Bearer "+token)
+	if len(r.Errors) > 0 {
+		t.Errorf("one write beside __typename: %+v", r.Errors)
+	}
+}
 
 func TestWritesAreOffWithoutAToken(t *testing.T) {
 	e := writeEnv(t, resolvers.Options{})

@@ -53,9 +53,9 @@ type LoadReport struct {
 // cmd wires the loaders in (resolvers and loaders never import each other).
 type LoadFunc func(ctx context.Context, name string, raw []byte, meta DocumentMeta) (LoadReport, error)
 
-// loadTimeout bounds one document write over HTTP: extraction of a large
-// document takes longer than a query may. (The loader may bound extraction
-// tighter: see LoadFunc.)
+// loadTimeout bounds one document write over HTTP (POST /documents, and a
+// mutation's fields): extraction of a large document takes longer than a
+// query may. (The loader may bound extraction tighter: see LoadFunc.)
 const loadTimeout = 2 * time.Minute
 
 // maxNameBytes bounds a document's name.
@@ -139,7 +139,9 @@ func (r *Resolver) loadDocument(ctx context.Context, name string, raw []byte, me
 		}
 	}
 	// Read past the request's batch loader: it may hold the old version.
-	if d, err := r.store.Document(ctx, rep.Document); err == nil {
+	// The document is written: the answer says so even if the request's
+	// time ran out meanwhile.
+	if d, err := r.store.Document(context.WithoutCancel(ctx), rep.Document); err == nil {
 		out.Stored = &schema.Document{Document: d}
 	} else if !errors.Is(err, graph.ErrNotFound) {
 		return nil, err
@@ -242,6 +244,7 @@ func (s *Server) serveDocuments(w http.ResponseWriter, r *http.Request) {
 			s.log.ErrorContext(ctx, "internal error", "path", r.URL.Path, "document", name, "err", err)
 		}
 		status := http.StatusUnprocessableEntity
+		var tooLarge *graph.TooLargeError
 		switch code {
 		case CodeInternal:
 			status = http.StatusInternalServerError
@@ -251,6 +254,10 @@ func (s *Server) serveDocuments(w http.ResponseWriter, r *http.Request) {
 			status = authStatus(code)
 		case CodeConflict:
 			status = http.StatusConflict
+		case CodeLimitExceeded:
+			if errors.As(err, &tooLarge) {
+				status = http.StatusRequestEntityTooLarge
+			}
 		}
 		writeError(w, status, &Error{Code: code, Message: msg})
 		return
@@ -264,6 +271,16 @@ func (s *Server) serveDocuments(w http.ResponseWriter, r *http.Request) {
 
 // multipartSlack is what a multipart envelope may add to a document's size.
 const multipartSlack = 64 << 10
+
+// documentTooLarge says why a document that would write too many quads is
+// refused: its size in bytes is within the limit, but what it states is not.
+func documentTooLarge(e *graph.TooLargeError) *Error {
+	at := ""
+	if e.AtLeast {
+		at = "at least "
+	}
+	return limitf("%s would write %s%d quads (its sections, facts and mentions), over the %d one document sent to this server may: split it into smaller documents, or load it with the policygraph load command", e.ID, at, e.Quads, e.Max)
+}
 
 func documentTooBig(limit int64) *Error {
 	return limitf("the document is larger than %d bytes (%d MiB): split it, or load it with the policygraph load command", limit, limit>>20)

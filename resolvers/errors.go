@@ -69,6 +69,7 @@ func classify(err error) (Code, string, []string) {
 	var gqlErr *gqlerror.Error
 	var protected *graph.ProtectedError
 	var conflict *graph.ConflictError
+	var tooLarge *graph.TooLargeError
 	switch {
 	case errors.As(err, &ue):
 		return ue.Code, ue.Message, ue.Suggestions
@@ -78,6 +79,8 @@ func classify(err error) (Code, string, []string) {
 		return CodeForbidden, protectedError(protected.ID, "").Message, nil
 	case errors.As(err, &conflict):
 		return CodeConflict, conflictError(conflict.ID, conflict.Stored, conflict.Source).Message, nil
+	case errors.As(err, &tooLarge):
+		return CodeLimitExceeded, documentTooLarge(tooLarge).Message, nil
 	case errors.Is(err, graph.ErrWalkTooLarge):
 		return CodeLimitExceeded, fmt.Sprintf("the walk reaches more than %d nodes: lower maxHops or hops, or restrict relations", graph.MaxWalkNodes), nil
 	case errors.Is(err, context.DeadlineExceeded):

@@ -30,6 +30,7 @@ func TestClassify(t *testing.T) {
 		{graph.ErrWalkTooLarge, CodeLimitExceeded},
 		{fmt.Errorf("write x.txt: %w", &graph.ProtectedError{ID: "document/gazetteer"}), CodeForbidden},
 		{fmt.Errorf("write x.txt: %w", &graph.ConflictError{ID: "document/x", Stored: "x.md", Source: "x.txt"}), CodeConflict},
+		{fmt.Errorf("write x.txt: %w", &graph.TooLargeError{ID: "document/x", Quads: 9, Max: 8}), CodeLimitExceeded},
 		{context.DeadlineExceeded, CodeTimeout},
 		{fmt.Errorf("entities: %w", context.Canceled), CodeTimeout},
 		{errors.New("disk on fire"), CodeInternal},

@@ -112,9 +112,16 @@ func (s *Server) configure(x configurable, introspection bool) {
 	})
 	// The time limit runs per root field, which resolves its whole subtree
 	// before it returns: a deadline on the operation's context would let
-	// gqlgen answer a late request with no response at all.
+	// gqlgen answer a late request with no response at all. A mutation's
+	// fields have the time an upload has (serveGraphQL moves the write
+	// deadline to match): a write that commits after the query limit must
+	// still say so, not TIMEOUT.
 	x.AroundRootFields(func(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
-		ctx, cancel := context.WithTimeout(ctx, s.limits.Timeout)
+		timeout := s.limits.Timeout
+		if graphql.HasOperationContext(ctx) && graphql.GetOperationContext(ctx).Operation.Operation == ast.Mutation {
+			timeout = max(timeout, loadTimeout)
+		}
+		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		if !s.noPlain {
 			if m, ok := s.resolver.plainRoot(ctx); ok {
@@ -173,8 +180,16 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusBadRequest, invalidf("the request body is not valid JSON: send {\"query\": \"...\", \"variables\": {...}}"))
 			return
 		}
-		if batchRefusal(w, body) || s.mutationRefusal(w, r, body) {
+		if batchRefusal(w, body) {
 			return
+		}
+		switch refused, mutation := s.mutationRefusal(w, r, body); {
+		case refused:
+			return
+		case mutation:
+			// A write may take as long as an upload: its answer must
+			// still go out (see AroundRootFields).
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(max(s.limits.Timeout, loadTimeout) + 10*time.Second))
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}

@@ -227,10 +227,6 @@ func TestThroughputUnderAttack(t *testing.T) {
 	limited.healthy()
 }
 
-// TestLargeRequestsTakeTurns holds the one slot of the large lane with a
-// chunked body that is still arriving: another large request waits and,
-// past the time limit, gets 503 BUSY with Retry-After, while small queries
-// are answered meanwhile; once the slow body ends, both kinds are answered.
 // Large requests take turns for the lane once they have arrived: one being
 // answered holds the only slot, so another large one waits and then gets
 // 503 BUSY while small ones go by; a client that sends its body slowly

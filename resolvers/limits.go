@@ -113,6 +113,7 @@ func init() {
 	// Requests refused by a limit or for bad input answer HTTP 422, like
 	// gqlgen's own parse and validation errors.
 	errcode.RegisterErrorType(string(CodeLimitExceeded), errcode.KindProtocol)
+	errcode.RegisterErrorType(codeComplexity, errcode.KindProtocol)
 }
 
 // shapeLimit is a gqlgen extension that refuses queries nested deeper than

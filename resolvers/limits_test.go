@@ -112,6 +112,9 @@ func TestComplexityOfWalksAndLists(t *testing.T) {
 	if err := e.fails(ten.String(), nil, "LIMIT_EXCEEDED"); !strings.Contains(err.Message, "complexity") {
 		t.Errorf("ten neighbourhoods of 6 hops and 2000 nodes: message %q", err.Message)
 	}
+	if r := e.post(ten.String(), nil); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("ten neighbourhoods of 6 hops and 2000 nodes: HTTP %d, want 422 as for every limit", r.status)
+	}
 	if took := time.Since(start); took > time.Second {
 		t.Errorf("ten neighbourhoods refused after %v, want well under a second", took)
 	}

@@ -340,3 +340,105 @@ func TestExtractionBudget(t *testing.T) {
 		})
 	}
 }
+
+// A document that would write more quads than serve's --max-document-quads
+// is refused with 413 LIMIT_EXCEEDED, over HTTP and GraphQL, and nothing of
+// it is written: one far over the bound while it is read, one just over it
+// when the store counts its quads (issue 16, case 2, for text that does not
+// repeat).
+func TestDocumentQuadBound(t *testing.T) {
+	t.Setenv("POLICYGRAPH_TOKEN", "tok-123")
+	seed, err := fs.ReadFile(seeds.FS(), seeds.Reports()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var many bytes.Buffer // 40 generated reports, 400 KB, about 150k quads
+	for i := range 40 {
+		r, err := loaders.SynthesizeReport(5, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		many.Write(r.Text)
+		many.WriteByte('\n')
+	}
+	for name, db := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			// The seed writes about 2,100 quads from some 400 sections,
+			// facts and mentions: over 1,000, but not by the count it is
+			// read with.
+			base, stop := startServe(t, "--db", db, "--max-document-quads", "1000")
+			defer func() {
+				if err := stop(); err != nil {
+					t.Error(err)
+				}
+			}()
+			w := writer{t: t, base: base}
+			before := w.nodes()
+			for _, c := range []struct {
+				doc     string
+				text    []byte
+				atLeast bool
+			}{{"many-2023", many.Bytes(), true}, {"seed-2023", seed, false}} {
+				start := time.Now()
+				status, out := w.call(http.MethodPost, "/documents?name="+c.doc+".txt", "text/plain", c.text, true)
+				msg := mustMarshal(out)
+				if status != http.StatusRequestEntityTooLarge || errorCode(out) != "LIMIT_EXCEEDED" || !strings.Contains(msg, "quads") ||
+					!strings.Contains(msg, "over the 1000") || strings.Contains(msg, "at least") != c.atLeast {
+					t.Errorf("%s over the bound: got %d %s, want 413 LIMIT_EXCEEDED naming the quads (at least: %v)", c.doc, status, msg, c.atLeast)
+				}
+				if took := time.Since(start); took > 10*time.Second {
+					t.Errorf("%s refused after %v", c.doc, took)
+				}
+				_, out = w.gql(`mutation($t: String!, $n: String) { loadDocument(text: $t, meta: {name: $n}) { document } }`, map[string]any{"t": string(c.text), "n": c.doc + ".md"})
+				if errorCode(out) != "LIMIT_EXCEEDED" {
+					t.Errorf("loadDocument of %s: got %v, want LIMIT_EXCEEDED", c.doc, out)
+				}
+				if _, out := w.gql(`{ node(id: "document/`+c.doc+`") { id } }`, nil); !strings.Contains(mustMarshal(out), `"node":null`) {
+					t.Errorf("the refused document %s is stored: %v", c.doc, out)
+				}
+			}
+			if after := w.nodes(); after != before {
+				t.Errorf("nodes after the refused documents: got %v, want %v", after, before)
+			}
+			if status, out := w.call(http.MethodPost, "/documents?name=ziyang-2023.txt", "text/plain", []byte(smallReport), true); status != http.StatusCreated {
+				t.Errorf("a small document under the bound: got %d %v, want 201", status, out)
+			}
+		})
+	}
+}
+
+// The seed repeated to 1 MiB, posted to /documents, is answered at once
+// with the facts of one copy (issue 16, case 2: the full 19 MiB is measured
+// in docs/reliability.md).
+func TestRepeatedUploadAnswers(t *testing.T) {
+	t.Setenv("POLICYGRAPH_TOKEN", "tok-123")
+	seed, err := fs.ReadFile(seeds.FS(), seeds.Reports()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed = append(bytes.TrimRight(seed, "\n"), '\n')
+	big := bytes.Repeat(seed, (1<<20)/len(seed))
+	base, stop := startServe(t, "--db", filepath.Join(t.TempDir(), "graph.db"))
+	defer func() {
+		if err := stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	w := writer{t: t, base: base}
+	status, out := w.call(http.MethodPost, "/documents?name=once-2023.txt", "text/plain", seed, true)
+	once, _ := out["facts"].(float64)
+	if status != http.StatusCreated || once == 0 {
+		t.Fatalf("the seed once: got %d %.300s", status, mustMarshal(out))
+	}
+	start := time.Now()
+	status, out = w.call(http.MethodPost, "/documents?name=repeated-2023.txt", "text/plain", big, true)
+	took := time.Since(start)
+	facts, _ := out["facts"].(float64)
+	if status != http.StatusCreated || facts == 0 || facts > once*1.1 {
+		t.Errorf("the seed repeated to %d bytes: got %d, %v facts (one copy: %v), %.300s", len(big), status, facts, once, mustMarshal(out))
+	}
+	if took > 60*time.Second {
+		t.Errorf("answered after %v", took)
+	}
+	t.Logf("%d copies, %d bytes: %v, %v facts", len(big)/len(seed), len(big), took.Round(time.Millisecond), facts)
+}
