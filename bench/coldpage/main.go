@@ -27,6 +27,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -36,6 +37,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -91,12 +93,19 @@ func main() {
 	}
 	fmt.Printf("# %s, load average %s, %d CPUs seen by Go\n", time.Now().UTC().Format(time.RFC3339), loadavg(), runtime.NumCPU())
 
+	// An interrupt stops the run in progress, its server and browser, and
+	// puts the index snapshot back where a scanned start moved it from.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	var results []result
-	for r := 1; r <= *rounds; r++ {
+	for r := 1; r <= *rounds && ctx.Err() == nil; r++ {
 		for _, n := range sizes {
 			for _, start := range strings.Split(*starts, ",") {
 				for _, b := range bins {
-					res, err := run(b, stores[n], start, *chromium, *query, *timeout)
+					if ctx.Err() != nil {
+						break
+					}
+					res, err := run(ctx, b, stores[n], start, *chromium, *query, *timeout)
 					res.round, res.reports, res.start, res.bin = r, n, start, b.name
 					if err != nil {
 						fmt.Printf("round %d %s %d reports %s start: %v\n", r, b.name, n, start, err)
@@ -155,6 +164,8 @@ type result struct {
 	serverStart time.Duration // serve's own figure: opening the store and building or reading the index
 	how         string        // how serve got its index, from its log
 	load        string        // the load average when the page was opened
+	serverCPU   time.Duration // the CPU time serve used for the cold view
+	majorFaults int64         // pages serve read from disk for it (not the page cache)
 	page
 	warm page
 }
@@ -176,8 +187,8 @@ type page struct {
 }
 
 func (r result) line() string {
-	return fmt.Sprintf("round %d %s %d reports, %s start (%v, %s; load %s): cold %s | warm %s",
-		r.round, r.bin, r.reports, r.start, r.serverStart, r.how, r.load, r.page, r.warm)
+	return fmt.Sprintf("round %d %s %d reports, %s start (%v, %s; load %s): cold %s; server CPU %v, %d major faults | warm %s",
+		r.round, r.bin, r.reports, r.start, r.serverStart, r.how, r.load, r.page, r.serverCPU, r.majorFaults, r.warm)
 }
 
 func (p page) String() string {
@@ -195,7 +206,7 @@ var (
 )
 
 // run starts a browser and a server, opens the page twice and stops both.
-func run(b binary, db, start, chromium, query string, timeout time.Duration) (res result, err error) {
+func run(ctx context.Context, b binary, db, start, chromium, query string, timeout time.Duration) (res result, err error) {
 	switch start {
 	case "snapshot":
 	case "scan":
@@ -220,7 +231,7 @@ func run(b binary, db, start, chromium, query string, timeout time.Duration) (re
 		return res, err
 	}
 	defer os.RemoveAll(profile)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(chromium),
 		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
 		chromedp.Flag("disable-background-networking", true),
@@ -272,19 +283,25 @@ func run(b binary, db, start, chromium, query string, timeout time.Duration) (re
 		base = "http://" + a
 	case <-time.After(timeout):
 		return res, errors.New("serve did not start")
+	case <-ctx.Done():
+		return res, ctx.Err()
 	}
 	if want := map[string]string{"snapshot": "read", "scan": "scanned"}[start]; res.how != want {
 		return res, fmt.Errorf("serve's index: %q, want %q (is DB.index stale?)", res.how, want)
 	}
 
-	ctx, cancel := context.WithTimeout(browser, timeout)
+	tab, cancel := context.WithTimeout(browser, timeout)
 	defer cancel()
 	res.load = loadavg()
 	u := base + "/?" + (&url.URL{RawQuery: query}).Query().Encode()
-	if res.page, err = open(ctx, u); err != nil {
+	before := procStat(srv.Process.Pid)
+	if res.page, err = open(tab, u); err != nil {
 		return res, fmt.Errorf("cold: %w", err)
 	}
-	if res.warm, err = open(ctx, u); err != nil {
+	after := procStat(srv.Process.Pid)
+	res.serverCPU = after.cpu - before.cpu
+	res.majorFaults = after.majflt - before.majflt
+	if res.warm, err = open(tab, u); err != nil {
 		return res, fmt.Errorf("warm: %w", err)
 	}
 	return res, nil
@@ -322,7 +339,7 @@ func open(ctx context.Context, u string) (page, error) {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(u)); err != nil {
 		return page{}, err
 	}
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](ready, chromedp.WithPollingMutation())); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](ready, chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(0))); err != nil {
 		return page{}, fmt.Errorf("the view was not ready: %w", err)
 	}
 	return chromedp.Run(ctx, chromedp.Evaluate[page](measure))
@@ -344,8 +361,8 @@ func summary(results []result) {
 		}
 		groups[k] = append(groups[k], r)
 	}
-	fmt.Printf("\n| reports | start | binary | server start | cold: ready | connect request | nodes drawn | listed (undrawn) | warm: ready | rounds |\n")
-	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Printf("\n| reports | start | binary | server start | cold: ready | connect request | server CPU | nodes drawn | listed (undrawn) | warm: ready | rounds |\n")
+	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, k := range keys {
 		g := groups[k]
 		f := func(get func(result) float64) string {
@@ -357,13 +374,36 @@ func summary(results []result) {
 			return fmt.Sprintf("%.2f s (%.2f–%.2f)", xs[len(xs)/2]/1000, xs[0]/1000, xs[len(xs)-1]/1000)
 		}
 		last := g[len(g)-1]
-		fmt.Printf("| %d | %s | %s | %s | **%s** | %s, %.1f MB | %d | %d (%d) | %s | %d |\n", k.reports, k.start, k.bin,
+		fmt.Printf("| %d | %s | %s | %s | **%s** | %s, %.1f MB | %s | %d | %d (%d) | %s | %d |\n", k.reports, k.start, k.bin,
 			f(func(r result) float64 { return float64(r.serverStart.Milliseconds()) }),
 			f(func(r result) float64 { return r.ReadyMs }),
 			f(func(r result) float64 { return r.ConnectMs }), float64(last.ConnectBytes)/1e6,
+			f(func(r result) float64 { return float64(r.serverCPU.Milliseconds()) }),
 			last.Drawn, last.Listed, last.Undrawn,
 			f(func(r result) float64 { return r.warm.ReadyMs }), len(g))
 	}
+}
+
+type stat struct {
+	cpu    time.Duration
+	majflt int64
+}
+
+// procStat reads a process's CPU time and major page faults from
+// /proc/PID/stat (zero where there is none).
+func procStat(pid int) stat {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return stat{}
+	}
+	// The fields after the command name, which is in parentheses.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return stat{}
+	}
+	num := func(i int) int64 { n, _ := strconv.ParseInt(f[i], 10, 64); return n }
+	const tick = 10 * time.Millisecond // USER_HZ is 100 on Linux
+	return stat{cpu: time.Duration(num(11)+num(12)) * tick, majflt: num(9)}
 }
 
 func loadavg() string {
