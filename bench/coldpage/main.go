@@ -361,7 +361,7 @@ func summary(results []result) {
 		}
 		groups[k] = append(groups[k], r)
 	}
-	fmt.Printf("\n| reports | start | binary | server start | cold: ready | connect request | server CPU | nodes drawn | listed (undrawn) | warm: ready | rounds |\n")
+	fmt.Printf("\n| reports | start | binary | server start | cold: ready | connect request | server CPU | nodes drawn | listed (undrawn) | warm: ready | rounds (cold errors) |\n")
 	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, k := range keys {
 		g := groups[k]
@@ -373,14 +373,22 @@ func summary(results []result) {
 			slices.Sort(xs)
 			return fmt.Sprintf("%.2f s (%.2f–%.2f)", xs[len(xs)/2]/1000, xs[0]/1000, xs[len(xs)-1]/1000)
 		}
-		last := g[len(g)-1]
-		fmt.Printf("| %d | %s | %s | %s | **%s** | %s, %.1f MB | %s | %d | %d (%d) | %s | %d |\n", k.reports, k.start, k.bin,
+		// The counts of a run whose cold view was an answer, not an error.
+		errs, last := 0, g[len(g)-1]
+		for _, r := range slices.Backward(g) {
+			if r.Error != "" {
+				errs++
+			} else {
+				last = r
+			}
+		}
+		fmt.Printf("| %d | %s | %s | %s | **%s** | %s, %.1f MB | %s | %d | %d (%d) | %s | %d (%d) |\n", k.reports, k.start, k.bin,
 			f(func(r result) float64 { return float64(r.serverStart.Milliseconds()) }),
 			f(func(r result) float64 { return r.ReadyMs }),
 			f(func(r result) float64 { return r.ConnectMs }), float64(last.ConnectBytes)/1e6,
 			f(func(r result) float64 { return float64(r.serverCPU.Milliseconds()) }),
 			last.Drawn, last.Listed, last.Undrawn,
-			f(func(r result) float64 { return r.warm.ReadyMs }), len(g))
+			f(func(r result) float64 { return r.warm.ReadyMs }), len(g), errs)
 	}
 }
 
