@@ -172,10 +172,12 @@ type result struct {
 
 // page is what one view of the page measured, read from the page itself:
 // readyMs counts from the navigation's start (the HTML, the bundle, the
-// connect answer, the table and the drawn layout), connectMs and
-// connectBytes are the connect question's request (resource timing).
+// connect answer, the table and the drawn layout); connectAt, connectMs and
+// connectBytes are the connect question's request (resource timing): when
+// it was sent, how long its answer took, its size.
 type page struct {
 	ReadyMs      float64 `json:"readyMs"`
+	ConnectAt    float64 `json:"connectAt"` // when the page sent the connect question
 	ConnectMs    float64 `json:"connectMs"`
 	ConnectBytes int     `json:"connectBytes"`
 	LayoutMs     float64 `json:"layoutMs"`
@@ -192,8 +194,8 @@ func (r result) line() string {
 }
 
 func (p page) String() string {
-	s := fmt.Sprintf("ready %.0f ms (connect %.0f ms, %.1f MB; layout %.0f ms); %d nodes drawn, %d listed, %d undrawn, 成资市域(郊)铁路 in the DOM: %v",
-		p.ReadyMs, p.ConnectMs, float64(p.ConnectBytes)/1e6, p.LayoutMs, p.Drawn, p.Listed, p.Undrawn, p.HasRail)
+	s := fmt.Sprintf("ready %.0f ms (connect sent at %.0f ms, answered in %.0f ms, %.1f MB; layout %.0f ms); %d nodes drawn, %d listed, %d undrawn, 成资市域(郊)铁路 in the DOM: %v",
+		p.ReadyMs, p.ConnectAt, p.ConnectMs, float64(p.ConnectBytes)/1e6, p.LayoutMs, p.Drawn, p.Listed, p.Undrawn, p.HasRail)
 	if p.Error != "" {
 		s += fmt.Sprintf(", error %q", p.Error)
 	}
@@ -323,6 +325,7 @@ const measure = `(() => {
 	const c = gql[0] || {};
 	return {
 		readyMs: window.__readyAt,
+		connectAt: c.startTime || 0,
 		connectMs: c.responseEnd - c.startTime || 0,
 		connectBytes: c.encodedBodySize || 0,
 		layoutMs: __pg.lastLayoutMs,
@@ -361,8 +364,8 @@ func summary(results []result) {
 		}
 		groups[k] = append(groups[k], r)
 	}
-	fmt.Printf("\n| reports | start | binary | server start | cold: ready | connect request | server CPU | nodes drawn | listed (undrawn) | warm: ready | rounds (cold errors) |\n")
-	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Printf("\n| reports | start | binary | server start | cold: ready | connect sent at | connect request | server CPU | nodes drawn | listed (undrawn) | warm: ready | rounds (cold errors) |\n")
+	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, k := range keys {
 		g := groups[k]
 		f := func(get func(result) float64) string {
@@ -382,9 +385,10 @@ func summary(results []result) {
 				last = r
 			}
 		}
-		fmt.Printf("| %d | %s | %s | %s | **%s** | %s, %.1f MB | %s | %d | %d (%d) | %s | %d (%d) |\n", k.reports, k.start, k.bin,
+		fmt.Printf("| %d | %s | %s | %s | **%s** | %s | %s, %.1f MB | %s | %d | %d (%d) | %s | %d (%d) |\n", k.reports, k.start, k.bin,
 			f(func(r result) float64 { return float64(r.serverStart.Milliseconds()) }),
 			f(func(r result) float64 { return r.ReadyMs }),
+			f(func(r result) float64 { return r.ConnectAt }),
 			f(func(r result) float64 { return r.ConnectMs }), float64(last.ConnectBytes)/1e6,
 			f(func(r result) float64 { return float64(r.serverCPU.Milliseconds()) }),
 			last.Drawn, last.Listed, last.Undrawn,
