@@ -1,20 +1,24 @@
 package graph
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	cgraph "github.com/cayleygraph/cayley/graph"
+	"github.com/cayleygraph/cayley/graph/iterator"
 	"github.com/cayleygraph/cayley/graph/kv"
 	"github.com/cayleygraph/cayley/graph/memstore"
 	"github.com/cayleygraph/cayley/graph/refs"
+	"github.com/cayleygraph/cayley/query/shape"
 	"github.com/cayleygraph/quad"
 	hkv "github.com/hidal-go/hidalgo/kv"
 	hbolt "github.com/hidal-go/hidalgo/kv/bbolt"
@@ -301,6 +305,17 @@ func (r reader) bySubject(ctx context.Context, vals []quad.Value, preds ...quad.
 	return r.lookup(ctx, quad.Subject, vals, preds)
 }
 
+// bySubjectPreds is bySubject for subjects most of whose quads have other
+// predicates than preds: a document lists every node it wrote with pg:has
+// (a thousand or more on a generated report), and bySubject reads each of
+// those quads from Cayley's log only to see its predicate. On a kv store
+// (bbolt) it reads the [S,P] index once for each subject and predicate
+// instead, so only the quads asked for are read; on other stores it is
+// bySubject.
+func (r reader) bySubjectPreds(ctx context.Context, vals []quad.Value, preds ...quad.Value) (grouped, error) {
+	return r.lookupIndexed(ctx, quad.Subject, vals, preds, true)
+}
+
 // inLinks returns, for each of vals, the quads with it as object and pred as predicate.
 func (r reader) inLinks(ctx context.Context, vals []quad.Value, pred quad.IRI) (grouped, error) {
 	return r.lookup(ctx, quad.Object, vals, []quad.Value{pred})
@@ -310,6 +325,36 @@ func (r reader) inLinks(ctx context.Context, vals []quad.Value, pred quad.IRI) (
 // value. If preds are given, only quads with one of them as predicate are
 // read; the others are skipped before their values are resolved.
 func (r reader) lookup(ctx context.Context, dir quad.Direction, vals []quad.Value, preds []quad.Value) (grouped, error) {
+	return r.lookupIndexed(ctx, dir, vals, preds, false)
+}
+
+// indexScan returns an iterator over the quads with n in direction dir and
+// p as predicate, read from an index of the store whose keys start with
+// those two values (a kv store's [S,P] index), or nil when the store has no
+// such index. Cayley's own optimizer picks the index.
+func (r reader) indexScan(ctx context.Context, dir quad.Direction, n, p cgraph.Ref) iterator.Shape {
+	o, ok := r.qs.(shape.Optimizer)
+	if !ok {
+		return nil
+	}
+	s, ok := o.OptimizeShape(ctx, shape.QuadsAction{Result: dir, Filter: map[quad.Direction]refs.Ref{dir: n, quad.Predicate: p}})
+	if !ok {
+		return nil
+	}
+	nf, ok := s.(shape.NodesFrom)
+	if !ok {
+		return nil
+	}
+	scan, ok := nf.Quads.(kv.IndexScan)
+	if !ok || len(scan.Values) != 2 {
+		return nil
+	}
+	return scan.BuildIterator(r.qs)
+}
+
+// lookupIndexed is lookup; with indexed and preds, it reads each value's
+// quads of each predicate through indexScan where the store allows.
+func (r reader) lookupIndexed(ctx context.Context, dir quad.Direction, vals []quad.Value, preds []quad.Value, indexed bool) (grouped, error) {
 	out := make(grouped, len(vals))
 	vals = uniqueValues(vals)
 	if len(vals) == 0 {
@@ -333,10 +378,29 @@ func (r reader) lookup(ctx context.Context, dir quad.Direction, vals []quad.Valu
 			return out, nil // none of the predicates is in the store
 		}
 	}
+	var predRefs []cgraph.Ref
+	if indexed && predKeys != nil {
+		for _, p := range nodes[len(vals):] {
+			if !isNilRef(p) {
+				predRefs = append(predRefs, p)
+			}
+		}
+		// In the order of the index's keys, as a scan of the value's
+		// prefix would give them.
+		slices.SortFunc(predRefs, func(a, b cgraph.Ref) int { return cmp.Compare(refOrder(a), refOrder(b)) })
+		predRefs = slices.CompactFunc(predRefs, func(a, b cgraph.Ref) bool { return a.Key() == b.Key() })
+	}
 	var links []cgraph.Ref
 	for _, n := range nodes[:len(vals)] {
 		if isNilRef(n) {
 			continue
+		}
+		if len(predRefs) > 0 {
+			if done, err := r.scanPreds(ctx, dir, n, predRefs, &links); err != nil {
+				return nil, err
+			} else if done {
+				continue
+			}
 		}
 		it := r.qs.QuadIterator(dir, n).Iterate()
 		for it.Next(ctx) {
@@ -374,6 +438,39 @@ func (r reader) lookup(ctx context.Context, dir quad.Direction, vals []quad.Valu
 		out[k] = append(out[k], q)
 	}
 	return out, nil
+}
+
+// scanPreds appends to links the quads with n in direction dir and one of
+// preds as predicate, read through indexScan, and reports false, having
+// appended nothing, when the store has no index for that.
+func (r reader) scanPreds(ctx context.Context, dir quad.Direction, n cgraph.Ref, preds []cgraph.Ref, links *[]cgraph.Ref) (bool, error) {
+	its := make([]iterator.Shape, len(preds))
+	for i, p := range preds {
+		if its[i] = r.indexScan(ctx, dir, n, p); its[i] == nil {
+			return false, nil
+		}
+	}
+	for _, sh := range its {
+		it := sh.Iterate()
+		for it.Next(ctx) {
+			*links = append(*links, it.Result())
+		}
+		err := it.Err()
+		it.Close()
+		if err != nil {
+			return false, err
+		}
+	}
+	return true, ctx.Err()
+}
+
+// refOrder is the number of a kv store's node reference (the order of its
+// index keys), 0 for others.
+func refOrder(r cgraph.Ref) int64 {
+	if v, ok := r.(kv.Int64Value); ok {
+		return int64(v)
+	}
+	return 0
 }
 
 // refsOf returns the node references of vals, nil (or 0) for values not in

@@ -125,3 +125,56 @@ func documentsFromEveryQuad(t *testing.T, st *Store) []Document {
 	slices.SortFunc(out, func(a, b Document) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }
+
+// TestBySubjectPredsReadsTheIndex checks that the documents' read through
+// the [S,P] index (bySubjectPreds) gives the quads bySubject gives for the
+// same predicates, in the same order, on bbolt and in memory, and that on
+// bbolt it does use the index: if Cayley stopped offering the index scan,
+// the read would fall back to reading every pg:has quad of a document and
+// the first answer on a large store would be seconds again.
+func TestBySubjectPredsReadsTheIndex(t *testing.T) {
+	ctx := context.Background()
+	for _, dsn := range []string{filepath.Join(t.TempDir(), "preds.db"), "memory"} {
+		st, err := Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range []*DocumentGraph{SyntheticGraph(1, 300, 20, 40), SyntheticGraph(2, 200, 20, 40)} {
+			if _, err := st.WriteDocument(ctx, g); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r, err := st.rlock()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, n := range st.index.NodesOfKind(KindDocument) {
+			ids = append(ids, st.index.idOf(n))
+		}
+		vals := append(iris(ids), quad.IRI("document/not-stored"))
+		want, err := r.bySubject(ctx, vals, documentPreds...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := r.bySubjectPreds(ctx, vals, documentPreds...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) != len(ids) || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: bySubjectPreds gave %d subjects, bySubject %d (of %d documents); want the same quads", dsn, len(got), len(want), len(ids))
+		}
+		refs, err := r.refsOf(ctx, []quad.Value{quad.IRI(ids[0]), pTitle})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scan := r.indexScan(ctx, quad.Subject, refs[0], refs[1])
+		if bolt := dsn != "memory"; bolt != (scan != nil) {
+			t.Errorf("%s: index scan offered: %v, want %v (bbolt has an [S,P] index, memory none)", dsn, scan != nil, bolt)
+		}
+		st.mu.RUnlock()
+		if err := st.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -904,7 +904,7 @@ func (s *Store) CachedDocuments(ids []string) (docs []*Document, ok bool) {
 
 func loadDocuments(ctx context.Context, r reader, ids []string) ([]*Document, error) {
 	vals := iris(ids)
-	g, err := r.bySubject(ctx, vals, documentPreds...)
+	g, err := r.bySubjectPreds(ctx, vals, documentPreds...)
 	if err != nil {
 		return nil, err
 	}

@@ -69,6 +69,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("load seeds: %w", err)
 		}
 	}
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		readDocumentsAhead(ctx, st, log)
+	}()
+	defer func() { <-read }() // runs before st.Close
 	if st.Shared() {
 		// Other replicas (or policygraph load) write to the same database:
 		// follow its change log to keep the index in step.
@@ -112,6 +118,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	return serve(ctx, srv, resolvers.Listener(ln), log)
+}
+
+// readDocumentsAhead reads every document into the store's cache while
+// the server starts listening, so that the first request that needs them
+// does not read them itself: the explorer's first connect answer asks for
+// each initiative's documents, then the page lists them all.
+func readDocumentsAhead(ctx context.Context, st *graph.Store, log *slog.Logger) {
+	start := time.Now()
+	docs, err := st.Documents(ctx)
+	if err != nil {
+		if ctx.Err() == nil && !errors.Is(err, graph.ErrClosed) {
+			log.Warn("documents not read ahead: the first request reads them", "err", err)
+		}
+		return
+	}
+	log.Info("documents read ahead", "documents", len(docs), "took", time.Since(start).Round(time.Millisecond))
 }
 
 // serve runs srv on ln until ctx is cancelled, then shuts it down, letting

@@ -19,7 +19,7 @@ import { KIND_LOOK, STAGE_COLOR, RELATION_COLOR, stylesheet, kindSwatch } from '
 import { decode, encode } from './state.js';
 import { mapModel, renderMap, extentOf, fitExtent, projection, zoomed } from './map.js';
 import { describeError } from './errors.js';
-import { COLUMNS, answerRows, sortRows, toTSV } from './table.js';
+import { COLUMNS, answerRows, withAnswer, sortRows, toTSV } from './table.js';
 
 cytoscape.use(fcose);
 
@@ -34,6 +34,7 @@ const t = (key) => text(state.lang, key);
 let documents = [];
 let expansions = []; // [{id, added: [element ids]}], in the order of state.exp
 let answerEls = null; // the whole connect answer, when the picture draws part of it
+let answerAll = null; // every initiative of a connect answer, those without their ties too
 let generation = 0; // bumps on every rebuild, so stale answers are dropped
 const pg = { status: 'loading', renders: 0, lastLayoutMs: 0, error: '', mapRenders: 0 };
 window.__pg = pg;
@@ -326,6 +327,7 @@ async function rebuild() {
   showList(null);
   $('#answer').hidden = true;
   answerEls = null;
+  answerAll = null;
   pg.undrawn = 0;
   $('#more').hidden = true;
   cy.elements().remove();
@@ -362,6 +364,7 @@ async function rebuild() {
         const cut = connectSubset(d, DRAW_STEP * (1 + state.more), DRAW_NODES * (1 + state.more));
         els = fromConnect(cut.data);
         if (cut.shown < cut.total) answerEls = fromConnect(d);
+        answerAll = d.all;
         pg.undrawn = cut.total - cut.shown;
       }
     }
@@ -482,7 +485,7 @@ function showAnswer() {
   for (const e of answerEls || []) (e.group === 'nodes' ? nodes : edges).set(e.data.id, e.data);
   cy.nodes().forEach((n) => { nodes.set(n.id(), { ...nodes.get(n.id()), ...n.data() }); });
   cy.edges().forEach((e) => { edges.set(e.id(), e.data()); });
-  const rows = answerRows([...nodes.values()], [...edges.values()], docTitles, shownName);
+  const rows = answerRows(withAnswer([...nodes.values()], answerAll || []), [...edges.values()], docTitles, shownName);
   pg.answerRows = rows;
   box.hidden = rows.length === 0;
   $('#answer-count').textContent = t('answerCount')(rows.length);

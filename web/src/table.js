@@ -31,6 +31,15 @@ export function answerRows(nodes, edges, docTitles = new Map(), nameOf = (n) => 
   }));
 }
 
+// withAnswer returns nodes followed by the initiatives of all (a whole
+// answer's {id, name, stage, category}) that are not among them: a connect
+// answer brings the ties of its first 200 initiatives only, and the table
+// lists every one, the others with their stage and category.
+export function withAnswer(nodes, all = []) {
+  const have = new Set(nodes.map((n) => n.id));
+  return [...nodes, ...all.filter((n) => !have.has(n.id)).map((n) => ({ ...n, kind: 'INITIATIVE' }))];
+}
+
 // sortRows sorts rows by column key, ascending unless desc: stages in their
 // order (proposed before completed, none last), lists by their first item,
 // the name breaking ties. It returns a new array.

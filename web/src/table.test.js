@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answerRows, sortRows, toTSV } from './table.js';
+import { answerRows, withAnswer, sortRows, toTSV } from './table.js';
 
 const cd = { id: 'place/510100', name: '成都', kind: 'PLACE' };
 const zy = { id: 'place/512000', name: '资阳', kind: 'PLACE' };
@@ -36,4 +36,15 @@ test('the table copies as tab-separated text, one line per row', () => {
   const rows = answerRows([cd, zy, rail, odd], [e(rail, 'CONNECTS', cd), e(rail, 'CONNECTS', zy)]);
   const tsv = toTSV(rows, ['名称', '阶段', '类别', '地点', '文档'], { UNDER_CONSTRUCTION: '在建' });
   assert.equal(tsv, '名称\t阶段\t类别\t地点\t文档\n成资市域(郊)铁路\t在建\tRAIL\t成都、资阳\tdocument/d\n甲 乙\t\t\t\t\n');
+});
+
+test('a whole answer adds the initiatives whose ties did not come, after the others', () => {
+  const far = { id: 'initiative/远', name: '成资远期项目', stage: 'PLANNING', category: 'RAIL' };
+  const nodes = withAnswer([cd, zy, rail], [{ id: rail.id, name: rail.name, stage: rail.stage, category: rail.category }, far]);
+  const rows = answerRows(nodes, [e(rail, 'CONNECTS', cd), e(rail, 'CONNECTS', zy)]);
+  assert.deepEqual(rows.map((r) => [r.name, r.stage, r.places, r.documents]), [
+    ['成资市域(郊)铁路', 'UNDER_CONSTRUCTION', ['成都', '资阳'], ['document/d']],
+    ['成资远期项目', 'PLANNING', [], []],
+  ]);
+  assert.equal(withAnswer([cd]).length, 1, 'no whole answer adds nothing');
 });
