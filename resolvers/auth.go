@@ -337,34 +337,35 @@ func batchRefusal(w http.ResponseWriter, body []byte) bool {
 // mutationRefusal answers a POST whose operation is a mutation the request
 // may not make with the HTTP status the README's table gives (401
 // UNAUTHENTICATED without the token, 403 FORBIDDEN when writes are off),
-// before gqlgen runs it. It returns false if it has not answered.
-func (s *Server) mutationRefusal(w http.ResponseWriter, r *http.Request, body []byte) bool {
+// before gqlgen runs it. It says whether the operation is a mutation, and
+// whether it has answered the request.
+func (s *Server) mutationRefusal(w http.ResponseWriter, r *http.Request, body []byte) (mutation, refused bool) {
 	if !bytes.Contains(body, []byte("mutation")) {
-		return false
+		return false, false
 	}
 	var p struct {
 		Query         string `json:"query"`
 		OperationName string `json:"operationName"`
 	}
 	if json.Unmarshal(body, &p) != nil {
-		return false // gqlgen reports it
+		return false, false // gqlgen reports it
 	}
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, s.limits.MaxTokens)
 	if err != nil {
-		return false
+		return false, false
 	}
 	op := doc.Operations.ForName(p.OperationName)
 	if op == nil || op.Operation != ast.Mutation {
-		return false
+		return false, false
 	}
 	err = writeAccess(r.Context(), true)
 	if err == nil {
-		return false
+		return true, false
 	}
 	e := err.(*Error)
 	if e.Code == CodeUnauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="policygraph"`)
 	}
 	writeError(w, authStatus(e.Code), e)
-	return true
+	return true, true
 }

@@ -47,6 +47,15 @@ type Limits struct {
 	// within Timeout, or refused with 408), so a slow sender holds none.
 	LargeBytes int64
 	LargeSlots int
+
+	// Running is how many GraphQL queries are answered at once (default
+	// the number of cores the Go runtime uses, GOMAXPROCS); the others
+	// wait for a turn in the order they arrived, without using the CPU,
+	// for at most Timeout (then 503 BUSY with Retry-After). A turn covers
+	// parsing, checking and resolving; the answer is written after it.
+	// Mutations take no turn: they are few, and a document's extraction
+	// may take a minute.
+	Running int
 }
 
 // DefaultLimits are the limits the server applies unless told otherwise.
@@ -95,6 +104,10 @@ func (l Limits) withDefaults() Limits {
 	d.LargeSlots = max(1, runtime.GOMAXPROCS(0)/2)
 	if l.LargeSlots > 0 {
 		d.LargeSlots = l.LargeSlots
+	}
+	d.Running = runtime.GOMAXPROCS(0)
+	if l.Running > 0 {
+		d.Running = l.Running
 	}
 	d.Rate, d.Burst, d.LimitLoopback = l.Rate, l.Burst, l.LimitLoopback
 	return d
