@@ -63,6 +63,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		how = "read the snapshot " + cmp.Or(*snapshot, *db+".index")
 	}
 	log.Info("index ready", "db", *db, "nodes", st.Index().Len(), "edges", st.Index().EdgeCount(), "how", how, "took", time.Since(start).Round(time.Millisecond))
+	if os.Getenv("GOGC") == "" {
+		// Answers are garbage at once; a small store's heap is a few
+		// megabytes. GOGC set by the user wins.
+		defer keepHeadroom(serveHeadroom)()
+	}
 	if st.Index().Len() == 0 {
 		log.Info("store is empty: loading the embedded seeds", "db", *db)
 		if err := loadSeeds(ctx, st, log); err != nil {
