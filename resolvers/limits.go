@@ -49,12 +49,14 @@ type Limits struct {
 	LargeSlots int
 
 	// Running is how many GraphQL queries are answered at once (default
-	// the number of cores the Go runtime uses, GOMAXPROCS); the others
-	// wait for a turn in the order they arrived, without using the CPU,
-	// for at most Timeout (then 503 BUSY with Retry-After). A turn covers
-	// parsing, checking and resolving; the answer is written after it.
-	// Mutations take no turn: they are few, and a document's extraction
-	// may take a minute.
+	// one fewer than the cores the Go runtime uses, GOMAXPROCS, and at
+	// least one); the others wait for a turn in the order they arrived,
+	// without using the CPU, for at most Timeout (then 503 BUSY with
+	// Retry-After). A turn covers parsing, checking and resolving; the
+	// answer is written after it. The core left over reads requests,
+	// writes answers and runs the collector, so that a turn is not held
+	// up by them. Mutations take no turn: they are few, and a document's
+	// extraction may take a minute.
 	Running int
 }
 
@@ -71,6 +73,10 @@ var DefaultLimits = Limits{
 	MaxDocumentBytes: 20 << 20,
 	LargeBytes:       8 << 10,
 }
+
+// DefaultRunning is Limits.Running's default: one fewer than GOMAXPROCS, at
+// least one.
+func DefaultRunning() int { return max(1, runtime.GOMAXPROCS(0)-1) }
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
@@ -105,7 +111,7 @@ func (l Limits) withDefaults() Limits {
 	if l.LargeSlots > 0 {
 		d.LargeSlots = l.LargeSlots
 	}
-	d.Running = runtime.GOMAXPROCS(0)
+	d.Running = DefaultRunning()
 	if l.Running > 0 {
 		d.Running = l.Running
 	}

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"runtime"
 	"strings"
 	"time"
 
@@ -27,7 +26,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", ":8080", "the address to listen on")
 	introspection := fs.Bool("introspection", true, "answer GraphQL introspection queries (__schema, __type)")
 	timeout := fs.Duration("timeout", resolvers.DefaultLimits.Timeout, "the time one request may take")
-	running := fs.Int("running", runtime.GOMAXPROCS(0), "queries answered at once; more wait their turn in the order they came, for at most --timeout (then 503 BUSY).\nThe default, the cores Go uses, keeps answer times even under load; raise it when queries wait on a remote PostgreSQL")
+	running := fs.Int("running", resolvers.DefaultRunning(), "queries answered at once; more wait their turn in the order they came, for at most --timeout (then 503 BUSY).\nThe default, one fewer than the cores Go uses, keeps answer times even under load; raise it when queries wait on a remote PostgreSQL")
 	token := fs.String("token", os.Getenv("POLICYGRAPH_TOKEN"), "the bearer token writes need (loadDocument, removeDocument, POST /documents); empty: writes are off.\nPrefer the environment variable POLICYGRAPH_TOKEN, which other users cannot see in ps")
 	var origins stringList
 	fs.Var(&origins, "cors-origin", "an origin browsers may call the API from (https://example.org), repeatable or comma-separated; * for any")
