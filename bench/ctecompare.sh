@@ -86,7 +86,7 @@ for r in $(seq 1 "$COLD_ROUNDS"); do
 	done
 done
 # Median and largest of each side, and their ratios.
-awk '{ r[NR] = $4; d[NR] = $7; s[NR] = $10 }
+[ -s "$tmp/cold.txt" ] && awk '{ r[NR] = $4; d[NR] = $7; s[NR] = $10 }
 function sorted(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t } }
 END {
 	n = NR; sorted(r, n); sorted(d, n); sorted(s, n); m = int((n + 1) / 2)

@@ -12,17 +12,17 @@
 -- stronger side's, then name and ID (bytewise).
 WITH RECURSIVE
 broad(p) AS (
-  SELECT id FROM nodes WHERE level IN ('COUNTRY', 'PROVINCE')
+  SELECT id FROM export_nodes WHERE level IN ('COUNTRY', 'PROVINCE')
   UNION
-  SELECT e.target FROM edges e JOIN broad ON e.source = broad.p
-  JOIN nodes r ON r.id = e.target AND r.level = 'REGION'
+  SELECT e.target FROM export_edges e JOIN broad ON e.source = broad.p
+  JOIN export_nodes r ON r.id = e.target AND r.level = 'REGION'
   WHERE e.relation = 'PART_OF'),
-a(p) AS (SELECT id FROM nodes WHERE kind = 'PLACE' AND name = $1),
-b(p) AS (SELECT id FROM nodes WHERE kind = 'PLACE' AND name = $2),
-down_a(p) AS (SELECT p FROM a UNION SELECT e.source FROM edges e JOIN down_a d ON e.target = d.p WHERE e.relation = 'PART_OF'),
-down_b(p) AS (SELECT p FROM b UNION SELECT e.source FROM edges e JOIN down_b d ON e.target = d.p WHERE e.relation = 'PART_OF'),
-up_a(p) AS (SELECT p FROM a UNION SELECT e.target FROM edges e JOIN up_a u ON e.source = u.p WHERE e.relation = 'PART_OF'),
-up_b(p) AS (SELECT p FROM b UNION SELECT e.target FROM edges e JOIN up_b u ON e.source = u.p WHERE e.relation = 'PART_OF'),
+a(p) AS (SELECT id FROM export_nodes WHERE kind = 'PLACE' AND name = $1),
+b(p) AS (SELECT id FROM export_nodes WHERE kind = 'PLACE' AND name = $2),
+down_a(p) AS (SELECT p FROM a UNION SELECT e.source FROM export_edges e JOIN down_a d ON e.target = d.p WHERE e.relation = 'PART_OF'),
+down_b(p) AS (SELECT p FROM b UNION SELECT e.source FROM export_edges e JOIN down_b d ON e.target = d.p WHERE e.relation = 'PART_OF'),
+up_a(p) AS (SELECT p FROM a UNION SELECT e.target FROM export_edges e JOIN up_a u ON e.source = u.p WHERE e.relation = 'PART_OF'),
+up_b(p) AS (SELECT p FROM b UNION SELECT e.target FROM export_edges e JOIN up_b u ON e.source = u.p WHERE e.relation = 'PART_OF'),
 src_a(p, reach) AS (
   SELECT p, 1 FROM a
   UNION ALL SELECT p, 2 FROM down_a WHERE p NOT IN (SELECT p FROM a)
@@ -33,14 +33,14 @@ src_b(p, reach) AS (
   UNION ALL SELECT p, 3 FROM up_b WHERE p NOT IN (SELECT p FROM b) AND p NOT IN (SELECT p FROM broad)),
 tied_a(ini, reach) AS (
   SELECT e.source, min(CASE WHEN e.via IS NULL THEN s.reach ELSE greatest(s.reach, 3) END)
-  FROM edges e JOIN src_a s ON e.target = s.p
+  FROM export_edges e JOIN src_a s ON e.target = s.p
   WHERE e.relation IN ('LOCATED_IN', 'CONNECTS') AND (e.via IS NULL OR e.via NOT IN (SELECT p FROM broad))
   GROUP BY e.source),
 tied_b(ini, reach) AS (
   SELECT e.source, min(CASE WHEN e.via IS NULL THEN s.reach ELSE greatest(s.reach, 3) END)
-  FROM edges e JOIN src_b s ON e.target = s.p
+  FROM export_edges e JOIN src_b s ON e.target = s.p
   WHERE e.relation IN ('LOCATED_IN', 'CONNECTS') AND (e.via IS NULL OR e.via NOT IN (SELECT p FROM broad))
   GROUP BY e.source)
 SELECT n.id, n.name
-FROM tied_a ta JOIN tied_b tb USING (ini) JOIN nodes n ON n.id = ta.ini AND n.kind = 'INITIATIVE'
+FROM tied_a ta JOIN tied_b tb USING (ini) JOIN export_nodes n ON n.id = ta.ini AND n.kind = 'INITIATIVE'
 ORDER BY greatest(ta.reach, tb.reach), least(ta.reach, tb.reach), n.name COLLATE "C", n.id COLLATE "C"
