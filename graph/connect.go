@@ -67,6 +67,9 @@ type Connected struct {
 	node NodeRef
 }
 
+// Node returns the initiative's number in the index it was read from.
+func (c *Connected) Node() NodeRef { return c.node }
+
 // placeRelations are the relations that tie an initiative to a place.
 var placeRelations = []Relation{RelLocatedIn, RelConnects}
 

@@ -1396,6 +1396,21 @@ func (x *Index) replaceWith(y *Index) {
 	x.journal = nil // nothing carries over a rebuild
 }
 
+// NodesInto appends what the index knows of each of nodes ns to dst, as
+// Node does, under one read lock.
+func (x *Index) NodesInto(dst []NodeInfo, ns []NodeRef) []NodeInfo {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	for _, n := range ns {
+		if n == NoNode || int(n) >= len(x.nodes) {
+			dst = append(dst, NodeInfo{})
+			continue
+		}
+		dst = append(dst, x.info(n))
+	}
+	return dst
+}
+
 // idNamesInto appends the IDs and names of nodes ns to ids and names, under
 // one read lock.
 func (x *Index) idNamesInto(ns []NodeRef, ids, names []string) ([]string, []string) {

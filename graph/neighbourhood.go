@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Direction says which edges of a node a walk follows.
@@ -73,12 +74,16 @@ func (x *Index) Steps(n NodeRef, dir Direction, rels []Relation) []Step {
 // keep admits away from n in direction dir, in edge order (repeats
 // included), under one read lock.
 func (x *Index) aliveNeighbours(n NodeRef, dir Direction, keep func(RelCode) bool) []NodeRef {
+	return x.appendAliveNeighbours(nil, n, dir, keep)
+}
+
+// appendAliveNeighbours is aliveNeighbours appending to ns.
+func (x *Index) appendAliveNeighbours(ns []NodeRef, n NodeRef, dir Direction, keep func(RelCode) bool) []NodeRef {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if int(n) >= len(x.nodes) {
-		return nil
+		return ns
 	}
-	var ns []NodeRef
 	out, in := x.lists(n)
 	for d, es := range [2][]Edge{out, in} {
 		if d == 0 && dir == DirectionIn || d == 1 && dir == DirectionOut {
@@ -91,6 +96,42 @@ func (x *Index) aliveNeighbours(n NodeRef, dir Direction, keep func(RelCode) boo
 		}
 	}
 	return ns
+}
+
+// walkBuf is Neighbourhood's working space.
+type walkBuf struct {
+	depth   []int32   // by node number: the depth of a node reached, plus one; 0 if not reached
+	reached []NodeRef // the nodes whose depth is set, to clear
+	ns      []NodeRef // one node's neighbours
+}
+
+var walkPool = sync.Pool{New: func() any { return new(walkBuf) }}
+
+func (w *walkBuf) reach(n NodeRef, d int) {
+	if int(n) >= len(w.depth) {
+		w.depth = slices.Grow(w.depth, int(n)+1-len(w.depth)+len(w.depth)/8)
+		w.depth = w.depth[:cap(w.depth)]
+	}
+	w.depth[n] = int32(d) + 1
+	w.reached = append(w.reached, n)
+}
+
+func (w *walkBuf) unreach(n NodeRef) { w.depth[n] = 0 }
+
+func (w *walkBuf) depthOf(n NodeRef) (int, bool) {
+	if int(n) >= len(w.depth) || w.depth[n] == 0 {
+		return 0, false
+	}
+	return int(w.depth[n]) - 1, true
+}
+
+// release clears w and puts it back in the pool.
+func (w *walkBuf) release() {
+	for _, n := range w.reached {
+		w.depth[n] = 0
+	}
+	w.reached, w.ns = w.reached[:0], w.ns[:0]
+	walkPool.Put(w)
 }
 
 // relationSet returns a test for membership of rels; an empty rels admits
@@ -230,7 +271,12 @@ func Neighbourhood(ctx context.Context, x *Index, centre NodeRef, hops int, rels
 		return sg, nil
 	}
 	keep := relationSet(rels)
-	depth := map[NodeRef]int{centre: 0}
+	// The depth of every node reached, by node number: a 2-hop walk from a
+	// city reaches thousands, of which it keeps limit. The working space
+	// comes from a pool and goes back clear.
+	w := walkPool.Get().(*walkBuf)
+	defer w.release()
+	w.reach(centre, 0)
 	order := []NodeRef{centre}
 	frontier := []NodeRef{centre}
 	expanded := 0
@@ -243,11 +289,12 @@ walk:
 					return nil, err
 				}
 			}
-			for _, m := range x.aliveNeighbours(n, DirectionBoth, keep) {
-				if _, ok := depth[m]; ok {
+			w.ns = x.appendAliveNeighbours(w.ns[:0], n, DirectionBoth, keep)
+			for _, m := range w.ns {
+				if _, ok := w.depthOf(m); ok {
 					continue
 				}
-				depth[m] = d
+				w.reach(m, d)
 				next = append(next, m)
 			}
 		}
@@ -262,7 +309,7 @@ walk:
 			if len(order) == limit {
 				sg.Truncated = true
 				for _, m := range next[i:] {
-					delete(depth, m)
+					w.unreach(m)
 				}
 				break walk
 			}
@@ -270,29 +317,32 @@ walk:
 		}
 		frontier = next
 	}
+	sg.Nodes = make([]SubgraphNode, 0, len(order))
 	for _, n := range order {
 		info := x.Node(n)
-		sg.Nodes = append(sg.Nodes, SubgraphNode{ID: info.ID, Label: info.Name, Kind: info.Kind, Depth: depth[n]})
+		d, _ := w.depthOf(n)
+		sg.Nodes = append(sg.Nodes, SubgraphNode{ID: info.ID, Label: info.Name, Kind: info.Kind, Depth: d})
 	}
 	type key struct {
 		from, to NodeRef
 		rel      RelCode
 	}
-	at := make(map[key]int)
+	at := make(map[key]int, 2*len(order))
+	sg.Edges = make([]SubgraphEdge, 0, 2*len(order))
 	for _, n := range order {
 		for _, e := range x.Out(n) {
-			if _, in := depth[e.Node]; !in || !keep(e.Rel) {
+			if _, in := w.depthOf(e.Node); !in || !keep(e.Rel) {
 				continue
 			}
-			k, id := key{n, e.Node, e.Rel}, x.FactID(e)
+			k := key{n, e.Node, e.Rel}
 			if i, ok := at[k]; ok {
-				if id < sg.Edges[i].ID {
+				if id := x.FactID(e); id < sg.Edges[i].ID {
 					sg.Edges[i].ID = id
 				}
 				continue
 			}
 			at[k] = len(sg.Edges)
-			sg.Edges = append(sg.Edges, SubgraphEdge{ID: id, Source: x.Node(n).ID, Target: x.Node(e.Node).ID, Relation: e.Relation()})
+			sg.Edges = append(sg.Edges, SubgraphEdge{ID: x.FactID(e), Source: x.Node(n).ID, Target: x.Node(e.Node).ID, Relation: e.Relation()})
 		}
 	}
 	slices.SortFunc(sg.Edges, func(a, b SubgraphEdge) int {

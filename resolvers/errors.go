@@ -31,7 +31,7 @@ const (
 	CodeForbidden       Code = "FORBIDDEN"       // writes are off (no token configured), or an origin or document is not allowed
 	CodeConflict        Code = "CONFLICT"        // another document holds the ID a new one would get: HTTP 409 on POST /documents
 	CodeRateLimited     Code = "RATE_LIMITED"    // too many requests from one client: HTTP 429 with Retry-After
-	CodeBusy            Code = "BUSY"            // too many large requests waiting at once: HTTP 503 with Retry-After
+	CodeBusy            Code = "BUSY"            // a query or a large request waited for its turn past the time limit: HTTP 503 with Retry-After
 )
 
 // Error is an error a user can act on: a code and a message that says what

@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -53,6 +55,7 @@ type Server struct {
 	resolver    *Resolver
 	guard       *guard
 	large       chan struct{} // a slot per large request being served (Limits.LargeSlots)
+	running     chan struct{} // a slot per query being answered (Limits.Running)
 	noPlain     bool          // answer every field through gqlgen (plain.go; tests compare the two)
 	plainServed atomic.Int64  // root fields plain.go answered
 
@@ -70,6 +73,7 @@ func NewServer(st *graph.Store, opts Options) *Server {
 	s.resolver = &Resolver{store: st, load: opts.Load, protected: opts.Protected}
 	s.guard = newGuard(opts, s.limits)
 	s.large = make(chan struct{}, s.limits.LargeSlots)
+	s.running = make(chan struct{}, s.limits.Running)
 	es := schema.NewExecutableSchema(schema.Config{Resolvers: s.resolver, Complexity: complexity(st)})
 
 	s.transports = []graphql.Transport{transport.GET{}, postJSON{s}, transport.POST{}}
@@ -175,6 +179,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		}
 		defer release()
 	}
+	mutation := false
 	if body != nil {
 		if !json.Valid(body) {
 			writeError(w, http.StatusBadRequest, invalidf("the request body is not valid JSON: send {\"query\": \"...\", \"variables\": {...}}"))
@@ -183,10 +188,11 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		if batchRefusal(w, body) {
 			return
 		}
-		switch refused, mutation := s.mutationRefusal(w, r, body); {
-		case refused:
+		var refused bool
+		if refused, mutation = s.mutationRefusal(w, r, body); refused {
 			return
-		case mutation:
+		}
+		if mutation {
 			// A write may take as long as an upload: its answer must
 			// still go out (see AroundRootFields).
 			_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(max(s.limits.Timeout, loadTimeout) + 10*time.Second))
@@ -196,7 +202,102 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	if getRefusal(w, r, s.limits.MaxTokens) {
 		return
 	}
-	s.http.ServeHTTP(w, r)
+	if mutation {
+		s.http.ServeHTTP(w, r)
+		return
+	}
+	s.serveInTurn(w, r)
+}
+
+// serveInTurn answers a query once one of the Limits.Running turns is free,
+// in the order the requests arrived (a channel's waiting senders are served
+// first in, first out), and writes the answer after giving the turn back.
+//
+// Under load this is what keeps the slowest answers near the others: with
+// every request running at once, 16 clients on two cores are 16 goroutines
+// sharing the CPU, and whichever the scheduler leaves behind waits for all
+// the others (docs/benchmarks.md, "Where requests wait"). Waiting here uses
+// no CPU, and the CPU is shared by as many requests as there are cores.
+// Writing the answer outside the turn keeps a client that reads slowly, or
+// the kernel's socket buffer, from holding one.
+func (s *Server) serveInTurn(w http.ResponseWriter, r *http.Request) {
+	if !s.takeTurn(w, r) {
+		return
+	}
+	bw := bufferedWriterPool.Get().(*bufferedWriter)
+	bw.w, bw.status = w, 0
+	func() {
+		defer func() { <-s.running }() // also when the handler panics
+		s.http.ServeHTTP(bw, r)
+	}()
+	bw.send()
+	bw.w = nil
+	if bw.buf.Cap() <= maxPooledAnswer {
+		bw.buf.Reset()
+		bufferedWriterPool.Put(bw)
+	}
+}
+
+// takeTurn waits for a turn to answer a query. A request that waits longer
+// than Limits.Timeout gets HTTP 503 with Retry-After; one whose client goes
+// away gets nothing. It returns false if it has answered the request.
+func (s *Server) takeTurn(w http.ResponseWriter, r *http.Request) bool {
+	select {
+	case s.running <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(s.limits.Timeout)
+	defer t.Stop()
+	select {
+	case s.running <- struct{}{}:
+		return true
+	case <-r.Context().Done():
+		return false
+	case <-t.C:
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, errorf(CodeBusy,
+			"the server is busy: %d queries are being answered and more are waiting; retry", s.limits.Running))
+		return false
+	}
+}
+
+// bufferedWriter holds an answer, written while the request has its turn,
+// until serveInTurn sends it.
+type bufferedWriter struct {
+	w      http.ResponseWriter
+	status int
+	buf    bytes.Buffer
+}
+
+var bufferedWriterPool = sync.Pool{New: func() any { return new(bufferedWriter) }}
+
+// maxPooledAnswer is the largest answer buffer kept for reuse.
+const maxPooledAnswer = 1 << 20
+
+func (b *bufferedWriter) Header() http.Header { return b.w.Header() }
+
+func (b *bufferedWriter) WriteHeader(code int) {
+	if b.status == 0 {
+		b.status = code
+	}
+}
+
+func (b *bufferedWriter) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.buf.Write(p)
+}
+
+// send writes the answer held, with its length.
+func (b *bufferedWriter) send() {
+	if b.status == 0 && b.buf.Len() == 0 {
+		return // nothing written: net/http answers 200 with no body
+	}
+	b.w.Header().Set("Content-Length", strconv.Itoa(b.buf.Len()))
+	b.w.WriteHeader(cmp.Or(b.status, http.StatusOK))
+	b.w.Write(b.buf.Bytes())
 }
 
 // readBody reads a POST body of at most Limits.MaxBodyBytes, within

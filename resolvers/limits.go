@@ -47,6 +47,17 @@ type Limits struct {
 	// within Timeout, or refused with 408), so a slow sender holds none.
 	LargeBytes int64
 	LargeSlots int
+
+	// Running is how many GraphQL queries are answered at once (default
+	// one fewer than the cores the Go runtime uses, GOMAXPROCS, and at
+	// least one); the others wait for a turn in the order they arrived,
+	// without using the CPU, for at most Timeout (then 503 BUSY with
+	// Retry-After). A turn covers parsing, checking and resolving; the
+	// answer is written after it. The core left over reads requests,
+	// writes answers and runs the collector, so that a turn is not held
+	// up by them. Mutations take no turn: they are few, and a document's
+	// extraction may take a minute.
+	Running int
 }
 
 // DefaultLimits are the limits the server applies unless told otherwise.
@@ -62,6 +73,10 @@ var DefaultLimits = Limits{
 	MaxDocumentBytes: 20 << 20,
 	LargeBytes:       8 << 10,
 }
+
+// DefaultRunning is Limits.Running's default: one fewer than GOMAXPROCS, at
+// least one.
+func DefaultRunning() int { return max(1, runtime.GOMAXPROCS(0)-1) }
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
@@ -95,6 +110,10 @@ func (l Limits) withDefaults() Limits {
 	d.LargeSlots = max(1, runtime.GOMAXPROCS(0)/2)
 	if l.LargeSlots > 0 {
 		d.LargeSlots = l.LargeSlots
+	}
+	d.Running = DefaultRunning()
+	if l.Running > 0 {
+		d.Running = l.Running
 	}
 	d.Rate, d.Burst, d.LimitLoopback = l.Rate, l.Burst, l.LimitLoopback
 	return d

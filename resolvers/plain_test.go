@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/policygraph/policygraph/resolvers"
@@ -114,5 +115,56 @@ func TestPlainHTTPIsGqlgens(t *testing.T) {
 				t.Errorf("Accept %q, %s:\n got %d %s %.300s\nwant %d %s %.300s", accept, b, fs, fc, fb, ss, sc, sb)
 			}
 		}
+	}
+}
+
+// TestPlainHTTPConcurrent asks different plain questions from many clients
+// at once, each many times, and checks every answer against the one asked
+// alone: the answers' buffers and working space are reused from pools.
+func TestPlainHTTPConcurrent(t *testing.T) {
+	e := seedEnv(t)
+	srv := httptest.NewServer(resolvers.NewServer(e.st, resolvers.Options{Limits: resolvers.Limits{Running: 2}}).Handler())
+	defer srv.Close()
+	bodies := []string{
+		`{"query":"{ connect(a: \"成都\", b: \"资阳\") { id name } }"}`,
+		`{"query":"{ connect(a: \"资阳\", b: \"成都\") { name stage } }"}`,
+		`{"query":"{ x: connect(a: \"成都\", b: \"资阳\") { id } y: connect(a: \"资阳\", b: \"成都\") { name } }"}`,
+		`{"query":"{ neighbourhood(of: \"资阳\", hops: 2) { nodes { id label } edges { id relation } } }"}`,
+		`{"query":"{ neighbourhood(of: \"成都\", hops: 1) { nodes { id kind depth } edges { source target } } }"}`,
+	}
+	post := func(b string) (string, error) {
+		resp, err := srv.Client().Post(srv.URL+"/graphql", "application/json", strings.NewReader(b))
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		out, err := io.ReadAll(resp.Body)
+		return string(out), err
+	}
+	want := make([]string, len(bodies))
+	for i, b := range bodies {
+		var err error
+		if want[i], err = post(b); err != nil || !strings.HasPrefix(want[i], `{"data":`) {
+			t.Fatalf("%s: %v %.200s", b, err, want[i])
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8*20)
+	for c := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 20 {
+				i := (c + k) % len(bodies)
+				if got, err := post(bodies[i]); err != nil || got != want[i] {
+					errs <- fmt.Sprintf("%s: %v\n got %.200s\nwant %.200s", bodies[i], err, got, want[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }

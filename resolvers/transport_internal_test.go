@@ -64,3 +64,31 @@ func TestAcceptsJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestNeedsEscape checks the byte scan against the rune scan it replaces.
+func TestNeedsEscape(t *testing.T) {
+	for _, s := range []string{
+		"", "成资市域(郊)铁路", "a<b", "a>b", "a&b", "行\u2028分", "行\u2029分", "\u2027\u202a", // neighbours of the two
+		"\xe2\x80", "\xe2\x80\xa8", "x\xe2", "\xe2\xe2\x80\xa9", "\xff\xfe<", "€ (E2 82 AC)",
+	} {
+		if got, want := needsEscape([]byte(s)), bytes.ContainsAny([]byte(s), "<>&\u2028\u2029"); got != want {
+			t.Errorf("needsEscape(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestWriteStringIsGqlgens checks the plain answers' string writer against
+// gqlgen's MarshalString, byte for byte.
+func TestWriteStringIsGqlgens(t *testing.T) {
+	for _, s := range []string{
+		"", "成资市域(郊)铁路", `"quoted" \ back`, "tab\tcr\rlf\n", "\x00\x01\x1f\x7f", "\xff\xfe invalid \xe2\x80",
+		"行\u2028分", "<&>", "place/510100",
+	} {
+		var got, want bytes.Buffer
+		writeString(&got, s)
+		graphql.MarshalString(s).MarshalGQL(&want)
+		if got.String() != want.String() {
+			t.Errorf("writeString(%q) = %s, want %s", s, got.Bytes(), want.Bytes())
+		}
+	}
+}

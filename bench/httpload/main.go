@@ -8,16 +8,19 @@
 //	go run ./bench/httpload -rounds 3 -d 5s -c 1,16 -q connect,neighbourhood \
 //	    base=http://127.0.0.1:18081 new=http://127.0.0.1:18082
 //
+// With -dump FILE it also writes a line per request, for a look at where the
+// slow ones fall (by question, or together in time).
+//
 // It is a benchmark tool, not part of policygraph; it needs only the
 // servers' /graphql endpoints.
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"slices"
@@ -82,17 +85,21 @@ func run(url, question string, clients int, d time.Duration) result {
 		go func() {
 			defer wg.Done()
 			var mine []time.Duration
+			var buf bytes.Buffer // reused: the tool's own garbage would pause it, and the clock
 			for time.Now().Before(stop) {
-				b := body(question, int(next.Add(1)))
+				qi := int(next.Add(1))
+				b := body(question, qi)
 				t0 := time.Now()
 				resp, err := client.Post(url+"/graphql", "application/json", bytes.NewReader(b))
 				if err != nil {
 					failed()
 					continue
 				}
-				out, err := io.ReadAll(resp.Body)
+				buf.Reset()
+				_, err = buf.ReadFrom(resp.Body)
 				resp.Body.Close()
 				el := time.Since(t0)
+				out := buf.Bytes()
 				if err != nil || resp.StatusCode != 200 || bytes.Contains(out, []byte(`"errors"`)) {
 					failed()
 					if errs.Load() == 1 {
@@ -101,6 +108,11 @@ func run(url, question string, clients int, d time.Duration) result {
 					continue
 				}
 				mine = append(mine, el)
+				if dump != nil {
+					dumpMu.Lock()
+					fmt.Fprintf(dump, "%s %s %d %d %d %d\n", url, question, clients, qi, t0.Sub(start).Microseconds(), el.Microseconds())
+					dumpMu.Unlock()
+				}
 			}
 			mu.Lock()
 			lat = append(lat, mine...)
@@ -118,6 +130,11 @@ func run(url, question string, clients int, d time.Duration) result {
 	return r
 }
 
+var (
+	dump   *bufio.Writer // -dump
+	dumpMu sync.Mutex
+)
+
 func median(xs []float64) float64 {
 	slices.Sort(xs)
 	return xs[len(xs)/2]
@@ -129,7 +146,22 @@ func main() {
 	cs := flag.String("c", "1,16", "client counts, comma-separated")
 	qs := flag.String("q", "connect,neighbourhood", "questions: connect, connectstage, neighbourhood")
 	warm := flag.Duration("warm", time.Second, "an unmeasured run before each question and client count, per server")
+	dumpTo := flag.String("dump", "", "write every request (URL, question, clients, its number, start and latency in µs from the run's start) to this file")
 	flag.Parse()
+	if *dumpTo != "" {
+		f, err := os.Create(*dumpTo)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "httpload:", err)
+			os.Exit(1)
+		}
+		dump = bufio.NewWriterSize(f, 1<<20)
+		defer func() {
+			if err := dump.Flush(); err != nil {
+				fmt.Fprintln(os.Stderr, "httpload:", err)
+			}
+			f.Close()
+		}()
+	}
 	if flag.NArg() == 0 {
 		fmt.Fprintln(os.Stderr, "usage: httpload [flags] name=URL...")
 		os.Exit(2)

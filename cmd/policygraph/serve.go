@@ -22,11 +22,12 @@ import (
 
 // runServe serves /graphql, /graphiql and /healthz until ctx is cancelled.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "serve [--db DSN] [--addr :8080] [--introspection=true] [--timeout 10s] [--token T] [--cors-origin URL] [--rate 50 --burst 200] [--extract-budget 90s] [--max-document-quads 250000] [--snapshot FILE]", stderr)
+	fs := newFlagSet("serve", "serve [--db DSN] [--addr :8080] [--introspection=true] [--timeout 10s] [--running N] [--token T] [--cors-origin URL] [--rate 50 --burst 200] [--extract-budget 90s] [--max-document-quads 250000] [--snapshot FILE]", stderr)
 	db := fs.String("db", defaultDB, "the store: \"memory\", a bbolt file path or a postgres:// URL")
 	addr := fs.String("addr", ":8080", "the address to listen on")
 	introspection := fs.Bool("introspection", true, "answer GraphQL introspection queries (__schema, __type)")
 	timeout := fs.Duration("timeout", resolvers.DefaultLimits.Timeout, "the time one request may take")
+	running := fs.Int("running", resolvers.DefaultRunning(), "queries answered at once; more wait their turn in the order they came, for at most --timeout (then 503 BUSY).\nThe default, one fewer than the cores Go uses, keeps answer times even under load; raise it when queries wait on a remote PostgreSQL")
 	token := fs.String("token", os.Getenv("POLICYGRAPH_TOKEN"), "the bearer token writes need (loadDocument, removeDocument, POST /documents); empty: writes are off.\nPrefer the environment variable POLICYGRAPH_TOKEN, which other users cannot see in ps")
 	var origins stringList
 	fs.Var(&origins, "cors-origin", "an origin browsers may call the API from (https://example.org), repeatable or comma-separated; * for any")
@@ -40,6 +41,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *rate < 0 || *burst < 0 {
 		return usageError("--rate and --burst must not be negative")
+	}
+	if *running < 1 {
+		return usageError("--running must be at least 1, got %d", *running)
 	}
 	if *budget <= 0 {
 		return usageError("--extract-budget must be positive")
@@ -63,6 +67,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		how = "read the snapshot " + cmp.Or(*snapshot, *db+".index")
 	}
 	log.Info("index ready", "db", *db, "nodes", st.Index().Len(), "edges", st.Index().EdgeCount(), "how", how, "took", time.Since(start).Round(time.Millisecond))
+	if os.Getenv("GOGC") == "" {
+		// Answers are garbage at once; a small store's heap is a few
+		// megabytes. GOGC set by the user wins.
+		defer keepHeadroom(serveHeadroom)()
+	}
 	if st.Index().Len() == 0 {
 		log.Info("store is empty: loading the embedded seeds", "db", *db)
 		if err := loadSeeds(ctx, st, log); err != nil {
@@ -98,7 +107,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	gql := resolvers.NewServer(st, resolvers.Options{
 		Log:           log,
 		Introspection: *introspection,
-		Limits:        resolvers.Limits{Timeout: *timeout, Rate: *rate, Burst: *burst, MaxDocumentBytes: loaders.MaxInputBytes},
+		Limits:        resolvers.Limits{Timeout: *timeout, Rate: *rate, Burst: *burst, MaxDocumentBytes: loaders.MaxInputBytes, Running: *running},
 		Token:         *token,
 		Load:          loadHook(st, *budget, *maxQuads),
 		Protected:     []string{loaders.GazetteerID},
