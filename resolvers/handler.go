@@ -172,7 +172,8 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	}
 	// A large request takes its turn only once it has arrived whole: a
 	// client that sends slowly holds no slot, only its own connection.
-	if int64(len(body)) > s.limits.LargeBytes || int64(len(r.URL.RawQuery)) > s.limits.LargeBytes {
+	large := int64(len(body)) > s.limits.LargeBytes || int64(len(r.URL.RawQuery)) > s.limits.LargeBytes
+	if large {
 		release, ok := s.enterLarge(w, r)
 		if !ok {
 			return
@@ -202,7 +203,10 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	if getRefusal(w, r, s.limits.MaxTokens) {
 		return
 	}
-	if mutation {
+	// A large request already holds the large lane, one at a time: taking
+	// a turn too would put every short query behind it (an attacker's
+	// 100 KB of aliases would starve them).
+	if mutation || large {
 		s.http.ServeHTTP(w, r)
 		return
 	}
