@@ -639,8 +639,12 @@ func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraCon
 	// a clause that says where a work takes people (…川渝段,实现与泸州、宜宾等地
 	// 1小时内可达): its places are ends the work connects
 	for _, r := range b.reachPlaces(st, ms) {
+		id := r.init.id
+		if id == "" {
+			id = b.initiativeID(r.init)
+		}
 		for _, pl := range r.places {
-			b.tie(b.initiativeID(r.init), pl, graph.RelConnects, false, "", sentEv(r.init))
+			b.tie(id, pl, graph.RelConnects, false, "", sentEv(r.init))
 		}
 	}
 	// programmes stated in the sentence, else the paragraph's

@@ -57,34 +57,43 @@ func (p *Place) isRegion() bool { return p.Level == graph.LevelRegion }
 // provincePair reports whether p is a region of two or three province-level
 // places named by their abbreviations, such as 川渝 or 巴蜀 (四川 and 重庆). A
 // region of the same members under a name of its own, such as
-// 成渝地区双城经济圈 (成 is 成都), is a wider grouping, not the pair.
-func (gz *Gazetteer) provincePair(p *Place) bool {
-	if !p.isRegion() || len(p.Members) < 2 || len(p.Members) > 3 {
-		return false
-	}
-	for _, m := range p.Members {
-		if m.Level != graph.LevelProvince {
-			return false
-		}
-	}
-	for _, f := range append([]string{p.Short, p.Name}, p.Aliases...) {
-		rs := []rune(strings.TrimSuffix(f, "地区"))
-		if len(rs) != len(p.Members) {
+// 成渝地区双城经济圈 (成 is 成都), is a wider grouping, not the pair. The set is
+// read once, when the gazetteer is built (findPairs).
+func (gz *Gazetteer) provincePair(p *Place) bool { return gz.pairs[p] }
+
+// findPairs fills gz.pairs from the regions and abbreviations.
+func (gz *Gazetteer) findPairs() {
+	gz.pairs = map[*Place]bool{}
+	for _, p := range gz.Places {
+		if !p.isRegion() || len(p.Members) < 2 || len(p.Members) > 3 {
 			continue
 		}
-		covered := map[*Place]bool{}
-		for _, r := range rs {
-			for _, t := range gz.abbrevs[r].targets {
-				if slices.Contains(p.Members, t) {
-					covered[t] = true
+		provinces := true
+		for _, m := range p.Members {
+			provinces = provinces && m.Level == graph.LevelProvince
+		}
+		if !provinces {
+			continue
+		}
+		for _, f := range append([]string{p.Short, p.Name}, p.Aliases...) {
+			rs := []rune(strings.TrimSuffix(f, "地区"))
+			if len(rs) != len(p.Members) {
+				continue
+			}
+			covered := map[*Place]bool{}
+			for _, r := range rs {
+				for _, t := range gz.abbrevs[r].targets {
+					if slices.Contains(p.Members, t) {
+						covered[t] = true
+					}
 				}
 			}
-		}
-		if len(covered) == len(p.Members) {
-			return true
+			if len(covered) == len(p.Members) {
+				gz.pairs[p] = true
+				break
+			}
 		}
 	}
-	return false
 }
 
 // within reports whether p lies inside q (or is q).
@@ -137,6 +146,7 @@ type Gazetteer struct {
 	Places     map[string]*Place // by ID
 	byName     map[string][]*Place
 	abbrevs    map[rune]abbrev
+	pairs      map[*Place]bool     // regions that are a pair of provinces by name (provincePair)
 	programmes map[string]*Named   // by surface form
 	bodies     map[string]*Named   // known bodies by surface form
 	bodyEnds   []string            // body-name endings, longest first
@@ -212,6 +222,7 @@ func NewGazetteer() (*Gazetteer, error) {
 		}
 	}
 	g.names = g.buildMatcher()
+	g.findPairs()
 	// rune-indexed copies of the cue lists: the scans below test them at
 	// every position, and must not build strings to do it
 	verbs := make([]string, 0, len(g.verbs))

@@ -910,9 +910,9 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 				continue
 			}
 			// 地铁一号线尖璧段, 隆黄铁路隆叙段: a section named by two to four
-			// characters after a line (not a longer head's end: 城际 + 铁路宜泸段
-			// is 城际铁路's 宜泸段)
-			if !gz.headGoesOn(s[:c.End], end, 4) {
+			// characters after a line (a shorter head inside a longer one,
+			// 城际 in 城际铁路宜泸段, never gets here: see headGoesOn)
+			{
 				for n := 2; n <= 4 && end+n < c.End && isHan(s[end]) && !isListMark(s[end]) && isHan(s[end+n-1]) && !isBreak(s[end+n-1]); n++ {
 					if s[end+n] == '段' {
 						section()
@@ -1321,10 +1321,11 @@ func (gz *Gazetteer) placesInName(name []rune, ctx *Place) []*Place {
 	// a compound of several before it names the area it serves, not where
 	// it is
 	served := false
-	if h, ok := gz.headEndingAt(name, len(name)); ok && h.category == graph.CategoryCentre &&
-		(len(ps) > 1 || len(ps) == 1 && gz.provincePair(ps[0])) {
-		pre := string(name[n : len(name)-len(h.runes)])
-		served = strings.HasSuffix(string(name), "副中心") || strings.Contains(pre, "结合部") || strings.Contains(pre, "区域")
+	if len(ps) > 1 || len(ps) == 1 && gz.provincePair(ps[0]) {
+		if h, ok := gz.headEndingAt(name, len(name)); ok && h.category == graph.CategoryCentre {
+			pre := string(name[n : len(name)-len(h.runes)])
+			served = strings.HasSuffix(string(name), "副中心") || strings.Contains(pre, "结合部") || strings.Contains(pre, "区域")
+		}
 	}
 	for _, p := range ps {
 		if !served {
@@ -1547,7 +1548,7 @@ func (gz *Gazetteer) decodeRun(run []rune, ctx *Place) []*Place {
 	for _, r := range run {
 		a := gz.abbrevs[r]
 		best, bestScore := a.targets[0], -1
-		provinces, evidence := map[*Place]bool{}, false
+		spread, evidence := false, false
 		for rank, t := range a.targets {
 			score := 0
 			// the document's place says which province, not which tier:
@@ -1570,7 +1571,7 @@ func (gz *Gazetteer) decodeRun(run []rune, ctx *Place) []*Place {
 					score++
 				}
 			}
-			provinces[prov(t)] = true
+			spread = spread || prov(t) != prov(a.targets[0])
 			evidence = evidence || score > 0
 			// the targets come most likely first: a later one needs more
 			// evidence
@@ -1581,7 +1582,7 @@ func (gz *Gazetteer) decodeRun(run []rune, ctx *Place) []*Place {
 		// 渝宜 in Chongqing's text: nothing speaks for 宜宾 (四川) or for 宜昌
 		// (湖北), so the compound does not say which; leave the character
 		// unread rather than guess
-		if !evidence && len(provinces) > 1 && len(run) > 1 {
+		if !evidence && spread && len(run) > 1 {
 			continue
 		}
 		out = append(out, best)
