@@ -944,7 +944,8 @@ func (b *builder) placesOf(id string, m *mention, ev graph.Evidence, pc *paraCon
 		}
 		// (a line to a place, 轨道交通资阳线, still starts at home)
 		toPlace := m.category == graph.CategoryRail && strings.HasSuffix(m.name, "线")
-		if !within && !linksElsewhere(b.place, m.places) && (toPlace || !elsewhere(b.place, m.places)) {
+		if !within && !linksElsewhere(b.place, m.places) && (toPlace || !elsewhere(b.place, m.places)) &&
+			(spansPlaces(m.category) || toPlace || !joinedElsewhere(b.place, m.places)) {
 			b.tie(id, b.place, graph.RelLocatedIn, true, "document place", ev)
 		}
 	}
@@ -959,6 +960,33 @@ func elsewhere(doc *Place, ps []*Place) bool {
 	}
 	p := ps[0]
 	return (p.Level == graph.LevelPrefecture || p.Level == graph.LevelCounty) && !p.within(doc) && !doc.within(p)
+}
+
+// spansPlaces reports whether initiatives of a category run between places
+// and may pass through others than those they name (a railway, a road, a
+// waterway, a corridor).
+func spansPlaces(c graph.Category) bool {
+	switch c {
+	case graph.CategoryRail, graph.CategoryRoad, graph.CategoryAviation, graph.CategoryWater, graph.CategoryCorridor:
+		return true
+	}
+	return false
+}
+
+// joinedElsewhere reports whether a name joins two or more cities or counties,
+// none of them in the document's place nor holding it: 南达合作示范区 in a
+// 德阳 report lies in 南充 and 达州, not in 德阳. (A line between them may
+// still pass through; spansPlaces keeps those.)
+func joinedElsewhere(doc *Place, ps []*Place) bool {
+	if len(ps) < 2 || doc.isRegion() {
+		return false
+	}
+	for _, p := range ps {
+		if p.isRegion() || p.Level != graph.LevelPrefecture && p.Level != graph.LevelCounty || p.within(doc) || doc.within(p) {
+			return false
+		}
+	}
+	return true
 }
 
 // linksElsewhere reports whether a name links two or more places, all in
@@ -1048,13 +1076,27 @@ func (b *builder) mergeElided() {
 			into[short.ID] = long
 		}
 	}
+	b.mergeSpelled(inits, into)
 	if len(into) == 0 {
 		return
 	}
+	// a short form of a short form (资大示范区 for 资大文旅融合发展示范区,
+	// spelled out elsewhere) goes to the end of the chain
 	for from, to := range into {
-		if _, chained := into[to]; chained {
-			continue // the longer one is itself short for another: leave both
+		for hops := 0; hops < 4; hops++ {
+			next, ok := into[to]
+			if !ok {
+				break
+			}
+			to = next
 		}
+		if _, ok := into[to]; ok || to == from {
+			delete(into, from)
+			continue
+		}
+		into[from] = to
+	}
+	for from, to := range into {
 		e, t := b.entities[from], b.entities[to]
 		for _, a := range append([]string{e.Name}, e.Aliases...) {
 			if a != t.Name && !slices.Contains(t.Aliases, a) {
@@ -1084,6 +1126,71 @@ func (b *builder) mergeElided() {
 	for i := range b.g.Mentions {
 		b.g.Mentions[i].Entity = rename(b.g.Mentions[i].Entity)
 	}
+}
+
+// mergeSpelled folds an initiative named with a place compound (资大文旅融合
+// 发展示范区) into one named with the same places spelled out and the same
+// words after them (资阳大足文旅融合发展示范区): the spelled-out name is the
+// explicit one and becomes the node's name, the compound its alias.
+func (b *builder) mergeSpelled(inits []*graph.Entity, into map[string]string) {
+	byRest := map[string][]*graph.Entity{}
+	for _, e := range inits {
+		byRest[lastRunes(e.Name, 4)] = append(byRest[lastRunes(e.Name, 4)], e)
+	}
+	for _, short := range inits {
+		if _, done := into[short.ID]; done {
+			continue
+		}
+		r := []rune(short.Name)
+		if len(r) < 6 {
+			continue
+		}
+		ps, n := b.gz.compoundAt(r, 0, b.place)
+		if len(ps) < 2 || n < 2 || len(r)-n < 4 {
+			continue
+		}
+		rest := string(r[n:])
+		long := ""
+		for _, l := range byRest[lastRunes(short.Name, 4)] {
+			lr := []rune(l.Name)
+			if l == short || len(lr) <= len(r) || !strings.HasSuffix(l.Name, rest) {
+				continue
+			}
+			if !samePlaces(b.gz.spelledPlaces(lr[:len(lr)-len(r)+n], b.place), ps) {
+				continue
+			}
+			if long != "" && long != l.ID {
+				long = "-"
+				break
+			}
+			long = l.ID
+		}
+		if long != "" && long != "-" {
+			into[short.ID] = long
+		}
+	}
+}
+
+// lastRunes returns the last n runes of s, or s when it is shorter.
+func lastRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[len(r)-n:])
+}
+
+// samePlaces reports whether a and b hold the same places in any order.
+func samePlaces(a, b []*Place) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, p := range a {
+		if !slices.Contains(b, p) {
+			return false
+		}
+	}
+	return true
 }
 
 func (b *builder) graph() *graph.DocumentGraph {

@@ -724,6 +724,16 @@ func countAt(s []rune, b, hs int) int {
 	return b
 }
 
+// endsWithCount reports whether s ends in a number and a measure word (8个,
+// 十项, 两批).
+func endsWithCount(s []rune) bool {
+	n := len(s)
+	if n < 2 || !strings.ContainsRune("个项批", s[n-1]) {
+		return false
+	}
+	return unicode.IsDigit(s[n-2]) || strings.ContainsRune("一二两三四五六七八九十百千", s[n-2])
+}
+
 // inWord reports whether s[vs:ve] lies inside an ordinary word of
 // cues/words.txt or a county's short name that starts before it: 由 is a
 // verb, but not in 自由, and 为 not in 犍为.
@@ -1057,6 +1067,10 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 				bare = true
 			}
 		}
+		// 先行区首批8个项目, 园区10项工程: a count of works, no one work
+		if endsWithCount([]rune(pre)) {
+			bare = true
+		}
 		if e, ok := gz.names.longest([]rune(pre), 0); ok && e.kind == namePlace && len(e.text) < len([]rune(pre)) &&
 			gz.isGeneric(string([]rune(pre)[len(e.text):])) {
 			bare = true
@@ -1190,6 +1204,27 @@ func (gz *Gazetteer) placeAt(s []rune, i int) int {
 		return i + len(e.text)
 	}
 	return i
+}
+
+// spelledPlaces reads s as full place names one after another (资阳大足,
+// 合川广安长寿) and returns them; nothing when s is anything else or names
+// fewer than two.
+func (gz *Gazetteer) spelledPlaces(s []rune, ctx *Place) []*Place {
+	var ps []*Place
+	for i := 0; i < len(s); {
+		e, ok := gz.names.longest(s, i)
+		if !ok || e.kind != namePlace {
+			if e, ok = gz.counties.longest(s, i); !ok {
+				return nil
+			}
+		}
+		ps = append(ps, bestPlace(e.place, ctx))
+		i += len(e.text)
+	}
+	if len(ps) < 2 {
+		return nil
+	}
+	return ps
 }
 
 // sectionAt returns the end of a section between two places at s[i]
