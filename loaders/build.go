@@ -49,20 +49,13 @@ func ExtractAtMost(ctx context.Context, gz *Gazetteer, file string, raw []byte, 
 	if err := tooLarge(); err != nil {
 		return nil, err
 	}
-	group := 0
 	// a paragraph repeated word for word states nothing new: its facts would
 	// only cite the same words again (a page saved twice over, or a hostile
 	// upload of one report repeated to the size limit, which multiplied the
 	// facts and the write's memory by the repeats)
 	seen := map[string]bool{}
-	var sent []mention // one sentence's mentions, the buffer reused
+	todo := make([]int, 0, len(d.Paragraphs))
 	for pi := range d.Paragraphs {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if err := tooLarge(); err != nil {
-			return nil, err
-		}
 		p := &d.Paragraphs[pi]
 		if p.End-p.Start >= minRepeat {
 			text := string(d.Text[p.Start:p.End])
@@ -71,20 +64,26 @@ func ExtractAtMost(ctx context.Context, gz *Gazetteer, file string, raw []byte, 
 			}
 			seen[text] = true
 		}
+		todo = append(todo, pi)
+	}
+	read, stop := gz.readAhead(d, todo)
+	defer stop()
+	var sent []mention // one sentence's mentions, the buffer reused
+	for k, pi := range todo {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := tooLarge(); err != nil {
+			return nil, err
+		}
+		p := &d.Paragraphs[pi]
+		clauses := read(k)
 		pc := paraContext{}
 		for si := range p.Sentences {
 			st := &p.Sentences[si]
 			sent = sent[:0]
-			for _, c := range st.Clauses {
-				ms := gz.mentionsIn(d, c)
-				ms = gz.expand(d, c, ms, &group)
-				stages := gz.stageOf(d, c, ms)
-				for i := range ms {
-					if ms[i].kind == mInitiative {
-						ms[i].stage = stages[ms[i].group]
-					}
-				}
-				ms = append(ms, gz.targetsIn(d, c)...)
+			for ci, c := range st.Clauses {
+				ms := clauses[si][ci]
 				b.clause(p, st, c, ms) // gives the initiatives their IDs
 				sent = append(sent, ms...)
 			}

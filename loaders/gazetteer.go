@@ -254,6 +254,7 @@ func NewGazetteer() (*Gazetteer, error) {
 			}
 		}
 	}
+	g.counties.seal()
 	g.headsBy = map[rune][]head{}
 	g.headLast = make([]uint64, 1<<16/64)
 	for _, h := range g.heads {
@@ -545,7 +546,7 @@ func wordMatcher(rows []seeds.Row) *matcher {
 	for _, es := range m.byFirst {
 		sort.SliceStable(es, func(i, j int) bool { return len(es[i].text) > len(es[j].text) })
 	}
-	return m
+	return m.seal()
 }
 
 func (g *Gazetteer) readSectors(file string, rows []seeds.Row) error {
@@ -580,6 +581,39 @@ type nameEntry struct {
 // grouped by first rune, longest first.
 type matcher struct {
 	byFirst map[rune][]nameEntry
+	// at[r]-1 indexes lists for a rune of the Basic Multilingual Plane, 0
+	// when no name starts with it: an array read instead of a map lookup
+	// for every rune of the text (sealed once the names are in)
+	at    []uint16
+	lists [][]nameEntry
+}
+
+// seal indexes the names by first rune for longest; a matcher is read-only
+// after it.
+func (m *matcher) seal() *matcher {
+	if len(m.byFirst) >= 1<<16-1 {
+		return m // cannot happen with these lists; the map still answers
+	}
+	m.at = make([]uint16, 1<<16)
+	m.lists = m.lists[:0]
+	for r, es := range m.byFirst {
+		if r < 1<<16 {
+			m.lists = append(m.lists, es)
+			m.at[r] = uint16(len(m.lists))
+		}
+	}
+	return m
+}
+
+// starting returns the names that start with r, longest first.
+func (m *matcher) starting(r rune) []nameEntry {
+	if r < 1<<16 && m.at != nil {
+		if k := m.at[r]; k != 0 {
+			return m.lists[k-1]
+		}
+		return nil
+	}
+	return m.byFirst[r]
 }
 
 func (g *Gazetteer) buildMatcher() *matcher {
@@ -609,7 +643,7 @@ func (g *Gazetteer) buildMatcher() *matcher {
 			return string(es[i].text) < string(es[j].text)
 		})
 	}
-	return m
+	return m.seal()
 }
 
 // mayEndHead reports whether a head noun may end with r.
@@ -627,7 +661,7 @@ func (m *matcher) longest(s []rune, i int) (nameEntry, bool) {
 	if i < 0 || i >= len(s) {
 		return nameEntry{}, false
 	}
-	for _, e := range m.byFirst[s[i]] {
+	for _, e := range m.starting(s[i]) {
 		if hasRunes(s, i, e.text) {
 			// 资阳市域铁路 is 资阳 + 市域铁路, not 资阳市 + 域…
 			if k := i + len(e.text); k < len(s) && s[k] == '域' && strings.ContainsRune("市县区", e.text[len(e.text)-1]) {
