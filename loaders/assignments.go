@@ -38,7 +38,7 @@ func Assignments(gz *Gazetteer, file string, raw []byte, place *Place) (*graph.D
 	doc := graph.Document{ID: graph.EntityID(graph.KindDocument, "assignments-"+graph.Key(base)), Title: "任务分工 " + base,
 		Source: filepath.Base(file), Hash: hex.EncodeToString(sum[:])}
 	b := &builder{gz: gz, d: &Doc{Place: place}, g: &graph.DocumentGraph{Document: doc},
-		entities: map[string]*graph.Entity{}, facts: map[factKey]bool{}, place: place}
+		entities: map[string]*graph.Entity{}, place: place}
 	line := 0
 	for {
 		rec, err := r.Read()

@@ -572,6 +572,7 @@ const (
 
 type nameEntry struct {
 	text  []rune
+	name  string // text as a string (set by seal)
 	kind  nameKind
 	place []*Place
 	named *Named
@@ -591,8 +592,13 @@ type matcher struct {
 // seal indexes the names by first rune for longest; a matcher is read-only
 // after it.
 func (m *matcher) seal() *matcher {
+	for _, es := range m.byFirst {
+		for i := range es {
+			es[i].name = string(es[i].text)
+		}
+	}
 	if len(m.byFirst) >= 1<<16-1 {
-		return m // cannot happen with these lists; the map still answers
+		return m // more first runes than uint16 counts: the map answers
 	}
 	m.at = make([]uint16, 1<<16)
 	m.lists = m.lists[:0]

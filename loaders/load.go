@@ -86,8 +86,7 @@ func GazetteerGraph(gz *Gazetteer) *graph.DocumentGraph {
 	// Protected: every document refers to the gazetteer's places, so no
 	// upload may replace it (one named Gazetteer.txt would get its ID).
 	doc := graph.Document{ID: GazetteerID, Title: "policygraph gazetteer", Source: "seeds/gazetteer", Protected: true}
-	b := &builder{gz: gz, d: &Doc{}, g: &graph.DocumentGraph{Document: doc}, entities: map[string]*graph.Entity{},
-		facts: map[factKey]bool{}}
+	b := &builder{gz: gz, d: &Doc{}, g: &graph.DocumentGraph{Document: doc}, entities: map[string]*graph.Entity{}}
 	ids := make([]string, 0, len(gz.Places))
 	for id := range gz.Places {
 		ids = append(ids, id)

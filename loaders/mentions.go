@@ -75,7 +75,7 @@ func (gz *Gazetteer) mentionsIn(d *Doc, c Span) []mention {
 			}
 			continue
 		}
-		m := mention{span: Span{i, i + len(e.text)}, name: string(e.text)}
+		m := mention{span: Span{i, i + len(e.text)}, name: e.name}
 		switch e.kind {
 		case namePlace:
 			m.kind = mPlace

@@ -697,20 +697,92 @@ func keepFromNFKC(r rune) bool {
 
 func nfkc(s string) string {
 	if !strings.ContainsFunc(s, keepFromNFKC) {
-		return norm.NFKC.String(s)
+		return nfkcLines(s)
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	start := 0
 	for i, r := range s {
 		if keepFromNFKC(r) {
-			b.WriteString(norm.NFKC.String(s[start:i]))
+			b.WriteString(nfkcLines(s[start:i]))
 			b.WriteRune(r)
 			start = i + utf8.RuneLen(r)
 		}
 	}
-	b.WriteString(norm.NFKC.String(s[start:]))
+	b.WriteString(nfkcLines(s[start:]))
 	return b.String()
+}
+
+// nfkcLines is norm.NFKC.String(s), line by line: a line of Han characters,
+// ASCII and the punctuation of Chinese text, the most of any report, is
+// mapped here (fullwidth forms to ASCII, the ideographic space to a space,
+// the rest unchanged, as NFKC does); any other line goes through norm. A
+// line break is a starter that nothing composes with, so lines normalise
+// alone. TestNFKCLines checks the two agree.
+func nfkcLines(s string) string {
+	var b strings.Builder
+	for len(s) > 0 {
+		line := s
+		if i := strings.IndexByte(s, '\n'); i >= 0 {
+			line = s[:i+1]
+		}
+		s = s[len(line):]
+		if b.Cap() == 0 && len(s) == 0 {
+			if out, ok := nfkcPlain(line, nil); ok {
+				return out
+			}
+			return norm.NFKC.String(line)
+		}
+		if b.Cap() == 0 {
+			b.Grow(len(line) + len(s))
+		}
+		if _, ok := nfkcPlain(line, &b); !ok {
+			b.WriteString(norm.NFKC.String(line))
+		}
+	}
+	return b.String()
+}
+
+// nfkcPlain maps a line whose runes NFKC leaves alone or maps one to one
+// (fullwidth ASCII, U+3000), writing it to b, or returning it when b is nil.
+// It reports false, having written nothing, for any other line.
+func nfkcPlain(line string, b *strings.Builder) (string, bool) {
+	mapped := false
+	for _, r := range line {
+		switch {
+		case r < 0x7F && (r >= 0x20 || r == '\n' || r == '\r' || r == '\t'),
+			r >= 0x4E00 && r <= 0x9FFF, r >= 0x3400 && r <= 0x4DBF,
+			r >= 0x3001 && r <= 0x3003, r >= 0x3008 && r <= 0x3011, r >= 0x3014 && r <= 0x301F,
+			r == 0x2014, r >= 0x2018 && r <= 0x201D, r == 0x00B7:
+		case r >= 0xFF01 && r <= 0xFF5E, r == 0x3000:
+			mapped = true
+		default:
+			return "", false
+		}
+	}
+	if !mapped {
+		if b != nil {
+			b.WriteString(line)
+		}
+		return line, true
+	}
+	var out strings.Builder
+	w := b
+	if w == nil {
+		out.Grow(len(line))
+		w = &out
+	}
+	for _, r := range line {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			w.WriteByte(byte(r - 0xFEE0))
+		case r == 0x3000:
+			w.WriteByte(' ')
+		default:
+			w.WriteRune(r)
+		}
+	}
+	return out.String(), true
 }
 
 // cleanText normalises line breaks and spaces and removes invisible

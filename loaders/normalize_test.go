@@ -14,6 +14,7 @@ import (
 
 	"github.com/longbridgeapp/opencc"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/unicode/norm"
 )
 
 const seedPath = "../seeds/chengdu-2022-work-report-part1.txt"
@@ -587,6 +588,36 @@ func TestSoftBreaks(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("%q:\n got %q\nwant %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestNFKCLines checks the line-by-line fast path of NFKC against
+// golang.org/x/text/unicode/norm on the test texts and on lines made to
+// catch it out: fullwidth forms, the ideographic space, combining marks
+// after ASCII and after fullwidth letters, compatibility ideographs,
+// pinyin and lines without a final break.
+func TestNFKCLines(t *testing.T) {
+	inputs := []string{
+		"", "\n", "\n\n", "abc", "成都", "成都，资阳。\n", "（一）加快建设成资市域（郊）铁路；\r\n",
+		"Ａ\u0301B", "e\u0301\n成都", "A\u030A", "\u3000\u3000第二章\u3000总则\n", "２０２２年ＧＤＰ增长５％",
+		"\uF900\uFA10 兼容汉字", "経(jīng)濟", "“一带一路”·【重点】〔2022〕〜", "last line, no break",
+		"ﬁ ligature\n成都\n", "㎡ ℃ Ⅻ", "\u1100\u1161\u11A8 한", "a\n\u0301b",
+	}
+	files, _ := filepath.Glob("testdata/relate/*.txt")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, string(b))
+	}
+	for _, in := range inputs {
+		if !utf8.ValidString(in) {
+			continue // a GBK test file: Normalize decodes it first
+		}
+		if got, want := nfkcLines(in), norm.NFKC.String(in); got != want {
+			t.Errorf("nfkcLines(%.40q) = %.60q, NFKC gives %.60q", in, got, want)
 		}
 	}
 }

@@ -36,6 +36,20 @@ type Doc struct {
 	// 牵头单位, 责任单位, 完成时限), from its header row; rows below it are
 	// read cell by cell.
 	Columns []string
+
+	// str is Text as a string and off the byte offset in it of each rune
+	// (and of the end), so that a span's text is a substring, not a copy
+	str string
+	off []int32
+}
+
+// span returns the text of d.Text[a:b]: a substring of the document's
+// string without a copy when Structure made the document.
+func (d *Doc) span(a, b int) string {
+	if d.off == nil || len(d.off) != len(d.Text)+1 {
+		return string(d.Text[a:b])
+	}
+	return d.str[d.off[a]:d.off[b]]
 }
 
 // Paragraph is one line of text.
@@ -72,7 +86,14 @@ var (
 // clauses, and finds the title, year, issuer and place from meta, the text's
 // first line and the file name, in that order.
 func Structure(gz *Gazetteer, file, text string, meta Meta) *Doc {
-	d := &Doc{Text: []rune(text)}
+	d := &Doc{Text: []rune(text), str: text}
+	if len(text) < 1<<31-1 {
+		d.off = make([]int32, 0, len(d.Text)+1)
+		for i := range text {
+			d.off = append(d.off, int32(i))
+		}
+		d.off = append(d.off, int32(len(text)))
+	}
 	sentence := 0
 	section := -1
 	para := 0
@@ -85,7 +106,7 @@ func Structure(gz *Gazetteer, file, text string, meta Meta) *Doc {
 		}
 		lineStart, lineEnd := trimSpan(d.Text, start, end)
 		if lineStart < lineEnd {
-			line := string(d.Text[lineStart:lineEnd])
+			line := d.span(lineStart, lineEnd)
 			// the title is the first line, or one of the first three when a
 			// web page puts a breadcrumb trail or a site name before it
 			if strings.Contains(line, "\t") && isTableHeader(line) {
