@@ -689,6 +689,17 @@ func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraCon
 			b.tie(id, pl, graph.RelConnects, false, "", sentEv(r.init))
 		}
 	}
+	// partners named in the clause before (深化与遂宁、南充合作,共同打造…走廊):
+	// the work is theirs too
+	for _, r := range b.partnerPlaces(st, ms) {
+		id := r.init.id
+		if id == "" {
+			id = b.initiativeID(r.init)
+		}
+		for _, pl := range r.places {
+			b.tie(id, pl, graph.RelConnects, false, "", sentEv(r.init))
+		}
+	}
 	// programmes stated in the sentence, else the paragraph's
 	for i := range ms {
 		if ms[i].kind != mProgramme {
@@ -867,6 +878,82 @@ func (b *builder) reachPlaces(st *Sentence, ms []mention) []reach {
 		}
 	}
 	return out
+}
+
+// partnerPlaces finds a clause that names partners and no work (深化与遂宁、
+// 南充合作, 加强同广安的协作) followed by one that does a work jointly
+// (共同打造嘉陵江绿色生态走廊, 携手共建…), and pairs the partners' places with
+// the works of the second clause.
+func (b *builder) partnerPlaces(st *Sentence, ms []mention) []reach {
+	s := b.d.Text
+	var out []reach
+	for k := 1; k < len(st.Clauses); k++ {
+		prev, c := st.Clauses[k-1], st.Clauses[k]
+		if !jointAt(s, c.Start, c.End) || !partnersIn(s, prev) {
+			continue
+		}
+		var ps []*Place
+		var works []*mention
+		ok := true
+		for i := range ms {
+			m := &ms[i]
+			switch {
+			case m.generic:
+			case m.span.Start >= prev.Start && m.span.End <= prev.End && m.kind == mInitiative:
+				ok = false
+			case m.span.Start >= prev.Start && m.span.End <= prev.End && m.kind == mPlace:
+				ps = append(ps, m.places...)
+			case m.span.Start >= c.Start && m.span.End <= c.End && m.kind == mInitiative:
+				works = append(works, m)
+			}
+		}
+		if !ok || len(ps) == 0 || len(ps) > maxClausePlaces {
+			continue
+		}
+		for _, m := range works {
+			out = append(out, reach{m, ps})
+		}
+	}
+	return out
+}
+
+// jointAt reports whether s[i:end] opens with a word of joint work (共同,
+// 携手, 联合, 合力, 一道), after 并, 还, 将 or 要 at most.
+func jointAt(s []rune, i, end int) bool {
+	if i < end && strings.ContainsRune("并还将要", s[i]) {
+		i++
+	}
+	for _, w := range []string{"共同", "携手", "联合", "合力", "一道", "一起"} {
+		if hasString(s[:end], i, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// partnersIn reports whether clause c names partners: 与 or 同 before the
+// places and a word of cooperation at its end (合作, 协作, 联动, 对接).
+func partnersIn(s []rune, c Span) bool {
+	with := false
+	for k := c.Start; k < c.End && k < c.Start+8; k++ {
+		if s[k] == '与' || s[k] == '同' {
+			with = true
+			break
+		}
+	}
+	if !with {
+		return false
+	}
+	end := c.End
+	for end > c.Start && (isBreak(s[end-1]) || unicode.IsSpace(s[end-1])) {
+		end--
+	}
+	for _, w := range []string{"合作", "协作", "联动", "对接", "协同"} {
+		if hasString(s[:end], end-len([]rune(w)), w) {
+			return true
+		}
+	}
+	return false
 }
 
 // onlyListMarks reports whether the runes of clause c outside its place

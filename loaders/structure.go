@@ -79,7 +79,7 @@ var (
 	reSectionDun     = regexp.MustCompile(`^([一二三四五六七八九十]+)、`)
 	reSectionChapter = regexp.MustCompile(`^(第[一二三四五六七八九十百]+[章节篇])\s*`)
 	reYear           = regexp.MustCompile(`(19[5-9]\d|20\d\d)`)
-	titleWords       = []string{"报告", "规划", "纲要", "方案", "意见", "通知", "计划", "决定", "办法", "清单", "分解表", "任务表", "一览表"}
+	titleWords       = []string{"报告", "规划", "纲要", "方案", "意见", "通知", "计划", "决定", "办法", "清单", "分解表", "任务表", "一览表", "要点", "工作安排", "公报"}
 )
 
 // Structure splits normalised text into sections, paragraphs, sentences and
