@@ -157,6 +157,16 @@ func (gz *Gazetteer) mentionsIn(d *Doc, c Span) []mention {
 			i--
 		}
 	}
+	// an aside in brackets right after a work's name names a part of it, no
+	// work of its own: 配套工程(污水处理厂), 二期工程(中试基地)
+	for i := 0; i+1 < len(found); i++ {
+		f, g := found[i], found[i+1]
+		if f.kind == mInitiative && g.kind == mInitiative && g.span.Start == f.span.End+1 && s[f.span.End] == '(' &&
+			g.span.End < c.End && s[g.span.End] == ')' && len(g.places) == 0 {
+			found = append(found[:i+1], found[i+2:]...)
+			i--
+		}
+	}
 	// A gazetteer name inside an initiative or body name belongs to it; a
 	// gazetteer body or programme wins over a suffix guess that covers it.
 	var kept []mention
