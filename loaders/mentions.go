@@ -1005,6 +1005,11 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 	if containsWord(s[b:end], "重要") || describedByOrdinal(s, b) && short.End <= short.Start {
 		return mention{}, false
 	}
+	// a slogan of a verb and a quoted word (畅“通道”, 强“枢纽”) is a line of
+	// rhetoric, not a work
+	if end-b <= 7 && b+1 < end && s[b+1] == '“' && isHan(s[b]) {
+		return mention{}, false
+	}
 	// what a place is positioned as (定位于“宜业宜居宜游现代产业新城”, 定位为…中心)
 	// describes it; it is no initiative
 	if k := b; k >= 2 {
