@@ -889,7 +889,8 @@ func (b *builder) partnerPlaces(st *Sentence, ms []mention) []reach {
 	var out []reach
 	for k := 1; k < len(st.Clauses); k++ {
 		prev, c := st.Clauses[k-1], st.Clauses[k]
-		if !jointAt(s, c.Start, c.End) || !partnersIn(s, prev) {
+		with := partnersIn(s, prev)
+		if with < 0 || !jointAt(s, c.Start, c.End) {
 			continue
 		}
 		var ps []*Place
@@ -901,12 +902,16 @@ func (b *builder) partnerPlaces(st *Sentence, ms []mention) []reach {
 			case m.generic:
 			case m.span.Start >= prev.Start && m.span.End <= prev.End && m.kind == mInitiative:
 				ok = false
-			case m.span.Start >= prev.Start && m.span.End <= prev.End && m.kind == mPlace:
+			case m.span.Start > with && m.span.End <= prev.End && m.kind == mPlace:
 				ps = append(ps, m.places...)
 			case m.span.Start >= c.Start && m.span.End <= c.End && m.kind == mInitiative:
 				works = append(works, m)
 			}
 		}
+		// 重庆荣昌: the partner is 荣昌, in 重庆
+		ps = slices.DeleteFunc(ps, func(p *Place) bool {
+			return slices.ContainsFunc(ps, func(q *Place) bool { return q != p && q.within(p) })
+		})
 		if !ok || len(ps) == 0 || len(ps) > maxClausePlaces {
 			continue
 		}
@@ -931,18 +936,19 @@ func jointAt(s []rune, i, end int) bool {
 	return false
 }
 
-// partnersIn reports whether clause c names partners: 与 or 同 before the
-// places and a word of cooperation at its end (合作, 协作, 联动, 对接).
-func partnersIn(s []rune, c Span) bool {
-	with := false
+// partnersIn returns where 与 or 同 stands before the partners of clause c,
+// which ends in a word of cooperation (合作, 协作, 联动, 对接), or -1 when it
+// names none.
+func partnersIn(s []rune, c Span) int {
+	with := -1
 	for k := c.Start; k < c.End && k < c.Start+8; k++ {
 		if s[k] == '与' || s[k] == '同' {
-			with = true
+			with = k
 			break
 		}
 	}
-	if !with {
-		return false
+	if with < 0 {
+		return -1
 	}
 	end := c.End
 	for end > c.Start && (isBreak(s[end-1]) || unicode.IsSpace(s[end-1])) {
@@ -950,10 +956,10 @@ func partnersIn(s []rune, c Span) bool {
 	}
 	for _, w := range []string{"合作", "协作", "联动", "对接", "协同"} {
 		if hasString(s[:end], end-len([]rune(w)), w) {
-			return true
+			return with
 		}
 	}
-	return false
+	return -1
 }
 
 // onlyListMarks reports whether the runes of clause c outside its place

@@ -260,7 +260,11 @@ func (gz *Gazetteer) countiesListed(d *Doc, c Span, ms []mention) []mention {
 		// …、广汉三地, …、广汉等地: a count of places or 等 closes the list
 		counted := z+1 < c.End && strings.ContainsRune("两三四五六七八九十等", s[z]) && strings.ContainsRune("地市县区方省", s[z+1])
 		// …、荣昌协作: the list's partners, then what they do together
-		partners := hasString(s[:c.End], z, "合作") || hasString(s[:c.End], z, "协作") || hasString(s[:c.End], z, "联动")
+		w := z
+		if w < c.End && s[w] == '的' {
+			w++ // 与荣昌、永川的合作
+		}
+		partners := hasString(s[:c.End], w, "合作") || hasString(s[:c.End], w, "协作") || hasString(s[:c.End], w, "联动")
 		after := z >= c.End || isBreak(s[z]) || strings.ContainsRune("和与及", s[z]) || counted || partners || gz.endsName(s, z, c.End)
 		return before && after
 	}
