@@ -1455,7 +1455,20 @@ func (gz *Gazetteer) compoundAt(name []rune, i int, ctx *Place) ([]*Place, int) 
 	if i >= len(name) {
 		return nil, 0
 	}
-	if e, ok := gz.names.longest(name, i); ok && e.kind == namePlace && !gz.compoundNearer(e, ctx) {
+	e, ok := gz.names.longest(name, i)
+	if !ok || e.kind != namePlace {
+		// 开江至梁平, 营山至达州: a county's short name is a place when 至 links
+		// it to another
+		if c, cok := gz.counties.longest(name, i); cok && i+len(c.text)+1 < len(name) && strings.ContainsRune("至到", name[i+len(c.text)]) {
+			k := i + len(c.text) + 1
+			if e2, ok2 := gz.names.longest(name, k); ok2 && e2.kind == namePlace {
+				e, ok = c, true
+			} else if _, ok2 := gz.counties.longest(name, k); ok2 {
+				e, ok = c, true
+			}
+		}
+	}
+	if ok && e.kind == namePlace && !gz.compoundNearer(e, ctx) {
 		ps, n := []*Place{bestPlace(e.place, ctx)}, len(e.text)
 		// 成都至资阳, 德阳到简阳: a link between two places; 重庆至成都至西安:
 		// through a third

@@ -710,6 +710,14 @@ func (gz *Gazetteer) aspired(s []rune, from, at int, h stageHit) stageHit {
 				return stageHit{graph.StageUnderConstruction, w + "…" + h.cue}
 			}
 		}
+		// 年内建成, 明年建成: a date ahead (but 已于今年6月建成 is done)
+		if !slices.Contains(before, '已') && !containsWord(before, "去年") && !containsWord(before, "以来") {
+			for _, w := range []string{"年内", "今年", "明年", "本年"} {
+				if containsWord(before, w) {
+					return stageHit{graph.StageUnderConstruction, w + "…" + h.cue}
+				}
+			}
+		}
 	}
 	return h
 }
