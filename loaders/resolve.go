@@ -705,7 +705,7 @@ func (gz *Gazetteer) aspired(s []rune, from, at int, h stageHit) stageHit {
 				return stageHit{}
 			}
 		}
-		for _, w := range []string{"力争", "确保", "将", "计划", "预计"} {
+		for _, w := range []string{"力争", "确保", "将", "计划", "预计", "推动"} {
 			if containsWord(before, w) {
 				return stageHit{graph.StageUnderConstruction, w + "…" + h.cue}
 			}
