@@ -82,6 +82,7 @@ func ExtractAtMost(ctx context.Context, gz *Gazetteer, file string, raw []byte, 
 		for si := range p.Sentences {
 			st := &p.Sentences[si]
 			sent = sent[:0]
+			labelled(d.Text, st, clauses[si])
 			for ci, c := range st.Clauses {
 				ms := clauses[si][ci]
 				b.clause(p, st, c, ms) // gives the initiatives their IDs
@@ -109,6 +110,49 @@ func ExtractAtMost(ctx context.Context, gz *Gazetteer, file string, raw []byte, 
 	b.leaveToGazetteer()
 	b.mergeElided()
 	return b.graph(), nil
+}
+
+// labelled reads a list item that names a work and then says what it is
+// (01 成达万高铁:新建成都经遂宁至万州高速铁路, 遂宁境内约60公里): the first
+// work of the same kind after the colon is the labelled work, described, so
+// it becomes the label's name with its own words as an alias (one node, with
+// the stage and places the description gives).
+func labelled(s []rune, st *Sentence, clauses [][]mention) {
+	if len(st.Clauses) < 2 || len(clauses) < 2 {
+		return
+	}
+	c0 := st.Clauses[0]
+	if c0.End >= len(s) || s[c0.End] != ':' {
+		return
+	}
+	var label *mention
+	for i := range clauses[0] {
+		m := &clauses[0][i]
+		if m.kind != mInitiative || m.generic {
+			continue
+		}
+		if label != nil || m.span.End != c0.End {
+			return // more than one, or words after the name: no label
+		}
+		label = m
+	}
+	if label == nil {
+		return
+	}
+	for i := range clauses[1] {
+		m := &clauses[1][i]
+		if m.kind != mInitiative || m.generic {
+			continue
+		}
+		if m.category != label.category || m.name == label.name {
+			return
+		}
+		if len(label.places) > 0 && len(m.places) > 0 && !slices.ContainsFunc(m.places, func(p *Place) bool { return slices.Contains(label.places, p) }) {
+			return
+		}
+		m.alias, m.name = m.name, label.name
+		return
+	}
 }
 
 // regionTie is a paragraph's region waiting to tie an initiative that names
