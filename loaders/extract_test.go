@@ -241,22 +241,26 @@ func TestSharedNamesResolveAlike(t *testing.T) {
 
 // TestPlaceInFileName reads a report's place from its file name when its
 // text has no title: in Chinese or pinyin, a place split by a hyphen, and a
-// district after its city.
+// district after its city; a pinyin two places share (qianjiang: 黔江 in
+// 重庆, 潜江 in 湖北) is the one the text names, or none.
 func TestPlaceInFileName(t *testing.T) {
 	gz := gazetteer(t)
-	for _, tc := range []struct{ file, want string }{
-		{"德阳市2023年政府工作报告.txt", "place/510600"},
-		{"重庆市永川区2023年政府工作报告.txt", "place/500118"},
-		{"chengdu-2022-work-report-part1.txt", "place/510100"},
-		{"deyang_2023.txt", "place/510600"},
-		{"guang-an-2023.txt", "place/511600"},
-		{"guangan-2023.txt", "place/511600"},
-		{"chongqing-yongchuan-2023.txt", "place/500118"},
-		{"sichuan-2023.txt", "place/510000"},
-		{"work-report-2023.txt", ""},
+	for _, tc := range []struct{ file, text, want string }{
+		{"qianjiang-news.txt", "黔江至酉阳铁路前期工作加快推进,黔江区", "place/500114"},
+		{"qianjiang-news.txt", "潜江市龙虾产业园", "place/429005"},
+		{"qianjiang-news.txt", "渝湘高铁铺轨完成", ""},
+		{"德阳市2023年政府工作报告.txt", "", "place/510600"},
+		{"重庆市永川区2023年政府工作报告.txt", "", "place/500118"},
+		{"chengdu-2022-work-report-part1.txt", "", "place/510100"},
+		{"deyang_2023.txt", "", "place/510600"},
+		{"guang-an-2023.txt", "", "place/511600"},
+		{"guangan-2023.txt", "", "place/511600"},
+		{"chongqing-yongchuan-2023.txt", "", "place/500118"},
+		{"sichuan-2023.txt", "", "place/510000"},
+		{"work-report-2023.txt", "", ""},
 	} {
 		got := ""
-		if p := gz.placeInFileName(tc.file); p != nil {
+		if p := gz.placeInFileName(tc.file, tc.text); p != nil {
 			got = p.ID
 		}
 		if got != tc.want {

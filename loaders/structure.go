@@ -377,7 +377,7 @@ func (d *Doc) meta(gz *Gazetteer, file string, m Meta) {
 		d.Place = gz.titlePlace(d.Title)
 	}
 	if d.Place == nil {
-		d.Place = gz.placeInFileName(base)
+		d.Place = gz.placeInFileName(base, d.str)
 	}
 	if m.Place == "" && d.Title != "" {
 		d.Subjects = gz.titleSubjects(d.Title)
@@ -388,6 +388,9 @@ func (d *Doc) meta(gz *Gazetteer, file string, m Meta) {
 	}
 	// a page with no title, or one that names no place or region, is about
 	// the place it names most; no issuer follows from that
+	if d.Place == nil && !gz.namesPlace(d.Title) {
+		d.Place = gz.datelinePlace(d.Text)
+	}
 	if d.Place == nil && !gz.namesPlace(d.Title) {
 		d.Place = gz.mostNamedPlace(d.Text)
 	}
@@ -483,6 +486,30 @@ func (gz *Gazetteer) mostNamedPlace(text []rune) *Place {
 	return nil
 }
 
+// datelinePlace reads a news headline that opens with a place and a colon
+// (荣昌:渝昆高铁荣昌段铺轨完成, 黔江:…): the city or county the page is from.
+// A county's two-character short name counts here, where nothing else can
+// stand before the colon. nil if the first line is not of that shape.
+func (gz *Gazetteer) datelinePlace(text []rune) *Place {
+	i := 0
+	for i < len(text) && unicode.IsSpace(text[i]) {
+		i++
+	}
+	for _, m := range []*matcher{gz.names, gz.counties} {
+		e, ok := m.longest(text, i)
+		if !ok || e.kind != namePlace {
+			continue
+		}
+		k := i + len(e.text)
+		if k < len(text) && (text[k] == ':' || text[k] == '：') {
+			if p := bestPlace(e.place, nil); p.Level == graph.LevelPrefecture || p.Level == graph.LevelCounty {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
 // titleSubjects returns the places a title is about, outside its 《quoted
 // titles》 and after its issuer (the words before 关于): 南充 and 达州 in
 // 中共四川省委…关于支持南充达州组团培育川东北省域经济副中心的意见, 重庆 and 贵州 in
@@ -548,7 +575,7 @@ func (gz *Gazetteer) titlePlace(title string) *Place {
 // guang-an-2023.txt. As in a title, a place right after the place it lies
 // in is the one meant: 重庆市永川区….txt and chongqing-yongchuan-2023.txt are
 // about 永川.
-func (gz *Gazetteer) placeInFileName(base string) *Place {
+func (gz *Gazetteer) placeInFileName(base, text string) *Place {
 	if p := gz.titlePlace(base); p != nil {
 		return p
 	}
@@ -568,6 +595,13 @@ func (gz *Gazetteer) placeInFileName(base string) *Place {
 			}
 			if len(found) == 0 {
 				continue
+			}
+			// qianjiang is 黔江 and 潜江: the one the text names, or none
+			if len(found) > 1 {
+				found = namedMost(found, text)
+				if len(found) != 1 {
+					break
+				}
 			}
 			if p := bestPlace(found, cur); cur == nil || p != cur && p.within(cur) {
 				cur = p
@@ -611,4 +645,24 @@ func shortHeading(h string) string {
 		return h[:i]
 	}
 	return strings.TrimRight(h, "。")
+}
+
+// namedMost returns the places of ps whose names the text gives most often
+// (none when it names none of them).
+func namedMost(ps []*Place, text string) []*Place {
+	var out []*Place
+	most := 0
+	for _, p := range ps {
+		n := strings.Count(text, p.Short)
+		if p.Name != p.Short {
+			n += strings.Count(text, p.Name) // counted twice: a full name is surer
+		}
+		switch {
+		case n > most:
+			out, most = []*Place{p}, n
+		case n == most && n > 0:
+			out = append(out, p)
+		}
+	}
+	return out
 }
