@@ -117,6 +117,13 @@ func (gz *Gazetteer) mentionsIn(d *Doc, c Span) []mention {
 			}
 			continue
 		}
+		// a line named by the compound of its ends alone: 璧铜线二期正加快建设
+		if j-1 > c.Start && s[j-1] == '线' {
+			if m, ok := gz.compoundLineAt(d, c, j); ok {
+				found = append(found, m)
+				continue
+			}
+		}
 		if end, ok := gz.bodyEndingAt(s, j); ok {
 			if m, ok := gz.bodyAt(d, c, j, end); ok {
 				found = append(found, m)
@@ -501,7 +508,7 @@ func (gz *Gazetteer) bodyEndingAt(s []rune, j int) (string, bool) {
 // isBreak reports whether r ends a name when scanning left.
 func isBreak(r rune) bool {
 	switch r {
-	case '、', ',', '，', ';', '；', ':', '：', '。', '!', '?', '！', '？', '等', '《', '》', ' ':
+	case '、', ',', '，', ';', '；', ':', '：', '。', '!', '?', '！', '？', '等', '《', '》', ' ', '【', '】', '→', '↓', '▼', '▲', '|':
 		return true
 	}
 	return unicode.IsSpace(r)
@@ -1138,6 +1145,34 @@ func (gz *Gazetteer) codeLineAt(d *Doc, c Span, k, j int) (mention, bool) {
 		m.places = ps
 	}
 	return m, true
+}
+
+// compoundLineAt reads a line named by the compound of two or more places
+// and 线, ending at s[j] (璧铜线, 渝万线), standing alone: after a break, a
+// verb, a conjunction or 的, and before what may end a name. Its phase or
+// section may follow (璧铜线二期).
+func (gz *Gazetteer) compoundLineAt(d *Doc, c Span, j int) (mention, bool) {
+	s := d.Text
+	for n := 4; n >= 2; n-- {
+		k := j - 1 - n
+		if k < c.Start {
+			continue
+		}
+		ps, m := gz.compoundAt(s[k:j-1], 0, d.Place)
+		if len(ps) < 2 || m != n {
+			continue
+		}
+		if k > c.Start && !isBreak(s[k-1]) && !strings.ContainsRune("和与及的了“", s[k-1]) && gz.verbEndingAt(s, k, c.Start) == 0 {
+			return mention{}, false
+		}
+		end := gz.suffixAt(s[:c.End], j)
+		if !gz.endsName(s, end, c.End) && end == j {
+			return mention{}, false
+		}
+		return mention{kind: mInitiative, span: Span{k, end}, name: string(s[k:end]), head: "线",
+			category: graph.CategoryRail, places: ps}, true
+	}
+	return mention{}, false
 }
 
 // bracketCompound reads a bracket right at s[i] that holds only places or a

@@ -804,7 +804,7 @@ func (gz *Gazetteer) cueAt(s []rune, at, end int) (stageHit, bool) {
 
 // cueAdverbs may stand between a name and the stage cue after it.
 var cueAdverbs = []string{"已经", "已", "正式", "顺利", "成功", "正在", "目前", "均已", "全部", "基本", "全面", "全线", "将于", "年内", "今年", "明年",
-	"即将", "开展", "通过", "日前", "近日", "此前"}
+	"即将", "开展", "通过", "日前", "近日", "此前", "正", "也", "还"}
 
 // afterward reports whether a stage cue ending at s[i] opens a clause about
 // what follows it (建成后将成为…, 开工以后): it states no stage.
