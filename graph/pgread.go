@@ -16,8 +16,8 @@ import (
 // On PostgreSQL, Cayley reads the quads of a node with one query per node
 // (QuadStore.QuadIterator) and resolves each node's value with one more
 // (QuadStore.NameOf, behind a small cache): refreshing the index after a
-// batch of 20 generated reports took ~900 such round trips and 0.3-0.7 s,
-// about 40% of a load. pgQuadsOf and pgValuesOf read the same rows of
+// transaction of about 20 generated reports took 0.3-0.7 s of such round
+// trips, 40% of a load of 25 (docs/benchmarks.md). pgQuadsOf and pgValuesOf read the same rows of
 // Cayley's own tables with one query per batch of nodes instead; reader
 // uses them when it has the database (readerOf).
 
