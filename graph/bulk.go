@@ -109,7 +109,7 @@ func (s *Store) WriteDocuments(ctx context.Context, gs []*DocumentGraph) ([]Writ
 				return fail(i, err)
 			}
 		}
-		old, err := readStored(ctx, reader{qs: s.be.quadStore()}, &gs[i].Document)
+		old, err := readStored(ctx, readerOf(s.be), &gs[i].Document)
 		if err != nil {
 			return fail(i, fmt.Errorf("write document %s: read stored version: %w", enc.doc, err))
 		}
@@ -294,7 +294,7 @@ func (s *Store) refreshMany(ctx context.Context, olds []*storedDoc, encs []*enco
 	}
 	s.cache.forget(touched)
 	s.cache.forget(sortedKeys(mentioned))
-	ents, docs, err := loadEntities(ctx, reader{qs: s.be.quadStore()}, touched, known)
+	ents, docs, err := loadEntities(ctx, readerOf(s.be), touched, known)
 	if err != nil {
 		return fmt.Errorf("update index: %w", err)
 	}

@@ -3,6 +3,7 @@ package graph
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -289,6 +290,7 @@ func (nestedTx) Close() error                 { return nil }
 type reader struct {
 	qs cgraph.QuadStore
 	n  *atomic.Int64
+	db *sql.DB // PostgreSQL's, for the batched reads of pgread.go; nil elsewhere
 }
 
 func (r reader) count() {
@@ -391,7 +393,18 @@ func (r reader) lookupIndexed(ctx context.Context, dir quad.Direction, vals []qu
 		predRefs = slices.CompactFunc(predRefs, func(a, b cgraph.Ref) bool { return a.Key() == b.Key() })
 	}
 	var links []cgraph.Ref
-	for _, n := range nodes[:len(vals)] {
+	each := nodes[:len(vals)] // the nodes read one at a time below
+	if r.db != nil {
+		var preds []cgraph.Ref
+		if predKeys != nil {
+			preds = nodes[len(vals):]
+		}
+		if links, err = pgQuadsOf(ctx, r.db, dir, each, preds); err != nil {
+			return nil, err
+		}
+		each = nil
+	}
+	for _, n := range each {
 		if isNilRef(n) {
 			continue
 		}
@@ -491,6 +504,14 @@ func (r reader) refsOf(ctx context.Context, vals []quad.Value) ([]cgraph.Ref, er
 	return out, nil
 }
 
+// valuesOf returns the values of node references, nil for one not stored.
+func (r reader) valuesOf(ctx context.Context, ns []cgraph.Ref) ([]quad.Value, error) {
+	if r.db != nil {
+		return pgValuesOf(ctx, r.db, r.qs, ns)
+	}
+	return cgraph.ValuesOf(ctx, r.qs, ns)
+}
+
 // resolve turns quad references into quads, resolving each node value once.
 // cache may carry values over between calls.
 func (r reader) resolve(ctx context.Context, links []cgraph.Ref, cache map[any]quad.Value) ([]quad.Quad, error) {
@@ -521,7 +542,7 @@ func (r reader) resolve(ctx context.Context, links []cgraph.Ref, cache map[any]q
 		}
 	}
 	if len(missing) > 0 {
-		vals, err := cgraph.ValuesOf(ctx, r.qs, missing)
+		vals, err := r.valuesOf(ctx, missing)
 		if err != nil {
 			return nil, err
 		}

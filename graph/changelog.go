@@ -350,7 +350,7 @@ func (s *Store) applyChange(ctx context.Context, b *pgBackend, c *logChange) err
 		}
 		return "", false
 	}
-	ents, docs, err := loadEntities(ctx, reader{qs: b.qs}, c.Nodes, known)
+	ents, docs, err := loadEntities(ctx, readerOf(b), c.Nodes, known)
 	if err != nil {
 		return err
 	}

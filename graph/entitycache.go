@@ -243,7 +243,7 @@ func (s *Store) refreshNew(ctx context.Context, encs []*encoded, detached map[st
 		keep(id, c)
 	}
 	if len(missing) > 0 {
-		r := reader{qs: s.be.quadStore()}
+		r := readerOf(s.be)
 		vals := iris(missing)
 		g, err := r.bySubject(ctx, vals, entityPreds...)
 		if err != nil {

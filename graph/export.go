@@ -1357,7 +1357,7 @@ func (s *Store) ImportNQuadsBase(ctx context.Context, r io.Reader, base string) 
 	for _, q := range in {
 		subjects = append(subjects, q.Subject)
 	}
-	rd := reader{qs: s.be.quadStore()}
+	rd := readerOf(s.be)
 	stored, err := rd.bySubject(ctx, subjects)
 	if err != nil {
 		return res, fmt.Errorf("import N-Quads: read the store: %w", err)
@@ -1377,7 +1377,7 @@ func (s *Store) ImportNQuadsBase(ctx context.Context, r io.Reader, base string) 
 	}
 	res.Added = len(add)
 	s.cache.reset()
-	x, err := buildIndex(context.WithoutCancel(ctx), reader{qs: s.be.quadStore()})
+	x, err := buildIndex(context.WithoutCancel(ctx), readerOf(s.be))
 	if err != nil {
 		return res, fmt.Errorf("import N-Quads: committed, but %w", err)
 	}

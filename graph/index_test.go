@@ -84,7 +84,7 @@ func BenchmarkIndexBuild(b *testing.B) {
 			}
 			s := syntheticStore(b, dsn, 100, 1000)
 			ctx := context.Background()
-			r := reader{qs: s.be.quadStore()}
+			r := readerOf(s.be)
 			var x *Index
 			for b.Loop() {
 				var err error

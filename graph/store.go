@@ -174,7 +174,7 @@ func OpenWith(ctx context.Context, dsn string, opts OpenOptions) (s *Store, err 
 	if sn, ok := be.(snapshotter); ok && sn.snapshotPath() != "" {
 		x, stamp, err := loadSnapshot(sn.snapshotPath(), func(st snapshotStamp) bool { return sn.accepts(ctx, st) })
 		if err == nil { // the layout check of buildIndex, which costs one look-up
-			if old, lerr := (reader{qs: be.quadStore()}).hasPredicate(ctx, pOldFrom); lerr != nil || old {
+			if old, lerr := (readerOf(be)).hasPredicate(ctx, pOldFrom); lerr != nil || old {
 				x, err = nil, errNoSnapshot
 			}
 		}
@@ -188,7 +188,7 @@ func OpenWith(ctx context.Context, dsn string, opts OpenOptions) (s *Store, err 
 		}
 	}
 	if s.index == nil {
-		s.index, err = buildIndex(ctx, reader{qs: be.quadStore()})
+		s.index, err = buildIndex(ctx, readerOf(be))
 		if err != nil {
 			be.close()
 			if bb, ok := be.(*boltBackend); ok && ctx.Err() == nil && !errors.Is(err, ErrOldLayout) {
@@ -273,7 +273,9 @@ func (s *Store) rlock() (reader, error) {
 		s.mu.RUnlock()
 		return reader{}, ErrClosed
 	}
-	return reader{qs: s.be.quadStore(), n: &s.reads}, nil
+	r := readerOf(s.be)
+	r.n = &s.reads
+	return r, nil
 }
 
 // ---- writing ----
@@ -337,7 +339,7 @@ func (s *Store) WriteDocumentWith(ctx context.Context, g *DocumentGraph, opts Wr
 			enc.doc, strings.Join(missing, ", "))
 	}
 
-	old, err := readStored(ctx, reader{qs: s.be.quadStore()}, &g.Document)
+	old, err := readStored(ctx, readerOf(s.be), &g.Document)
 	if err != nil {
 		return WriteResult{}, fmt.Errorf("write document %s: read stored version: %w", enc.doc, err)
 	}
@@ -387,7 +389,7 @@ func (s *Store) RemoveDocument(ctx context.Context, id string) error {
 	if err := s.checkOpen(); err != nil {
 		return fmt.Errorf("remove document %s: %w", id, err)
 	}
-	old, err := readDoc(ctx, reader{qs: s.be.quadStore()}, id, "")
+	old, err := readDoc(ctx, readerOf(s.be), id, "")
 	if err != nil {
 		return fmt.Errorf("remove document %s: %w", id, err)
 	}
@@ -416,7 +418,7 @@ func (s *Store) RebuildIndex(ctx context.Context) error {
 		return fmt.Errorf("rebuild index: %w", err)
 	}
 	s.cache.reset()
-	x, err := buildIndex(ctx, reader{qs: s.be.quadStore()})
+	x, err := buildIndex(ctx, readerOf(s.be))
 	if err != nil {
 		return err
 	}
