@@ -55,12 +55,7 @@ type Server struct {
 	resolver    *Resolver
 	guard       *guard
 	large       chan struct{} // a slot per large request being served (Limits.LargeSlots)
-	running     chan struct{} // a slot per query being answered (Limits.Running), and one for watchTurns to lend
-	waiting     atomic.Int32  // queries waiting for a turn
-	turnsEnded  atomic.Uint64 // turns given back
-	lent        atomic.Int32  // lendNone, lendOut or lendOwed
-	watching    atomic.Bool   // watchTurns runs
-	stallAfter  time.Duration // how long no turn may end, with queries waiting, before one more is lent (0: never)
+	running     chan struct{} // a slot per query being answered (Limits.Running)
 	noPlain     bool          // answer every field through gqlgen (plain.go; tests compare the two)
 	plainServed atomic.Int64  // root fields plain.go answered
 
@@ -78,9 +73,7 @@ func NewServer(st *graph.Store, opts Options) *Server {
 	s.resolver = &Resolver{store: st, load: opts.Load, protected: opts.Protected}
 	s.guard = newGuard(opts, s.limits)
 	s.large = make(chan struct{}, s.limits.LargeSlots)
-	s.running = make(chan struct{}, s.limits.Running+1)
-	s.running <- struct{}{} // the turn watchTurns may lend
-	s.stallAfter = turnStall
+	s.running = make(chan struct{}, s.limits.Running)
 	es := schema.NewExecutableSchema(schema.Config{Resolvers: s.resolver, Complexity: complexity(st)})
 
 	s.transports = []graphql.Transport{transport.GET{}, postJSON{s}, transport.POST{}}
@@ -238,7 +231,7 @@ func (s *Server) serveInTurn(w http.ResponseWriter, r *http.Request) {
 	bw := bufferedWriterPool.Get().(*bufferedWriter)
 	bw.w, bw.status = w, 0
 	func() {
-		defer s.giveTurnBack() // also when the handler panics
+		defer func() { <-s.running }() // also when the handler panics
 		s.http.ServeHTTP(bw, r)
 	}()
 	bw.send()
@@ -258,11 +251,6 @@ func (s *Server) takeTurn(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	default:
 	}
-	s.waiting.Add(1)
-	defer s.waiting.Add(-1)
-	if s.stallAfter > 0 && s.watching.CompareAndSwap(false, true) {
-		go s.watchTurns()
-	}
 	t := time.NewTimer(s.limits.Timeout)
 	defer t.Stop()
 	select {
@@ -278,56 +266,6 @@ func (s *Server) takeTurn(w http.ResponseWriter, r *http.Request) bool {
 	}
 }
 
-// giveTurnBack ends a request's turn: the first request waiting, if any,
-// takes it. A turn lent by watchTurns is taken back instead.
-func (s *Server) giveTurnBack() {
-	s.turnsEnded.Add(1)
-	if s.lent.CompareAndSwap(lendOwed, lendNone) {
-		return // this turn's slot now stands for the lent one
-	}
-	<-s.running
-}
-
-// The states of the one turn watchTurns may lend.
-const (
-	lendNone = iota // none lent
-	lendOut         // one lent: Limits.Running + 1 may run
-	lendOwed        // to be taken back by the next turn to end
-)
-
-// watchTurns lends one more turn while requests wait and no turn has ended
-// for stallAfter. On two cores, with one turn, the thread running the
-// request that holds it may be set aside by the kernel for several
-// milliseconds when other processes want the cores, and every request
-// queued behind it waits that long: the slowest answers of a run were
-// these (docs/benchmarks.md, "Where requests wait"). A request that is just
-// long (a large neighbourhood) holds its turn the same way. The lent turn
-// lets the next request in line run meanwhile; it is taken back once turns
-// end again. The watch runs while requests wait, and stops after.
-func (s *Server) watchTurns() {
-	t := time.NewTicker(s.stallAfter)
-	defer t.Stop()
-	last := s.turnsEnded.Load()
-	for range t.C {
-		ended := s.turnsEnded.Load()
-		switch {
-		case ended == last && s.waiting.Load() > 0 && s.lent.CompareAndSwap(lendNone, lendOut):
-			<-s.running // a slot free: the first request waiting takes it
-		case ended != last:
-			s.lent.CompareAndSwap(lendOut, lendOwed)
-		}
-		last = ended
-		if s.waiting.Load() == 0 && s.lent.Load() != lendOut {
-			s.watching.Store(false)
-			// A request that began to wait just now may have seen the
-			// watch still on: watch again for it.
-			if s.waiting.Load() == 0 || !s.watching.CompareAndSwap(false, true) {
-				return
-			}
-		}
-	}
-}
-
 // bufferedWriter holds an answer, written while the request has its turn,
 // until serveInTurn sends it.
 type bufferedWriter struct {
@@ -337,11 +275,6 @@ type bufferedWriter struct {
 }
 
 var bufferedWriterPool = sync.Pool{New: func() any { return new(bufferedWriter) }}
-
-// turnStall is Server.stallAfter: several times the time a connect or a
-// neighbourhood question takes (0.05-0.5 ms), and under a scheduling time
-// slice of the kernel (3 ms).
-const turnStall = 2 * time.Millisecond
 
 // maxPooledAnswer is the largest answer buffer kept for reuse.
 const maxPooledAnswer = 1 << 20

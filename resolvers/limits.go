@@ -55,11 +55,8 @@ type Limits struct {
 	// Retry-After). A turn covers parsing, checking and resolving; the
 	// answer is written after it. The core left over reads requests,
 	// writes answers and runs the collector, so that a turn is not held
-	// up by them. When requests wait and no turn has ended for 2 ms, one
-	// more turn is lent until turns end again (Server.watchTurns): the
-	// thread of a request holding a turn may have been set aside by the
-	// kernel, or the request may just be long. Mutations take no turn:
-	// they are few, and a document's extraction may take a minute.
+	// up by them. Mutations take no turn: they are few, and a document's
+	// extraction may take a minute.
 	Running int
 }
 

@@ -24,7 +24,6 @@ func TestQueriesTakeTurns(t *testing.T) {
 	}
 	defer st.Close()
 	s := NewServer(st, Options{Limits: Limits{Running: 2, Timeout: 200 * time.Millisecond}})
-	s.stallAfter = 0 // no turn lent: TestStalledTurnIsLent
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	post := func(ctx context.Context, query string) (*http.Response, map[string]any, error) {
@@ -92,62 +91,10 @@ func TestQueriesTakeTurns(t *testing.T) {
 	<-s.running
 	// The server may see the client go only after a turn came free: then
 	// it runs the query and gives the turn back.
-	for deadline := time.Now().Add(2 * time.Second); len(s.running) != 1; time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Second); len(s.running) != 0; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d turns still taken after every request ended", len(s.running)-1)
+			t.Fatalf("%d turns still taken after every request ended", len(s.running))
 		}
-	}
-}
-
-// TestStalledTurnIsLent holds the only turn, as a request whose thread the
-// kernel has set aside would: a query that waits is answered with a turn
-// lent meanwhile, and once turns end again the lent one is taken back.
-func TestStalledTurnIsLent(t *testing.T) {
-	ctx := context.Background()
-	st, err := graph.Open(ctx, "memory")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	s := NewServer(st, Options{Limits: Limits{Running: 1, Timeout: 2 * time.Second}})
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
-	post := func() int {
-		res, err := srv.Client().Post(srv.URL+"/graphql", "application/json", strings.NewReader(`{"query":"{ documents { id } }"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res.StatusCode
-	}
-	s.running <- struct{}{} // the one turn, held
-	start := time.Now()
-	if code := post(); code != 200 {
-		t.Fatalf("a query behind a stalled turn: %d, want 200", code)
-	}
-	if waited := time.Since(start); waited > time.Second {
-		t.Errorf("answered after %v with a turn lent after %v", waited, s.stallAfter)
-	}
-	<-s.running // the held turn ends
-	for range 3 {
-		if code := post(); code != 200 {
-			t.Fatalf("a query after: %d, want 200", code)
-		}
-	}
-	for deadline := time.Now().Add(2 * time.Second); s.watching.Load(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the watch still runs with no query waiting")
-		}
-	}
-	post() // ends a turn after the watch saw turns end: the lent turn is taken back
-	for deadline := time.Now().Add(2 * time.Second); len(s.running) != 1; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("after every request ended: %d slots taken (want 1, the turn to lend), lent %d, watching %v",
-				len(s.running), s.lent.Load(), s.watching.Load())
-		}
-	}
-	if s.lent.Load() != lendNone {
-		t.Errorf("the lent turn was not taken back: %d", s.lent.Load())
 	}
 }
 
