@@ -428,9 +428,9 @@ func optBool(v any) (*bool, error) {
 // answers: it writes {"data":{"field":...}} itself, without dispatching the
 // operation through gqlgen's executor. That executor would resolve the field
 // in a goroutine of its own, copy the answer into a buffer grown from
-// nothing, and wrap it in a graphql.Response; for connect { id name } this
-// was most of a request's garbage, and the collection it caused the larger
-// part of the slowest answers (docs/benchmarks.md, "Where requests wait").
+// nothing, and wrap it in a graphql.Response; for connect { id name } that
+// and the index read were most of a request's garbage (docs/benchmarks.md,
+// "Answers over HTTP").
 // The operation has been parsed, validated and checked against every limit
 // by then (CreateOperationContext); the field has the time limit
 // AroundRootFields gives it. It returns false, having written nothing, when
