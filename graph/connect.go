@@ -92,6 +92,13 @@ func Connect(ctx context.Context, x *Index, a, b []NodeRef, broad bool) ([]Conne
 // the next write reuse that side's tied set, so a question whose answer is
 // thousands of initiatives costs a merge of two sorted lists and a sort.
 func ConnectedTo(ctx context.Context, x *Index, a, b []NodeRef, broad bool) ([]Connected, error) {
+	return ConnectedToInto(ctx, x, a, b, broad, nil)
+}
+
+// ConnectedToInto is ConnectedTo appending its answers to dst, for a caller
+// that reuses one slice from question to question: the answers are most of
+// what a question allocates (about 100 bytes each).
+func ConnectedToInto(ctx context.Context, x *Index, a, b []NodeRef, broad bool, dst []Connected) ([]Connected, error) {
 	var ta, tb *tiedSet
 	// The two sides are read under two locks: should a write come between
 	// them, ask again (a few times, then take what was read).
@@ -147,9 +154,14 @@ func ConnectedTo(ctx context.Context, x *Index, a, b []NodeRef, broad bool) ([]C
 		}
 		return cmp.Or(strings.Compare(names[p.i], names[q.i]), strings.Compare(ids[p.i], ids[q.i]))
 	})
-	out := make([]Connected, len(ans))
-	for k, c := range ans {
-		out[k] = Connected{Initiative: ids[c.i], Name: names[c.i], Reach: reachOfRank(uint8(c.key >> 60)), node: ns[c.i]}
+	out := dst
+	if out == nil {
+		out = make([]Connected, 0, len(ans)) // never nil, as before
+	} else {
+		out = slices.Grow(out, len(ans))
+	}
+	for _, c := range ans {
+		out = append(out, Connected{Initiative: ids[c.i], Name: names[c.i], Reach: reachOfRank(uint8(c.key >> 60)), node: ns[c.i]})
 	}
 	return out, nil
 }

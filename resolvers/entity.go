@@ -380,6 +380,11 @@ func pointers[T any](s []T) []*T {
 // connect answers connect and connections: the initiatives tied to both a
 // and b, in order. Their ties are filled for the first withTies of them.
 func (r *Resolver) connect(ctx context.Context, a, b string, kinds []graph.Kind, broad *bool, withTies int) ([]graph.Connected, error) {
+	return r.connectInto(ctx, nil, a, b, kinds, broad, withTies)
+}
+
+// connectInto is connect appending the answers to dst (graph.ConnectedToInto).
+func (r *Resolver) connectInto(ctx context.Context, dst []graph.Connected, a, b string, kinds []graph.Kind, broad *bool, withTies int) ([]graph.Connected, error) {
 	as, err := r.findKinds("a", a, kinds)
 	if err != nil {
 		return nil, err
@@ -389,7 +394,7 @@ func (r *Resolver) connect(ctx context.Context, a, b string, kinds []graph.Kind,
 		return nil, err
 	}
 	x, br := r.store.Index(), broad != nil && *broad
-	cs, err := graph.ConnectedTo(ctx, x, as, bs, br)
+	cs, err := graph.ConnectedToInto(ctx, x, as, bs, br, dst)
 	if err != nil || withTies == 0 {
 		return cs, err
 	}

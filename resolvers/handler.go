@@ -310,9 +310,11 @@ func (b *bufferedWriter) send() {
 // if it has answered the request.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	limit := s.limits.MaxBodyBytes
-	tooBig := limitf("request body is larger than %d bytes: send a smaller query with fewer variables, or split it into several requests", limit)
+	tooBig := func() *Error { // built only when needed: most requests are small
+		return limitf("request body is larger than %d bytes: send a smaller query with fewer variables, or split it into several requests", limit)
+	}
 	if r.ContentLength > limit {
-		writeError(w, http.StatusRequestEntityTooLarge, tooBig)
+		writeError(w, http.StatusRequestEntityTooLarge, tooBig())
 		return nil, false
 	}
 	// Not every ResponseWriter can (a test's recorder): then the server's
@@ -329,7 +331,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 		writeError(w, http.StatusBadRequest, invalidf("could not read the request body: %v", err))
 		return nil, false
 	case int64(len(body)) > limit:
-		writeError(w, http.StatusRequestEntityTooLarge, tooBig)
+		writeError(w, http.StatusRequestEntityTooLarge, tooBig())
 		return nil, false
 	}
 	if body == nil {

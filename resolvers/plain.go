@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -30,29 +32,43 @@ import (
 // gqlgen must answer it.
 func (r *Resolver) plainRoot(ctx context.Context) (m graphql.Marshaler, ok bool) {
 	rfc := graphql.GetRootFieldContext(ctx)
-	if rfc == nil || !graphql.HasOperationContext(ctx) {
+	if rfc == nil || !graphql.HasOperationContext(ctx) || ctx.Value(plainTriedKey{}) != nil {
 		return nil, false
 	}
-	oc := graphql.GetOperationContext(ctx)
+	var buf bytes.Buffer
+	if !r.plainAnswer(ctx, graphql.GetOperationContext(ctx), rfc.Field, &buf) {
+		return nil, false
+	}
+	return rawJSON(buf.Bytes()), true
+}
+
+// plainTriedKey marks the context of an operation whose only root field
+// writePlain tried and left to gqlgen: plainRoot need not try it again.
+type plainTriedKey struct{}
+
+// plainAnswer appends the JSON answer of root field f of operation oc to
+// buf when the field is one the plain path knows and the selection under
+// it is plain. It returns false, with buf holding anything, when gqlgen
+// must answer it.
+func (r *Resolver) plainAnswer(ctx context.Context, oc *graphql.OperationContext, f graphql.CollectedField, buf *bytes.Buffer) (ok bool) {
 	if oc.Operation == nil || oc.Operation.Operation != ast.Query {
-		return nil, false
+		return false
 	}
-	f := rfc.Field
 	if len(f.Directives) > 0 && !onlySkipInclude(f) {
-		return nil, false
+		return false
 	}
 	// Whatever goes wrong here (a panic included) is gqlgen's to answer:
 	// it runs the field again and reports it the usual way.
 	defer func() {
 		if recover() != nil {
-			m, ok = nil, false
+			ok = false
 		}
 	}()
 	switch f.Name {
 	case "connect":
 		sel, plain := plainInitiativeFields(oc, f.Selections)
 		if !plain {
-			return nil, false
+			return false
 		}
 		args := f.ArgumentMap(oc.Variables)
 		a, err1 := graphql.UnmarshalString(args["a"])
@@ -60,40 +76,42 @@ func (r *Resolver) plainRoot(ctx context.Context) (m graphql.Marshaler, ok bool)
 		kinds, err3 := enumList[graph.Kind](args["kinds"])
 		broad, err4 := optBool(args["broad"])
 		if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
-			return nil, false
+			return false
 		}
-		cs, err := r.connect(ctx, a, b, kinds, broad, 0)
+		w := getPlainWork()
+		defer putPlainWork(w)
+		cs, err := r.connectInto(ctx, w.cs, a, b, kinds, broad, 0)
 		if err != nil || ctx.Err() != nil {
-			return nil, false
+			return false
 		}
+		w.cs = cs
 		// One read of the index for all answers; one that is gone since
 		// the walk, or no longer an initiative, is left out as typed()
 		// leaves it out.
-		ns := make([]graph.NodeRef, len(cs))
+		w.ns, w.infos = slices.Grow(w.ns, len(cs)), slices.Grow(w.infos, len(cs))
 		for i := range cs {
-			ns[i] = cs[i].Node()
+			w.ns = append(w.ns, cs[i].Node())
 		}
-		infos := r.store.Index().NodesInto(make([]graph.NodeInfo, 0, len(ns)), ns)
-		var buf bytes.Buffer
-		buf.Grow(answerSize(len(infos), len(sel)))
+		w.infos = r.store.Index().NodesInto(w.infos, w.ns)
+		buf.Grow(answerSize(len(w.infos), len(sel)))
 		buf.WriteByte('[')
 		first := true
-		for i := range infos {
-			if infos[i].Kind != graph.KindInitiative {
+		for i := range w.infos {
+			if w.infos[i].Kind != graph.KindInitiative {
 				continue
 			}
 			if !first {
 				buf.WriteByte(',')
 			}
 			first = false
-			writeInitiative(&buf, sel, &infos[i])
+			writeInitiative(buf, sel, &w.infos[i])
 		}
 		buf.WriteByte(']')
-		return rawJSON(buf.Bytes()), true
+		return true
 	case "neighbourhood":
 		nodeSel, edgeSel, top, plain := plainSubgraphFields(oc, f.Selections)
 		if !plain {
-			return nil, false
+			return false
 		}
 		args := f.ArgumentMap(oc.Variables)
 		of, err1 := graphql.UnmarshalString(args["of"])
@@ -101,18 +119,46 @@ func (r *Resolver) plainRoot(ctx context.Context) (m graphql.Marshaler, ok bool)
 		rels, err3 := enumList[graph.Relation](args["relations"])
 		first, err4 := optInt(args["first"])
 		if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
-			return nil, false
+			return false
 		}
 		sg, err := (&queryResolver{r}).Neighbourhood(ctx, of, hops, rels, first)
 		if err != nil || sg == nil || ctx.Err() != nil {
-			return nil, false
+			return false
 		}
-		var buf bytes.Buffer
 		buf.Grow(answerSize(len(sg.Nodes), len(nodeSel)) + answerSize(len(sg.Edges), len(edgeSel)))
-		writeSubgraph(&buf, top, nodeSel, edgeSel, sg)
-		return rawJSON(buf.Bytes()), true
+		writeSubgraph(buf, top, nodeSel, edgeSel, sg)
+		return true
 	}
-	return nil, false
+	return false
+}
+
+// plainWork is connect's working space for writing an answer: the answers,
+// their nodes and what the index holds of each, reused from a pool (about
+// 250 bytes an answer that the collector would otherwise have to find).
+type plainWork struct {
+	cs    []graph.Connected
+	ns    []graph.NodeRef
+	infos []graph.NodeInfo
+}
+
+var plainWorkPool = sync.Pool{New: func() any { return new(plainWork) }}
+
+// maxPooledWork is the most answers whose working space is kept for reuse.
+const maxPooledWork = 4096
+
+func getPlainWork() *plainWork {
+	w := plainWorkPool.Get().(*plainWork)
+	w.cs, w.ns, w.infos = w.cs[:0], w.ns[:0], w.infos[:0]
+	return w
+}
+
+func putPlainWork(w *plainWork) {
+	if cap(w.cs) > maxPooledWork || cap(w.infos) > maxPooledWork {
+		return
+	}
+	clear(w.cs) // keeps nothing of the index alive
+	clear(w.infos)
+	plainWorkPool.Put(w)
 }
 
 // answerSize is about the bytes of n objects of so many fields: IDs and
@@ -377,3 +423,51 @@ func optBool(v any) (*bool, error) {
 	b, err := graphql.UnmarshalBoolean(v)
 	return &b, err
 }
+
+// writePlain answers, over HTTP, a query whose only root field plain.go
+// answers: it writes {"data":{"field":...}} itself, without dispatching the
+// operation through gqlgen's executor. That executor would resolve the field
+// in a goroutine of its own, copy the answer into a buffer grown from
+// nothing, and wrap it in a graphql.Response; for connect { id name } that
+// and the index read were most of a request's garbage (docs/benchmarks.md,
+// "Answers over HTTP").
+// The operation has been parsed, validated and checked against every limit
+// by then (CreateOperationContext); the field has the time limit
+// AroundRootFields gives it. It returns false, having written nothing, when
+// gqlgen must answer: another root field or several, an error, or an
+// answer json.Marshal would escape differently (writeResponse); ctx then
+// tells plainRoot not to try again.
+func (s *Server) writePlain(ctx context.Context, w io.Writer, oc *graphql.OperationContext) (context.Context, bool) {
+	if s.noPlain || oc.Operation == nil || oc.Operation.Operation != ast.Query {
+		return ctx, false
+	}
+	fields := graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Query"})
+	if len(fields) != 1 || (fields[0].Name != "connect" && fields[0].Name != "neighbourhood") {
+		return ctx, false
+	}
+	f := fields[0]
+	buf := plainAnswerPool.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledAnswer {
+			plainAnswerPool.Put(buf)
+		}
+	}()
+	buf.Reset()
+	buf.WriteString(`{"data":{`)
+	writeString(buf, f.Alias)
+	buf.WriteByte(':')
+	start := buf.Len()
+	fctx, cancel := context.WithTimeout(graphql.WithOperationContext(ctx, oc), s.limits.Timeout)
+	ok := s.resolver.plainAnswer(fctx, oc, f, buf)
+	cancel()
+	if !ok || needsEscape(buf.Bytes()[start:]) {
+		return context.WithValue(ctx, plainTriedKey{}, true), false
+	}
+	buf.WriteString("}}")
+	s.plainServed.Add(1)
+	w.Write(buf.Bytes())
+	return ctx, true
+}
+
+// plainAnswerPool holds writePlain's buffers.
+var plainAnswerPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

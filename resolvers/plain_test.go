@@ -92,6 +92,15 @@ func TestPlainHTTPIsGqlgens(t *testing.T) {
 		`{"query":"{ nosuchfield }"}`,
 		`{"query":"query($a: String!) { connect(a: $a, b: \"资阳\") { id } }"}`,
 		`{"query":"{ connect(a: \"成都\", b: \"资阳\") { id } }", "variables": 5}`,
+		// writePlain answers these itself, or leaves them to gqlgen.
+		`{"query":"{ c: connect(a: \"成都\", b: \"资阳\") { n: name ...F __typename } } fragment F on Initiative { id stage category }"}`,
+		`{"query":"query Q($a: String!, $b: String!, $s: Boolean!) { connect(a: $a, b: $b) { id name @skip(if: $s) } }", "operationName": "Q", "variables": {"a": "成都", "b": "资阳", "s": true}}`,
+		`{"query":"{ connect(a: \"成都\", b: \"资阳\") { id } __typename }"}`,
+		`{"query":"{ x: connect(a: \"成都\", b: \"资阳\") { id } y: connect(a: \"资阳\", b: \"成都\") { name } }"}`,
+		`{"query":"{ connect(a: \"成都\", b: \"资阳\") @include(if: false) { id } }"}`,
+		`{"query":"{ neighbourhood(of: \"资阳\", hops: 2, first: 20) { truncated nodes { depth label } } }"}`,
+		`{"query":"{ neighbourhood(of: \"资阳\", hops: 9) { nodes { id } } }"}`,
+		`{"query":"mutation { removeDocument(id: \"document/x\") }"}`,
 	}
 	for _, accept := range []string{"", "*/*", "application/json", "application/graphql-response+json", "text/html"} {
 		for _, b := range bodies {

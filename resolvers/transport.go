@@ -52,7 +52,7 @@ func acceptsJSON(accept string) bool {
 	return false
 }
 
-func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (p postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	start := graphql.Now()
 	body, err := io.ReadAll(r.Body)
 	fallback := func() {
@@ -79,6 +79,10 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 		return
 	}
 	w.Header().Add("Content-Type", "application/json")
+	ctx, done := p.s.writePlain(ctx, w, rc)
+	if done {
+		return
+	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	writeResponse(w, responses(ctx))
 }
