@@ -229,7 +229,10 @@ func DocumentID(name string) string {
 // thing: NFKC, no spaces, quotes or brackets, and optional bracketed words
 // such as (郊) dropped, so 成资市域(郊)铁路 and 成资市域铁路 share a key.
 func Key(name string) string {
-	s := norm.NFKC.String(name)
+	s := name
+	if !nfkcStable(name) {
+		s = norm.NFKC.String(name)
+	}
 	var b strings.Builder
 	depth := 0
 	for _, r := range s {
@@ -287,4 +290,16 @@ func StageRank(s Stage) int {
 		}
 	}
 	return 0
+}
+
+// nfkcStable reports whether NFKC leaves s as it is for certain: every rune
+// is printable ASCII or a CJK unified ideograph, which NFKC neither
+// decomposes nor composes (most names; Key skips the normalisation then).
+func nfkcStable(s string) bool {
+	for _, r := range s {
+		if !(r >= 0x20 && r < 0x7F || r >= 0x4E00 && r <= 0x9FFF) {
+			return false
+		}
+	}
+	return true
 }

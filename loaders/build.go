@@ -582,14 +582,20 @@ func (b *builder) knownAs(name, key string) string {
 // later in the document: four characters or more, two fewer than the name
 // at least.
 func (b *builder) addTails(key, id string) {
-	k := []rune(key)
 	if b.tails == nil {
 		b.tails = map[string]string{}
 	}
-	for i := 2; len(k)-i >= 4; i++ {
-		if t := string(k[i:]); b.tails[t] == "" {
-			b.tails[t] = id
+	// the tails are substrings of key, from its third rune on, of four runes
+	// or more
+	n := utf8.RuneCountInString(key)
+	i := 0
+	for off := range key {
+		if i >= 2 && n-i >= 4 {
+			if t := key[off:]; b.tails[t] == "" {
+				b.tails[t] = id
+			}
 		}
+		i++
 	}
 }
 
@@ -1235,7 +1241,10 @@ func (b *builder) mergeElided() {
 			continue
 		}
 		pre := r[:len(r)-len(h.runes)]
-		if ps, n := b.gz.compoundAt(pre, 0, b.place); len(pre) < 2 || len(ps) < 2 || n != len(pre) {
+		if len(pre) < 2 || len(byStart[string(pre[:2])]) < 2 {
+			continue // no longer name to be short for
+		}
+		if ps, n := b.gz.compoundAt(pre, 0, b.place); len(ps) < 2 || n != len(pre) {
 			continue
 		}
 		long := ""
@@ -1320,7 +1329,7 @@ func (b *builder) mergeSpelled(inits []*graph.Entity, into map[string]string) {
 			continue
 		}
 		r := []rune(short.Name)
-		if len(r) < 6 {
+		if len(r) < 6 || len(byRest[lastRunes(short.Name, 4)]) < 2 {
 			continue
 		}
 		ps, n := b.gz.compoundAt(r, 0, b.place)

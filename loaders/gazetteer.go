@@ -152,6 +152,7 @@ type Gazetteer struct {
 	bodyEnds   []string            // body-name endings, longest first
 	heads      []head              // longest first
 	headsBy    map[rune][]head     // by last rune, longest first
+	headsFirst map[rune][]head     // heads by their first rune (headStartsAt)
 	bodyBy     map[rune][][]rune   // body-name endings by last rune, longest first
 	suffixes   []string            // words that may follow a head inside a name
 	verbs      map[string]bool     // words that end a name when scanning left
@@ -256,8 +257,10 @@ func NewGazetteer() (*Gazetteer, error) {
 	}
 	g.counties.seal()
 	g.headsBy = map[rune][]head{}
+	g.headsFirst = map[rune][]head{}
 	g.headLast = make([]uint64, 1<<16/64)
 	for _, h := range g.heads {
+		g.headsFirst[h.runes[0]] = append(g.headsFirst[h.runes[0]], h)
 		last := h.runes[len(h.runes)-1]
 		g.headsBy[last] = append(g.headsBy[last], h)
 		if last < 1<<16 {

@@ -1628,7 +1628,10 @@ func nearerCompound(ctx, county *Place, ps []*Place) bool {
 // headStartsAt reports whether a head noun starts at name[j]: 成资大道 is
 // 成资 + 大道, not 成, 资 and 大(足).
 func (gz *Gazetteer) headStartsAt(name []rune, j int) bool {
-	for _, h := range gz.heads {
+	if j < 0 || j >= len(name) {
+		return false
+	}
+	for _, h := range gz.headsFirst[name[j]] {
 		if hasRunes(name, j, h.runes) {
 			return true
 		}
