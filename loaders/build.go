@@ -66,10 +66,8 @@ func ExtractAtMost(ctx context.Context, gz *Gazetteer, file string, raw []byte, 
 		}
 		todo = append(todo, pi)
 	}
-	read, stop := gz.readAhead(d, todo)
-	defer stop()
 	var sent []mention // one sentence's mentions, the buffer reused
-	for k, pi := range todo {
+	for _, pi := range todo {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -77,7 +75,7 @@ func ExtractAtMost(ctx context.Context, gz *Gazetteer, file string, raw []byte, 
 			return nil, err
 		}
 		p := &d.Paragraphs[pi]
-		clauses := read(k)
+		clauses := gz.readParagraph(d, p)
 		pc := paraContext{}
 		for si := range p.Sentences {
 			st := &p.Sentences[si]
