@@ -802,6 +802,7 @@ func cleanText(s string) string {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
+		plain := r > ' ' && r < 0x7F || r >= 0x4E00 && r <= 0x9FFF
 		switch {
 		case r == '\r':
 			if i < len(s) && s[i] == '\n' {
@@ -814,9 +815,11 @@ func cleanText(s string) string {
 		case r == '\t':
 			// a table's cell boundary (a task list pasted from a spreadsheet)
 			pendingSpace, pendingTab = lineHasContent, lineHasContent
-		case unicode.Is(unicode.Zs, r):
+		// ASCII and Han, most of the text, are neither spaces nor controls:
+		// the table look-ups below are for the rest
+		case !plain && unicode.Is(unicode.Zs, r):
 			pendingSpace = lineHasContent
-		case r < 0x20 || (r >= 0x7F && r <= 0x9F) || unicode.Is(unicode.Cf, r):
+		case !plain && (r < 0x20 || (r >= 0x7F && r <= 0x9F) || unicode.Is(unicode.Cf, r)):
 			// Controls, zero-width characters, BOMs, bidi controls, soft
 			// hyphens: drop.
 		default:

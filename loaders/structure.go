@@ -86,13 +86,18 @@ var (
 // clauses, and finds the title, year, issuer and place from meta, the text's
 // first line and the file name, in that order.
 func Structure(gz *Gazetteer, file, text string, meta Meta) *Doc {
-	d := &Doc{Text: []rune(text), str: text}
+	d := &Doc{str: text}
 	if len(text) < 1<<31-1 {
-		d.off = make([]int32, 0, len(d.Text)+1)
-		for i := range text {
+		// the runes and their offsets in one pass
+		n := utf8.RuneCountInString(text)
+		d.Text, d.off = make([]rune, 0, n), make([]int32, 0, n+1)
+		for i, r := range text {
+			d.Text = append(d.Text, r)
 			d.off = append(d.off, int32(i))
 		}
 		d.off = append(d.off, int32(len(text)))
+	} else {
+		d.Text = []rune(text)
 	}
 	sentence := 0
 	section := -1
