@@ -1104,6 +1104,13 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 			bare = true
 		}
 	}
+	// 成都轨道交通, 重庆地铁: a city's network, no one line (its lines name
+	// themselves after the head: 成都轨道交通资阳线)
+	if (h.text == "轨道交通" || h.text == "地铁") && end == j && pre != "" {
+		if e, ok := gz.names.longest([]rune(pre), 0); ok && e.kind == namePlace && len(e.text) == len([]rune(pre)) {
+			bare = true
+		}
+	}
 	m.generic = (bare || gz.isGeneric(pre)) && (end == j || len(gz.placesInName(s[j:end], nil)) == 0 && lineCode(s, j, end) == j)
 	return m, true
 }
