@@ -621,6 +621,7 @@ func (b *builder) clause(p *Paragraph, st *Sentence, c Span, ms []mention) {
 			inits++
 		}
 	}
+	respectively := slices.Contains(b.d.Text[c.Start:c.End], '分') && strings.Contains(b.d.span(c.Start, c.End), "分别")
 	for i := range ms {
 		m := &ms[i]
 		if m.kind != mInitiative || m.generic {
@@ -635,6 +636,11 @@ func (b *builder) clause(p *Paragraph, st *Sentence, c Span, ms []mention) {
 		id := b.initiativeID(m)
 		m.id = id
 		ev := b.evidence(p, st, m.span)
+		// X、Y分别与Z共建A、B: each work is one pair's, which its own name
+		// gives (成德…, 成眉…); the listed places are not all of each
+		if respectively && inits > 1 && len(m.places) >= 2 {
+			continue
+		}
 		for k, pl := range free {
 			// with several names in a clause, a place says where the names
 			// after it are: in 璧山高新区与乐至、射洪两地经开区入选…示范园区 乐至 and
