@@ -733,19 +733,9 @@ func (b *builder) sentence(p *Paragraph, st *Sentence, ms []mention, pc *paraCon
 		}
 	}
 	// a clause that says where a work takes people (…川渝段,实现与泸州、宜宾等地
-	// 1小时内可达): its places are ends the work connects
-	for _, r := range b.reachPlaces(st, ms) {
-		id := r.init.id
-		if id == "" {
-			id = b.initiativeID(r.init)
-		}
-		for _, pl := range r.places {
-			b.tie(id, pl, graph.RelConnects, false, "", sentEv(r.init))
-		}
-	}
-	// partners named in the clause before (深化与遂宁、南充合作,共同打造…走廊):
-	// the work is theirs too
-	for _, r := range b.partnerPlaces(st, ms) {
+	// 1小时内可达), and partners named in the clause before a joint work
+	// (深化与遂宁、南充合作,共同打造…走廊): their places are ends the work connects
+	for _, r := range append(b.reachPlaces(st, ms), b.partnerPlaces(st, ms)...) {
 		id := r.init.id
 		if id == "" {
 			id = b.initiativeID(r.init)
