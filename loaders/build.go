@@ -621,7 +621,7 @@ func (b *builder) clause(p *Paragraph, st *Sentence, c Span, ms []mention) {
 			inits++
 		}
 	}
-	respectively := slices.Contains(b.d.Text[c.Start:c.End], '分') && strings.Contains(b.d.span(c.Start, c.End), "分别")
+	respectively := strings.Contains(b.d.span(c.Start, c.End), "分别")
 	for i := range ms {
 		m := &ms[i]
 		if m.kind != mInitiative || m.generic {
@@ -1122,22 +1122,28 @@ func (b *builder) placesOf(id string, m *mention, ev graph.Evidence, pc *paraCon
 		}
 		// (a line to a place, 轨道交通资阳线, still starts at home)
 		toPlace := m.category == graph.CategoryRail && strings.HasSuffix(m.name, "线")
-		if !within && !linksElsewhere(b.place, m.places) && (toPlace || !elsewhere(b.place, m.places)) &&
-			(spansPlaces(m.category) || toPlace || !joinedElsewhere(b.place, m.places)) {
+		if !within && !linksElsewhere(b.place, m.places) && (toPlace || !elsewhere(b.place, m.places, spansPlaces(m.category))) {
 			b.tie(id, b.place, graph.RelLocatedIn, true, "document place", ev)
 		}
 	}
 }
 
-// elsewhere reports whether a name places its initiative in one city or
-// county that neither lies in the document's place nor holds it: 达州金垭机场
-// in a 万州 page is 达州's airport, not 万州's.
-func elsewhere(doc *Place, ps []*Place) bool {
-	if len(ps) != 1 || ps[0].isRegion() || doc.isRegion() {
+// elsewhere reports whether a name places its initiative in cities or
+// counties that neither lie in the document's place nor hold it: 达州金垭机场
+// in a 万州 page is 达州's airport, not 万州's, and 南达合作示范区 in a 德阳
+// report lies in 南充 and 达州. A work that runs between the places it names
+// (spans: a railway, a road) may pass through the document's place, so two
+// or more places say nothing of where it is not.
+func elsewhere(doc *Place, ps []*Place, spans bool) bool {
+	if len(ps) == 0 || len(ps) > 1 && spans || doc.isRegion() {
 		return false
 	}
-	p := ps[0]
-	return (p.Level == graph.LevelPrefecture || p.Level == graph.LevelCounty) && !p.within(doc) && !doc.within(p)
+	for _, p := range ps {
+		if p.isRegion() || p.Level != graph.LevelPrefecture && p.Level != graph.LevelCounty || p.within(doc) || doc.within(p) {
+			return false
+		}
+	}
+	return true
 }
 
 // spansPlaces reports whether initiatives of a category run between places
@@ -1149,22 +1155,6 @@ func spansPlaces(c graph.Category) bool {
 		return true
 	}
 	return false
-}
-
-// joinedElsewhere reports whether a name joins two or more cities or counties,
-// none of them in the document's place nor holding it: 南达合作示范区 in a
-// 德阳 report lies in 南充 and 达州, not in 德阳. (A line between them may
-// still pass through; spansPlaces keeps those.)
-func joinedElsewhere(doc *Place, ps []*Place) bool {
-	if len(ps) < 2 || doc.isRegion() {
-		return false
-	}
-	for _, p := range ps {
-		if p.isRegion() || p.Level != graph.LevelPrefecture && p.Level != graph.LevelCounty || p.within(doc) || doc.within(p) {
-			return false
-		}
-	}
-	return true
 }
 
 // linksElsewhere reports whether a name links two or more places, all in

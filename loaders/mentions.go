@@ -1096,18 +1096,18 @@ func (gz *Gazetteer) initiativeAt(d *Doc, c Span, j int, h head) (mention, bool)
 			}
 		}
 		// 先行区首批8个项目, 园区10项工程: a count of works, no one work
-		if endsWithCount([]rune(pre)) {
+		if endsWithCount(s[b:hs]) {
 			bare = true
 		}
-		if e, ok := gz.names.longest([]rune(pre), 0); ok && e.kind == namePlace && len(e.text) < len([]rune(pre)) &&
-			gz.isGeneric(string([]rune(pre)[len(e.text):])) {
+		if e, ok := gz.names.longest(s[:hs], b); ok && e.kind == namePlace && b+len(e.text) < hs &&
+			gz.isGeneric(string(s[b+len(e.text):hs])) {
 			bare = true
 		}
 	}
 	// 成都轨道交通, 重庆地铁: a city's network, no one line (its lines name
 	// themselves after the head: 成都轨道交通资阳线)
 	if (h.text == "轨道交通" || h.text == "地铁") && end == j && pre != "" {
-		if e, ok := gz.names.longest([]rune(pre), 0); ok && e.kind == namePlace && len(e.text) == len([]rune(pre)) {
+		if e, ok := gz.names.longest(s[:hs], b); ok && e.kind == namePlace && b+len(e.text) == hs {
 			bare = true
 		}
 	}
@@ -1257,13 +1257,19 @@ func (gz *Gazetteer) suffixAt(s []rune, i int) int {
 	return i
 }
 
+// placeNameAt returns the place name, or else the county's two-character
+// short name, at s[i].
+func (gz *Gazetteer) placeNameAt(s []rune, i int) (nameEntry, bool) {
+	if e, ok := gz.names.longest(s, i); ok && e.kind == namePlace {
+		return e, true
+	}
+	return gz.counties.longest(s, i)
+}
+
 // placeAt returns the end of a place name, or a county's two-character
 // short name, at s[i], or i when there is none.
 func (gz *Gazetteer) placeAt(s []rune, i int) int {
-	if e, ok := gz.names.longest(s, i); ok && e.kind == namePlace {
-		return i + len(e.text)
-	}
-	if e, ok := gz.counties.longest(s, i); ok {
+	if e, ok := gz.placeNameAt(s, i); ok {
 		return i + len(e.text)
 	}
 	return i
@@ -1275,11 +1281,9 @@ func (gz *Gazetteer) placeAt(s []rune, i int) int {
 func (gz *Gazetteer) spelledPlaces(s []rune, ctx *Place) []*Place {
 	var ps []*Place
 	for i := 0; i < len(s); {
-		e, ok := gz.names.longest(s, i)
-		if !ok || e.kind != namePlace {
-			if e, ok = gz.counties.longest(s, i); !ok {
-				return nil
-			}
+		e, ok := gz.placeNameAt(s, i)
+		if !ok {
+			return nil
 		}
 		ps = append(ps, bestPlace(e.place, ctx))
 		i += len(e.text)
@@ -1502,10 +1506,7 @@ func (gz *Gazetteer) compoundAt(name []rune, i int, ctx *Place) ([]*Place, int) 
 		// 开江至梁平, 营山至达州: a county's short name is a place when 至 links
 		// it to another
 		if c, cok := gz.counties.longest(name, i); cok && i+len(c.text)+1 < len(name) && strings.ContainsRune("至到", name[i+len(c.text)]) {
-			k := i + len(c.text) + 1
-			if e2, ok2 := gz.names.longest(name, k); ok2 && e2.kind == namePlace {
-				e, ok = c, true
-			} else if _, ok2 := gz.counties.longest(name, k); ok2 {
+			if _, linked := gz.placeNameAt(name, i+len(c.text)+1); linked {
 				e, ok = c, true
 			}
 		}
@@ -1515,11 +1516,9 @@ func (gz *Gazetteer) compoundAt(name []rune, i int, ctx *Place) ([]*Place, int) 
 		// 成都至资阳, 德阳到简阳: a link between two places; 重庆至成都至西安:
 		// through a third
 		for k := i + n; k < len(name) && strings.ContainsRune("至到—–-", name[k]); k = i + n { // 广安—渝北 too
-			e2, ok := gz.names.longest(name, k+1)
-			if !ok || e2.kind != namePlace {
-				if e2, ok = gz.counties.longest(name, k+1); !ok {
-					break
-				}
+			e2, ok := gz.placeNameAt(name, k+1)
+			if !ok {
+				break
 			}
 			ps, n = append(ps, bestPlace(e2.place, ctx)), n+1+len(e2.text)
 		}

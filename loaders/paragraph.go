@@ -3,8 +3,8 @@ package loaders
 // readParagraph finds the mentions of one paragraph, clause by clause within
 // sentence by sentence, with the stages of the lists they form and the
 // targets: the part of extraction that reads only the text and the
-// gazetteer, so paragraphs can be read in any order and at once. Groups are
-// numbered per paragraph; they join mentions of one clause only.
+// gazetteer, none of the builder's state. Groups are numbered per paragraph;
+// they join mentions of one clause only.
 func (gz *Gazetteer) readParagraph(d *Doc, p *Paragraph) [][][]mention {
 	group := 0
 	out := make([][][]mention, len(p.Sentences))

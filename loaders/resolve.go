@@ -748,7 +748,7 @@ func (gz *Gazetteer) cueAfter(s []rune, at, end int) (stageHit, bool) {
 			next = timeAt(s, at, end)
 		}
 		// an aside in brackets: 二期工程(综合服务中心)启动建设
-		if next == at && s[at] == '(' {
+		if next == at && at < end && s[at] == '(' {
 			for k := at + 1; k < end && k < at+16; k++ {
 				if s[k] == ')' {
 					next = k + 1

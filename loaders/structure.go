@@ -500,16 +500,13 @@ func (gz *Gazetteer) datelinePlace(text []rune) *Place {
 	for i < len(text) && unicode.IsSpace(text[i]) {
 		i++
 	}
-	for _, m := range []*matcher{gz.names, gz.counties} {
-		e, ok := m.longest(text, i)
-		if !ok || e.kind != namePlace {
-			continue
-		}
-		k := i + len(e.text)
-		if k < len(text) && (text[k] == ':' || text[k] == '：') {
-			if p := bestPlace(e.place, nil); p.Level == graph.LevelPrefecture || p.Level == graph.LevelCounty {
-				return p
-			}
+	e, ok := gz.placeNameAt(text, i)
+	if !ok {
+		return nil
+	}
+	if k := i + len(e.text); k < len(text) && (text[k] == ':' || text[k] == '：') {
+		if p := bestPlace(e.place, nil); p.Level == graph.LevelPrefecture || p.Level == graph.LevelCounty {
+			return p
 		}
 	}
 	return nil
