@@ -58,6 +58,7 @@ type Server struct {
 	running     chan struct{} // a slot per query being answered (Limits.Running)
 	noPlain     bool          // answer every field through gqlgen (plain.go; tests compare the two)
 	plainServed atomic.Int64  // root fields plain.go answered
+	times       queryTimes    // the phases of queries answered in a turn (timings.go)
 
 	healthMu      sync.Mutex // guards the two below
 	healthVersion uint64     // the index version healthEdges was counted at, plus one (0: never)
@@ -141,13 +142,15 @@ func (s *Server) configure(x configurable, introspection bool) {
 // plus the others registered below (the GraphiQL page at /graphiql is
 // bundled with the explorer page and served by package web, so that it
 // loads nothing from a CDN), all behind the rate limit, CORS and the
-// bearer token check (auth.go). POST /documents is a write (documents.go).
+// bearer token check (auth.go). POST /documents is a write (documents.go);
+// GET /metrics gives the server's own timings of queries (timings.go).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/graphql", s.serveGraphQL)
 	mux.HandleFunc("GET /healthz", s.serveHealth)
 	mux.HandleFunc("GET /export", s.serveExport)
 	mux.HandleFunc("POST /documents", s.serveDocuments)
+	mux.HandleFunc("GET /metrics", s.serveMetrics)
 	return s.guard.wrap(mux)
 }
 
@@ -225,16 +228,20 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 // Writing the answer outside the turn keeps a client that reads slowly, or
 // the kernel's socket buffer, from holding one.
 func (s *Server) serveInTurn(w http.ResponseWriter, r *http.Request) {
+	read := time.Now()
 	if !s.takeTurn(w, r) {
 		return
 	}
+	turn := time.Now()
 	bw := bufferedWriterPool.Get().(*bufferedWriter)
 	bw.w, bw.status = w, 0
 	func() {
 		defer func() { <-s.running }() // also when the handler panics
 		s.http.ServeHTTP(bw, r)
 	}()
+	ran := time.Now()
 	bw.send()
+	s.times.record(read, turn, ran, time.Now())
 	bw.w = nil
 	if bw.buf.Cap() <= maxPooledAnswer {
 		bw.buf.Reset()

@@ -9,7 +9,11 @@
 //	    base=http://127.0.0.1:18081 new=http://127.0.0.1:18082
 //
 // With -dump FILE it also writes a line per request, for a look at where the
-// slow ones fall (by question, or together in time).
+// slow ones fall (by question, or together in time). With -server-times it
+// reads each server's GET /metrics before and after a run and prints the
+// server's own p50 and p99 of the run's queries next to the client's: from
+// the handler's start to the answer written, and the part of it spent
+// waiting for a turn (servers without /metrics print none).
 //
 // It is a benchmark tool, not part of policygraph; it needs only the
 // servers' /graphql endpoints.
@@ -21,6 +25,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"net/http"
 	"os"
 	"slices"
@@ -146,6 +151,7 @@ func main() {
 	cs := flag.String("c", "1,16", "client counts, comma-separated")
 	qs := flag.String("q", "connect,neighbourhood", "questions: connect, connectstage, neighbourhood")
 	warm := flag.Duration("warm", time.Second, "an unmeasured run before each question and client count, per server")
+	withServer := flag.Bool("server-times", false, "read each server's GET /metrics around a run and print its own p50 and p99 (total, and waiting for a turn)")
 	dumpTo := flag.String("dump", "", "write every request (URL, question, clients, its number, start and latency in µs from the run's start) to this file")
 	flag.Parse()
 	if *dumpTo != "" {
@@ -189,23 +195,117 @@ func main() {
 			rps := make([][]float64, len(servers))
 			p50 := make([][]float64, len(servers))
 			p99 := make([][]float64, len(servers))
+			sp50 := make([][]float64, len(servers))
+			sp99 := make([][]float64, len(servers))
 			for r := range *rounds {
 				for i, s := range servers {
+					var before serverTimes
+					if *withServer {
+						before = readServerTimes(s.url)
+					}
 					res := run(s.url, q, n, *d)
-					fmt.Printf("round %d %-14s c=%-3d %-6s %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d\n",
+					fmt.Printf("round %d %-14s c=%-3d %-6s %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d",
 						r, q, n, s.name, res.rps, ms(res.p50), ms(res.p99), res.errors)
+					if before != nil {
+						after := readServerTimes(s.url)
+						t50, t99 := quantile(before, after, "total", 0.5), quantile(before, after, "total", 0.99)
+						fmt.Printf("  server p50 %.2f p99 %.2f ms (waiting for a turn %.2f / %.2f)",
+							ms(t50), ms(t99), ms(quantile(before, after, "wait", 0.5)), ms(quantile(before, after, "wait", 0.99)))
+						sp50[i] = append(sp50[i], ms(t50))
+						sp99[i] = append(sp99[i], ms(t99))
+					}
+					fmt.Println()
 					rps[i] = append(rps[i], res.rps)
 					p50[i] = append(p50[i], ms(res.p50))
 					p99[i] = append(p99[i], ms(res.p99))
 				}
 			}
 			for i, s := range servers {
-				fmt.Printf("MEDIAN %-14s c=%-3d %-6s %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  p99/p50 %.1f  ratio to %s %.2f\n",
+				fmt.Printf("MEDIAN %-14s c=%-3d %-6s %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms  p99/p50 %.1f  ratio to %s %.2f",
 					q, n, s.name, median(rps[i]), median(p50[i]), median(p99[i]), median(p99[i])/median(p50[i]),
 					servers[0].name, median(rps[i])/median(rps[0]))
+				if len(sp50[i]) > 0 {
+					fmt.Printf("  server p50 %.2f p99 %.2f ms", median(sp50[i]), median(sp99[i]))
+				}
+				fmt.Println()
 			}
 		}
 	}
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// serverTimes are the cumulative bucket counts of GET /metrics'
+// policygraph_query_seconds, by phase, in the order served; nil when the
+// server has no /metrics.
+type serverTimes map[string][]bucket
+
+type bucket struct {
+	le  float64 // seconds; +Inf for the last
+	cum float64
+}
+
+func readServerTimes(url string) serverTimes {
+	resp, err := http.Get(url + "/metrics")
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil
+	}
+	st := serverTimes{}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		line, ok := strings.CutPrefix(sc.Text(), `policygraph_query_seconds_bucket{phase="`)
+		if !ok {
+			continue
+		}
+		phase, rest, _ := strings.Cut(line, `",le="`)
+		le, count, _ := strings.Cut(rest, `"} `)
+		l, err1 := strconv.ParseFloat(le, 64) // "+Inf" parses
+		c, err2 := strconv.ParseFloat(count, 64)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		st[phase] = append(st[phase], bucket{l, c})
+	}
+	return st
+}
+
+// quantile returns the q-quantile of phase's queries between before and
+// after, interpolated geometrically inside its bucket; 0 if there are none.
+func quantile(before, after serverTimes, phase string, q float64) time.Duration {
+	a, b := after[phase], before[phase]
+	if len(a) == 0 {
+		return 0
+	}
+	diff := func(i int) float64 {
+		if i < len(b) {
+			return a[i].cum - b[i].cum
+		}
+		return a[i].cum
+	}
+	n := diff(len(a) - 1)
+	if n == 0 {
+		return 0
+	}
+	want := q * n
+	lo, below := 0.0, 0.0
+	for i := range a {
+		c := diff(i)
+		if c >= want {
+			hi := a[i].le
+			if math.IsInf(hi, 1) {
+				hi = lo * 2
+			}
+			if lo == 0 {
+				lo = hi / 2
+			}
+			f := (want - below) / max(c-below, 1)
+			return time.Duration(lo * math.Pow(hi/lo, f) * float64(time.Second))
+		}
+		lo, below = a[i].le, c
+	}
+	return 0
+}
