@@ -22,6 +22,11 @@
 // per connection, as a Go program using database/sql would do); the cold
 // side prepares and runs it once, the time of both counted.
 //
+// Warm, each round also asks each side the least it can be asked, an empty
+// GraphQL query ({ __typename }) over the same HTTP client and SELECT 1 over
+// the same PostgreSQL connection, after the connect questions, and prints
+// their p50 and p99: what each transport costs before any answer.
+//
 // It is a benchmark tool, not part of policygraph.
 package main
 
@@ -60,6 +65,28 @@ type answer struct{ ids, names []string }
 type gqlClient struct {
 	url    string
 	client *http.Client
+}
+
+// empty sends { __typename } and reads the whole answer.
+func (g *gqlClient) empty(ctx context.Context) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, g.url+"/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := g.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(raw, []byte(`"Query"`)) {
+		return fmt.Errorf("GraphQL answer: status %d: %.300s", resp.StatusCode, raw)
+	}
+	return nil
 }
 
 func (g *gqlClient) connect(ctx context.Context, a, b string) (answer, error) {
@@ -235,6 +262,11 @@ func warm(ctx context.Context, db *sql.DB, g *gqlClient, rounds int) {
 	}
 	defer stmt.Close()
 	q := stmtQuerier{stmt}
+	one, err := db.PrepareContext(ctx, "SELECT 1")
+	if err != nil {
+		fail(fmt.Errorf("prepare SELECT 1: %w", err))
+	}
+	defer one.Close()
 
 	// The answers, pair by pair.
 	same, sameSet := 0, 0
@@ -266,6 +298,7 @@ func warm(ctx context.Context, db *sql.DB, g *gqlClient, rounds int) {
 	gl := make([][]time.Duration, len(pairs)) // HTTP, the answer received
 	gd := make([][]time.Duration, len(pairs)) // HTTP, the answer received and decoded by encoding/json
 	sl := make([][]time.Duration, len(pairs)) // the CTE, every row read
+	var emptyHTTP, selectOne []time.Duration  // the floors
 	start := time.Now()
 	for r := range rounds {
 		for i, p := range pairs {
@@ -297,6 +330,28 @@ func warm(ctx context.Context, db *sql.DB, g *gqlClient, rounds int) {
 			}
 			sides[0]()
 			sides[1]()
+			floors := []func(){
+				func() {
+					t0 := time.Now()
+					if err := g.empty(ctx); err != nil {
+						fail(err)
+					}
+					emptyHTTP = append(emptyHTTP, time.Since(t0))
+				},
+				func() {
+					t0 := time.Now()
+					var v int
+					if err := one.QueryRowContext(ctx).Scan(&v); err != nil {
+						fail(fmt.Errorf("SELECT 1: %w", err))
+					}
+					selectOne = append(selectOne, time.Since(t0))
+				},
+			}
+			if (r+i)%2 == 1 {
+				floors[0], floors[1] = floors[1], floors[0]
+			}
+			floors[0]()
+			floors[1]()
 		}
 	}
 	fmt.Printf("warm: %d rounds over %d pairs in %v\n", rounds, len(pairs), time.Since(start).Round(time.Second))
@@ -324,6 +379,8 @@ func warm(ctx context.Context, db *sql.DB, g *gqlClient, rounds int) {
 		len(pairs), math.Exp(lr50/n), math.Exp(lr99/n), math.Exp(ld50/n), math.Exp(ld99/n))
 	fmt.Printf("all questions: HTTP received p50 %.3f ms p99 %.3f ms; decoded p50 %.3f ms p99 %.3f ms; CTE p50 %.3f ms p99 %.3f ms\n",
 		ms(pct(allG, 50)), ms(pct(allG, 99)), ms(pct(allD, 50)), ms(pct(allD, 99)), ms(pct(allS, 50)), ms(pct(allS, 99)))
+	fmt.Printf("floors: HTTP { __typename } p50 %.3f ms p99 %.3f ms; SQL SELECT 1 p50 %.3f ms p99 %.3f ms\n",
+		ms(pct(emptyHTTP, 50)), ms(pct(emptyHTTP, 99)), ms(pct(selectOne, 50)), ms(pct(selectOne, 99)))
 }
 
 func ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }
