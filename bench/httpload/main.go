@@ -13,7 +13,10 @@
 // reads each server's GET /metrics before and after a run and prints the
 // server's own p50 and p99 of the run's queries next to the client's: from
 // the handler's start to the answer written, and the part of it spent
-// waiting for a turn (servers without /metrics print none).
+// waiting for a turn (servers without /metrics print none). With -pause D
+// each client waits D before each request, as a client that is not asking
+// back to back does. Question empty asks { __typename }; bench/emptyserver
+// answers anything with as little.
 //
 // It is a benchmark tool, not part of policygraph; it needs only the
 // servers' /graphql endpoints.
@@ -54,11 +57,13 @@ func body(question string, i int) []byte {
 		q = fmt.Sprintf(`{ connect(a: %q, b: %q) { id name } }`, p[0], p[1])
 	case "neighbourhood":
 		q = fmt.Sprintf(`{ neighbourhood(of: %q, hops: 2) { nodes { id label kind depth } edges { id source target relation } } }`, centres[i%len(centres)])
+	case "empty":
+		q = `{ __typename }`
 	case "connectstage":
 		p := pairs[i%len(pairs)]
 		q = fmt.Sprintf(`{ connect(a: %q, b: %q) { id name stage category } }`, p[0], p[1])
 	default:
-		fmt.Fprintf(os.Stderr, "httpload: unknown question %q (connect, connectstage, neighbourhood)\n", question)
+		fmt.Fprintf(os.Stderr, "httpload: unknown question %q (connect, connectstage, neighbourhood, empty)\n", question)
 		os.Exit(2)
 	}
 	b, _ := json.Marshal(map[string]string{"query": q})
@@ -70,6 +75,11 @@ type result struct {
 	p50, p99 time.Duration
 	errors   int64
 }
+
+// pause is how long each client waits before each request, not timed
+// (-pause): a client that is not asking back to back finds the server's
+// threads, and its own, asleep.
+var pause time.Duration
 
 func run(url, question string, clients int, d time.Duration) result {
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, DisableCompression: true}
@@ -92,6 +102,9 @@ func run(url, question string, clients int, d time.Duration) result {
 			var mine []time.Duration
 			var buf bytes.Buffer // reused: the tool's own garbage would pause it, and the clock
 			for time.Now().Before(stop) {
+				if pause > 0 {
+					time.Sleep(pause)
+				}
 				qi := int(next.Add(1))
 				b := body(question, qi)
 				t0 := time.Now()
@@ -149,8 +162,9 @@ func main() {
 	rounds := flag.Int("rounds", 3, "runs per server, question and client count, interleaved")
 	d := flag.Duration("d", 5*time.Second, "the length of one run")
 	cs := flag.String("c", "1,16", "client counts, comma-separated")
-	qs := flag.String("q", "connect,neighbourhood", "questions: connect, connectstage, neighbourhood")
+	qs := flag.String("q", "connect,neighbourhood", "questions: connect, connectstage, neighbourhood, empty ({ __typename })")
 	warm := flag.Duration("warm", time.Second, "an unmeasured run before each question and client count, per server")
+	flag.DurationVar(&pause, "pause", 0, "each client waits this long before each request (not timed)")
 	withServer := flag.Bool("server-times", false, "read each server's GET /metrics around a run and print its own p50 and p99 (total, and waiting for a turn)")
 	dumpTo := flag.String("dump", "", "write every request (URL, question, clients, its number, start and latency in µs from the run's start) to this file")
 	flag.Parse()
