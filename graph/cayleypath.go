@@ -36,67 +36,31 @@ func (s *Store) CayleyPaths(ctx context.Context, from, to string, maxHops, limit
 		return nil, nil, err
 	}
 	defer s.mu.RUnlock()
-	qs := r.qs
-	if len(rels) == 0 {
-		rels = Relations
+	if from == to || limit <= 0 {
+		return s.cayleyPathsOf(ctx, r.qs, from, to, nil, limit)
 	}
-	preds := make([]any, len(rels))
-	relOf := make(map[quad.Value]Relation, len(rels))
-	for i, rel := range rels {
-		p := quad.IRI(RelationPredicate(rel))
-		preds[i], relOf[p] = p, rel
-	}
-	if from == to {
-		return []Path{{Nodes: []string{from}}}, nil, nil
-	}
-	type cpred struct {
-		node string
-		rel  Relation
-		out  bool
-	}
+	h := s.newCayleyHops(r.qs, rels)
 	dist := map[string]int{from: 0}
-	prs := make(map[string][]cpred)
+	prs := make(map[string][]cayleyStep)
 	frontier := []quad.Value{quad.IRI(from)}
 	found := false
 	for d := 1; d <= maxHops && len(frontier) > 0 && !found; d++ {
 		var next []quad.Value
-		step := func(p *path.Path, out bool) error {
-			return p.Iterate(ctx).TagValues(qs, func(m map[string]quad.Value) error {
-				rel, ok := relOf[m["rel"]]
-				if !ok {
-					return nil
-				}
-				src, dst := valString(m["src"]), valString(m["dst"])
-				e := cpred{node: src, rel: rel, out: out}
-				dm, seen := dist[dst]
-				switch {
-				case !seen:
-					dist[dst] = d
-					next = append(next, quad.IRI(dst))
-				case dm != d:
-					return nil
-				}
-				if !slices.Contains(prs[dst], e) {
-					prs[dst] = append(prs[dst], e)
-				}
-				if dst == to {
-					found = true
-				}
-				return nil
-			})
-		}
-		base := cayley.StartPath(qs, frontier...).Tag("src")
-		via := preds
-		if _, mem := s.be.(*memBackend); !mem {
-			via = nil // kv stores have no predicate index: filter here instead (10-20x faster on bbolt)
-		}
-		if err := step(base.Clone().OutWithTags([]string{"rel"}, via...).Tag("dst"), true); err != nil {
-			return nil, nil, err
-		}
-		if err := step(base.Clone().InWithTags([]string{"rel"}, via...).Tag("dst"), false); err != nil {
-			return nil, nil, err
-		}
-		if err := ctx.Err(); err != nil { // a cancelled iterator stops without an error
+		err := h.hop(ctx, frontier, func(src, dst string, rel Relation, out bool) {
+			dm, seen := dist[dst]
+			switch {
+			case !seen:
+				dist[dst] = d
+				next = append(next, quad.IRI(dst))
+			case dm != d:
+				return
+			}
+			addCayleyStep(prs, dst, cayleyStep{node: src, rel: rel, out: out})
+			if dst == to {
+				found = true
+			}
+		})
+		if err != nil {
 			return nil, nil, err
 		}
 		frontier = next
@@ -104,17 +68,97 @@ func (s *Store) CayleyPaths(ctx context.Context, from, to string, maxHops, limit
 	if !found {
 		return nil, nil, nil
 	}
-	for _, ps := range prs {
-		slices.SortFunc(ps, func(a, b cpred) int {
+	sortCayleySteps(prs)
+	steps := func(n string, _ int) []cayleyStep { return prs[n] }
+	return s.cayleyPathsOf(ctx, r.qs, from, to, backtrackCayley(from, to, dist[to], limit, steps), limit)
+}
+
+// cayleyHops runs the hops of the Cayley path searches over one quad store.
+type cayleyHops struct {
+	qs    cayleyQuadStore
+	via   []any // the predicates a hop names; nil: every predicate, filtered by relOf
+	relOf map[quad.Value]Relation
+}
+
+func (s *Store) newCayleyHops(qs cayleyQuadStore, rels []Relation) *cayleyHops {
+	if len(rels) == 0 {
+		rels = Relations
+	}
+	h := &cayleyHops{qs: qs, relOf: make(map[quad.Value]Relation, len(rels))}
+	for _, rel := range rels {
+		p := quad.IRI(RelationPredicate(rel))
+		h.relOf[p] = rel
+		h.via = append(h.via, p)
+	}
+	if _, mem := s.be.(*memBackend); !mem {
+		h.via = nil // kv stores have no predicate index: filter here instead (10-20x faster on bbolt)
+	}
+	return h
+}
+
+// hop calls visit for every edge along the relations between a node of
+// frontier (src) and another (dst), stored src -> dst when out is true, with
+// one Out and one In path over the whole frontier.
+func (h *cayleyHops) hop(ctx context.Context, frontier []quad.Value, visit func(src, dst string, rel Relation, out bool)) error {
+	base := cayley.StartPath(h.qs, frontier...).Tag("src")
+	for _, out := range []bool{true, false} {
+		var p *path.Path
+		if out {
+			p = base.Clone().OutWithTags([]string{"rel"}, h.via...).Tag("dst")
+		} else {
+			p = base.Clone().InWithTags([]string{"rel"}, h.via...).Tag("dst")
+		}
+		err := p.Iterate(ctx).TagValues(h.qs, func(m map[string]quad.Value) error {
+			if rel, ok := h.relOf[m["rel"]]; ok {
+				visit(valString(m["src"]), valString(m["dst"]), rel, out)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return ctx.Err() // a cancelled iterator stops without an error
+}
+
+// cayleyStep is a step of a Cayley path search into a node: from node, along
+// rel, stored node -> the other node when out is true (ShortestPaths' pred).
+type cayleyStep struct {
+	node string
+	rel  Relation
+	out  bool
+}
+
+func addCayleyStep(steps map[string][]cayleyStep, n string, e cayleyStep) {
+	if !slices.Contains(steps[n], e) {
+		steps[n] = append(steps[n], e)
+	}
+}
+
+// sortCayleySteps orders each node's steps as ShortestPaths orders its
+// preds: by node ID, relation and direction.
+func sortCayleySteps(steps map[string][]cayleyStep) {
+	for _, ps := range steps {
+		slices.SortFunc(ps, func(a, b cayleyStep) int {
 			return cmp.Or(strings.Compare(a.node, b.node), cmp.Compare(relCode(a.rel), relCode(b.rel)), compareBool(a.out, b.out))
 		})
 	}
+}
+
+// backtrackCayley walks back from to, length hops from from, to from, as
+// ShortestPaths' walk back does, and returns the first limit paths in its
+// order. steps(n, k) gives the sorted steps into node n, k hops from from,
+// from nodes k-1 hops from it.
+func backtrackCayley(from, to string, length, limit int, steps func(n string, k int) []cayleyStep) []Path {
 	var paths []Path
 	var rev []PathEdge
 	var nodes []string
-	var back func(n string) bool
-	back = func(n string) bool {
-		if n == from {
+	var back func(n string, k int) bool
+	back = func(n string, k int) bool {
+		if k == 0 {
+			if n != from {
+				return true
+			}
 			p := Path{Nodes: []string{from}}
 			for i := len(rev) - 1; i >= 0; i-- {
 				p.Edges = append(p.Edges, rev[i])
@@ -123,13 +167,13 @@ func (s *Store) CayleyPaths(ctx context.Context, from, to string, maxHops, limit
 			paths = append(paths, p)
 			return len(paths) < limit
 		}
-		for _, p := range prs[n] {
+		for _, p := range steps(n, k) {
 			e := PathEdge{Relation: p.rel, From: p.node, To: n}
 			if !p.out {
 				e.From, e.To = n, p.node
 			}
 			rev, nodes = append(rev, e), append(nodes, n)
-			more := back(p.node)
+			more := back(p.node, k-1)
 			rev, nodes = rev[:len(rev)-1], nodes[:len(nodes)-1]
 			if !more {
 				return false
@@ -137,7 +181,19 @@ func (s *Store) CayleyPaths(ctx context.Context, from, to string, maxHops, limit
 		}
 		return true
 	}
-	back(to)
+	back(to, length)
+	return paths
+}
+
+// cayleyPathsOf returns paths with the names of their nodes read through
+// Cayley; from == to is the path of one node, if limit allows.
+func (s *Store) cayleyPathsOf(ctx context.Context, qs cayleyQuadStore, from, to string, paths []Path, limit int) ([]Path, map[string]string, error) {
+	if limit <= 0 {
+		return nil, nil, nil
+	}
+	if from == to {
+		paths = []Path{{Nodes: []string{from}}}
+	}
 	var ids []quad.Value
 	for _, p := range paths {
 		for _, n := range p.Nodes {

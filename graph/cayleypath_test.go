@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -100,25 +101,7 @@ func TestCayleyAnswersAsIndex(t *testing.T) {
 				if len(wp) > 0 {
 					t.Logf("paths %s -> %s: %d of length %d", q[0], q[1], len(wp), wp[0].Length())
 				}
-				if len(gp) != len(wp) {
-					t.Fatalf("paths %s -> %s: Cayley found %d, index %d", q[0], q[1], len(gp), len(wp))
-				}
-				for i := range gp {
-					if !slices.Equal(gp[i].Nodes, wp[i].Nodes) {
-						t.Errorf("paths %s -> %s [%d]: Cayley %v, index %v", q[0], q[1], i, gp[i].Nodes, wp[i].Nodes)
-					}
-					for j := range gp[i].Edges {
-						ge, we := gp[i].Edges[j], wp[i].Edges[j]
-						if ge.From != we.From || ge.To != we.To || ge.Relation != we.Relation {
-							t.Errorf("paths %s -> %s [%d] edge %d: Cayley %+v, index %+v", q[0], q[1], i, j, ge, we)
-						}
-					}
-					for _, n := range gp[i].Nodes {
-						if names[n] == "" {
-							t.Errorf("no name for %s", n)
-						}
-					}
-				}
+				samePaths(t, fmt.Sprintf("paths %s -> %s: Cayley", q[0], q[1]), gp, names, wp)
 			}
 		})
 	}
@@ -158,4 +141,33 @@ func farthestNode(x *graph.Index, from string, maxHops int) string {
 		best = max(best, x.Node(m).ID)
 	}
 	return best
+}
+
+// samePaths reports where got, with names, differs from want.
+func samePaths(t *testing.T, label string, got []graph.Path, names map[string]string, want []graph.Path) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s: %d paths, want %d", label, len(got), len(want))
+		return
+	}
+	for i := range got {
+		if !slices.Equal(got[i].Nodes, want[i].Nodes) {
+			t.Errorf("%s [%d]: got %v, want %v", label, i, got[i].Nodes, want[i].Nodes)
+		}
+		if len(got[i].Edges) != len(want[i].Edges) {
+			t.Errorf("%s [%d]: %d edges, want %d", label, i, len(got[i].Edges), len(want[i].Edges))
+			continue
+		}
+		for j := range got[i].Edges {
+			ge, we := got[i].Edges[j], want[i].Edges[j]
+			if ge.From != we.From || ge.To != we.To || ge.Relation != we.Relation {
+				t.Errorf("%s [%d] edge %d: got %+v, want %+v", label, i, j, ge, we)
+			}
+		}
+		for _, n := range got[i].Nodes {
+			if names[n] == "" {
+				t.Errorf("%s: no name for %s", label, n)
+			}
+		}
+	}
 }
