@@ -30,6 +30,9 @@ import (
 // (RelationPredicate). Paths carry no fact IDs; names maps every node on them
 // to its name, read with the path API too. Paths are ordered as
 // ShortestPaths orders them.
+//
+// The search is one-ended, from from only; CayleyPathsTwoEnded searches from
+// both ends, as ShortestPaths does.
 func (s *Store) CayleyPaths(ctx context.Context, from, to string, maxHops, limit int, rels []Relation) ([]Path, map[string]string, error) {
 	r, err := s.rlock()
 	if err != nil {
@@ -71,6 +74,84 @@ func (s *Store) CayleyPaths(ctx context.Context, from, to string, maxHops, limit
 	sortCayleySteps(prs)
 	steps := func(n string, _ int) []cayleyStep { return prs[n] }
 	return s.cayleyPathsOf(ctx, r.qs, from, to, backtrackCayley(from, to, dist[to], limit, steps), limit)
+}
+
+// CayleyPathsTwoEnded answers CayleyPaths' question as ShortestPaths does,
+// searching from both ends: each round widens the smaller frontier by one
+// hop, with one Out and one In path over that whole frontier (the predicate
+// handling of CayleyPaths), and the search stops at the first depth where
+// the two sides meet. The paths, their order and the names are
+// CayleyPaths'. It is the fairest Cayley baseline for paths: a one-ended
+// walk reaches about the square of the nodes a two-ended one does.
+func (s *Store) CayleyPathsTwoEnded(ctx context.Context, from, to string, maxHops, limit int, rels []Relation) ([]Path, map[string]string, error) {
+	r, err := s.rlock()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer s.mu.RUnlock()
+	if from == to || limit <= 0 {
+		return s.cayleyPathsOf(ctx, r.qs, from, to, nil, limit)
+	}
+	h := s.newCayleyHops(r.qs, rels)
+	// Side 0 searches from from, side 1 from to. dist holds each side's
+	// distances, exact up to its radius; toward[0] the steps into a node
+	// from the nodes one hop nearer from (as CayleyPaths' predecessors);
+	// toward[1] the steps out of a node to the nodes one hop farther from to,
+	// which are the nodes one hop nearer from on the walk back.
+	dist := [2]map[string]int{{from: 0}, {to: 0}}
+	toward := [2]map[string][]cayleyStep{{}, {}}
+	frontier := [2][]quad.Value{{quad.IRI(from)}, {quad.IRI(to)}}
+	var radius [2]int
+	best := -1
+	for best < 0 && radius[0]+radius[1] < maxHops && len(frontier[0]) > 0 && len(frontier[1]) > 0 {
+		side := 0
+		if len(frontier[0]) > len(frontier[1]) {
+			side = 1
+		}
+		d := radius[side] + 1
+		mine, other := dist[side], dist[1-side]
+		var next []quad.Value
+		err := h.hop(ctx, frontier[side], func(src, dst string, rel Relation, out bool) {
+			dm, seen := mine[dst]
+			switch {
+			case !seen:
+				mine[dst] = d
+				next = append(next, quad.IRI(dst))
+				if od, ok := other[dst]; ok && (best < 0 || d+od < best) {
+					best = d + od
+				}
+			case dm != d:
+				return
+			}
+			if side == 0 {
+				addCayleyStep(toward[0], dst, cayleyStep{node: src, rel: rel, out: out})
+			} else { // the walk back goes src -> dst: the edge is stored dst -> src when out is false
+				addCayleyStep(toward[1], src, cayleyStep{node: dst, rel: rel, out: !out})
+			}
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		frontier[side], radius[side] = next, d
+	}
+	if best < 0 {
+		return nil, nil, nil
+	}
+	sortCayleySteps(toward[0])
+	sortCayleySteps(toward[1])
+	rs := radius[0]
+	// steps gives the steps into node n, k hops from from on a shortest
+	// path, from the nodes k-1 hops from it: the forward search's within its
+	// radius, the backward search's beyond it. A node the backward search
+	// puts next to the forward radius that the forward search did not reach
+	// there has no steps, so the walk back drops it.
+	steps := func(n string, k int) []cayleyStep {
+		if k <= rs {
+			return toward[0][n]
+		}
+		return toward[1][n]
+	}
+	return s.cayleyPathsOf(ctx, r.qs, from, to, backtrackCayley(from, to, best, limit, steps), limit)
 }
 
 // cayleyHops runs the hops of the Cayley path searches over one quad store.

@@ -3,9 +3,11 @@ package graph_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/policygraph/policygraph/graph"
@@ -143,6 +145,74 @@ func farthestNode(x *graph.Index, from string, maxHops int) string {
 	return best
 }
 
+// TestCayleyTwoEndedAsIndex checks that the two-ended Cayley search gives
+// exactly the paths of ShortestPaths and of the one-ended CayleyPaths, in
+// the same order, with a name for every node, over both backends: on place
+// pairs 1 to 4 hops apart, with maxHops at and below their distance, with
+// relation filters, with no path, and from a node to itself.
+func TestCayleyTwoEndedAsIndex(t *testing.T) {
+	ctx := context.Background()
+	for _, backend := range []string{"memory", "bolt"} {
+		t.Run(backend, func(t *testing.T) {
+			st := seedStore(t, backend)
+			x := st.Index()
+			type question struct {
+				from, to       string
+				maxHops, limit int
+				rels           []graph.Relation
+			}
+			a, b := placeID(t, st, "Chengdu"), placeID(t, st, "Ziyang")
+			qs := []question{
+				{a, a, 4, 5, nil},
+				{a, b, 4, 50, nil},
+				{a, b, 4, 0, nil},
+				{a, b, 4, 5, []graph.Relation{graph.RelLocatedIn, graph.RelConnects}},
+				{a, b, 4, 5, []graph.Relation{graph.RelPartOf}},
+				{a, b, 4, 5, []graph.Relation{graph.RelLeads}}, // no path
+			}
+			for _, q := range pathQuestions(t, st) {
+				qs = append(qs, question{q[0], q[1], 4, 5, nil}, question{q[1], q[0], 4, 50, nil})
+			}
+			for h := 1; h <= 4; h++ {
+				for _, p := range placePairs(x, h, 4, uint64(h)) {
+					qs = append(qs, question{p[0], p[1], h, 50, nil}, question{p[1], p[0], h, 5, nil},
+						question{p[0], p[1], h - 1, 5, nil}, // too far: no path
+						question{p[0], p[1], 4, 5, []graph.Relation{graph.RelPartOf, graph.RelLocatedIn}})
+				}
+			}
+			var found, none int
+			for _, q := range qs {
+				fn, _ := x.Lookup(q.from)
+				tn, _ := x.Lookup(q.to)
+				want, err := graph.ShortestPaths(ctx, x, fn, tn, q.maxHops, q.limit, q.rels)
+				if err != nil {
+					t.Fatal(err)
+				}
+				one, names1, err := st.CayleyPaths(ctx, q.from, q.to, q.maxHops, q.limit, q.rels)
+				if err != nil {
+					t.Fatal(err)
+				}
+				two, names2, err := st.CayleyPathsTwoEnded(ctx, q.from, q.to, q.maxHops, q.limit, q.rels)
+				if err != nil {
+					t.Fatal(err)
+				}
+				label := fmt.Sprintf("%s -> %s (maxHops %d, first %d, %v)", q.from, q.to, q.maxHops, q.limit, q.rels)
+				samePaths(t, label+": one-ended", one, names1, want)
+				samePaths(t, label+": two-ended", two, names2, want)
+				if len(want) > 0 {
+					found++
+				} else {
+					none++
+				}
+			}
+			t.Logf("%d questions: %d with paths, %d without", len(qs), found, none)
+			if found < len(qs)/2 || none < 5 {
+				t.Errorf("%d questions with paths and %d without: the questions prove little", found, none)
+			}
+		})
+	}
+}
+
 // samePaths reports where got, with names, differs from want.
 func samePaths(t *testing.T, label string, got []graph.Path, names map[string]string, want []graph.Path) {
 	t.Helper()
@@ -170,4 +240,45 @@ func samePaths(t *testing.T, label string, got []graph.Path, names map[string]st
 			}
 		}
 	}
+}
+
+// placePairs returns up to n pairs of places exactly hops apart, walking
+// every relation both ways, from different places taken in an order the
+// seed shuffles.
+func placePairs(x *graph.Index, hops, n int, seed uint64) [][2]string {
+	places := x.NodesOfKind(graph.KindPlace)
+	slices.SortFunc(places, func(a, b graph.NodeRef) int { return strings.Compare(x.Node(a).ID, x.Node(b).ID) })
+	rng := rand.New(rand.NewPCG(seed, 18))
+	rng.Shuffle(len(places), func(i, j int) { places[i], places[j] = places[j], places[i] })
+	var pairs [][2]string
+	for _, p := range places {
+		if len(pairs) == n {
+			break
+		}
+		dist := map[graph.NodeRef]int{p: 0}
+		frontier := []graph.NodeRef{p}
+		for d := 1; d <= hops && len(frontier) > 0; d++ {
+			var next []graph.NodeRef
+			for _, m := range frontier {
+				for _, s := range x.Steps(m, graph.DirectionBoth, nil) {
+					if _, ok := dist[s.Node]; !ok && x.Node(s.Node).Kind != "" {
+						dist[s.Node] = d
+						next = append(next, s.Node)
+					}
+				}
+			}
+			frontier = next
+		}
+		var at []string
+		for _, m := range frontier {
+			if x.Node(m).Kind == graph.KindPlace {
+				at = append(at, x.Node(m).ID)
+			}
+		}
+		if len(at) > 0 {
+			slices.Sort(at)
+			pairs = append(pairs, [2]string{x.Node(p).ID, at[rng.IntN(len(at))]})
+		}
+	}
+	return pairs
 }
