@@ -81,8 +81,9 @@ func (s *Store) CayleyPaths(ctx context.Context, from, to string, maxHops, limit
 // hop, with one Out and one In path over that whole frontier (the predicate
 // handling of CayleyPaths), and the search stops at the first depth where
 // the two sides meet. The paths, their order and the names are
-// CayleyPaths'. It is the fairest Cayley baseline for paths: a one-ended
-// walk reaches about the square of the nodes a two-ended one does.
+// CayleyPaths'. It is the fair Cayley baseline for ShortestPaths, which
+// searches the same way: it touches about the square root of the nodes a
+// one-ended walk does.
 func (s *Store) CayleyPathsTwoEnded(ctx context.Context, from, to string, maxHops, limit int, rels []Relation) ([]Path, map[string]string, error) {
 	r, err := s.rlock()
 	if err != nil {
@@ -125,7 +126,7 @@ func (s *Store) CayleyPathsTwoEnded(ctx context.Context, from, to string, maxHop
 			}
 			if side == 0 {
 				addCayleyStep(toward[0], dst, cayleyStep{node: src, rel: rel, out: out})
-			} else { // the walk back goes src -> dst: the edge is stored dst -> src when out is false
+			} else { // on the walk back dst comes before src: stored dst -> src unless out
 				addCayleyStep(toward[1], src, cayleyStep{node: dst, rel: rel, out: !out})
 			}
 		})
