@@ -48,40 +48,10 @@ func (r *pathEdgeResolver) Evidence(ctx context.Context, obj *graph.PathEdge) ([
 }
 
 func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops *int, first *int, relations []graph.Relation) ([]*graph.Path, error) {
-	hops, err := hopCount("maxHops", maxHops, 4, maxPathHops)
+	best, err := r.shortestPaths(ctx, from, to, maxHops, first, relations)
 	if err != nil {
 		return nil, err
 	}
-	n, err := pageSize("first", first, 5, maxPaths)
-	if err != nil {
-		return nil, err
-	}
-	froms, err := r.find("from", from)
-	if err != nil {
-		return nil, err
-	}
-	tos, err := r.find("to", to)
-	if err != nil {
-		return nil, err
-	}
-	// A name may mean several nodes: take the shortest paths between any pair.
-	var best []graph.Path
-	for _, f := range froms {
-		for _, t := range tos {
-			ps, err := graph.ShortestPaths(ctx, r.store.Index(), f, t, hops, n, relations)
-			if err != nil {
-				return nil, err
-			}
-			switch {
-			case len(ps) == 0:
-			case len(best) == 0 || ps[0].Length() < best[0].Length():
-				best = ps
-			case ps[0].Length() == best[0].Length():
-				best = append(best, ps...)
-			}
-		}
-	}
-	best = best[:min(n, len(best))]
 	if slices.Contains(graphql.CollectAllFields(ctx), "nodes") {
 		var ids []string
 		for _, p := range best {

@@ -21,7 +21,8 @@ import (
 // about ten times the index's work (docs/benchmarks.md). The root fields
 // below, when everything a request selects under them is plain data the
 // index holds (IDs, names, kinds, stages, categories; a subgraph's nodes and
-// edges), are answered here instead: one call to the same resolver code,
+// edges; paths with their nodes' IDs, names and kinds and their edges' ends
+// and relations), are answered here instead: one call to the same resolver code,
 // then the JSON written straight from the index in one pass. Anything else
 // (a nested entity, evidence, an argument below the root, @defer, an error)
 // goes to gqlgen as before, so the answer is the same either way
@@ -127,6 +128,50 @@ func (r *Resolver) plainAnswer(ctx context.Context, oc *graphql.OperationContext
 		}
 		buf.Grow(answerSize(len(sg.Nodes), len(nodeSel)) + answerSize(len(sg.Edges), len(edgeSel)))
 		writeSubgraph(buf, top, nodeSel, edgeSel, sg)
+		return true
+	case "paths":
+		top, nodeSel, edgeSel, plain := plainPathFields(oc, f.Selections)
+		if !plain {
+			return false
+		}
+		args := f.ArgumentMap(oc.Variables)
+		from, err1 := graphql.UnmarshalString(args["from"])
+		to, err2 := graphql.UnmarshalString(args["to"])
+		hops, err3 := optInt(args["maxHops"])
+		first, err4 := optInt(args["first"])
+		rels, err5 := enumList[graph.Relation](args["relations"])
+		if err1 != nil || err2 != nil || err3 != nil || err4 != nil || err5 != nil {
+			return false
+		}
+		ps, err := r.shortestPaths(ctx, from, to, hops, first, rels)
+		if err != nil || ctx.Err() != nil {
+			return false
+		}
+		// The nodes' names from the index, where Paths reads every node's
+		// entity from the store: the most of a cold answer's time. A node
+		// gone since the walk, or a document (its fields are not an
+		// entity's), is gqlgen's to answer.
+		x := r.store.Index()
+		w := getPlainWork()
+		defer putPlainWork(w)
+		if len(nodeSel) > 0 {
+			for _, p := range ps {
+				for _, id := range p.Nodes {
+					n, ok := x.Lookup(id)
+					if !ok {
+						return false
+					}
+					w.ns = append(w.ns, n)
+				}
+			}
+			w.infos = x.NodesInto(w.infos, w.ns)
+			for i := range w.infos {
+				if entityType[w.infos[i].Kind] == "" {
+					return false
+				}
+			}
+		}
+		writePaths(buf, top, nodeSel, edgeSel, ps, w.infos)
 		return true
 	}
 	return false
@@ -248,9 +293,17 @@ func plainSubgraphFields(oc *graphql.OperationContext, sel ast.SelectionSet) (no
 		}
 		switch f.Name {
 		case "nodes":
-			nodes, ok = collectPlain(oc, graphql.CollectFields(oc, f.Selections, []string{"SubgraphNode"}), plainNode)
+			// Asked for twice (under two aliases), the lists would need a
+			// selection each: gqlgen's.
+			ok = nodes == nil
+			if ok {
+				nodes, ok = collectPlain(oc, graphql.CollectFields(oc, f.Selections, []string{"SubgraphNode"}), plainNode)
+			}
 		case "edges":
-			edges, ok = collectPlain(oc, graphql.CollectFields(oc, f.Selections, []string{"SubgraphEdge"}), plainEdge)
+			ok = edges == nil
+			if ok {
+				edges, ok = collectPlain(oc, graphql.CollectFields(oc, f.Selections, []string{"SubgraphEdge"}), plainEdge)
+			}
 		case "truncated", "__typename":
 			ok = len(f.Selections) == 0
 		default:
@@ -262,6 +315,150 @@ func plainSubgraphFields(oc *graphql.OperationContext, sel ast.SelectionSet) (no
 		top = append(top, plainField{f.Alias, f.Name})
 	}
 	return nodes, edges, top, true
+}
+
+// entityType is the GraphQL type of an entity of each kind (schema.Wrap's).
+var entityType = map[graph.Kind]string{
+	graph.KindPlace: "Place", graph.KindBody: "Body", graph.KindInitiative: "Initiative",
+	graph.KindProgramme: "Programme", graph.KindTarget: "Target",
+}
+
+var (
+	plainPathNode = map[string]bool{"id": true, "name": true, "kind": true}
+	plainPathEdge = map[string]bool{"from": true, "to": true, "relation": true}
+)
+
+// plainPathFields returns the selections of a Path (top), of its nodes and
+// of its edges, when all are plain. The nodes are entities of any kind: the
+// selection must be the same plain fields for every type they may be.
+func plainPathFields(oc *graphql.OperationContext, sel ast.SelectionSet) (top, nodes, edges []plainField, ok bool) {
+	for _, f := range graphql.CollectFields(oc, sel, []string{"Path"}) {
+		if len(f.Deferrables) > 0 || len(f.Arguments) > 0 || !onlySkipInclude(f) {
+			return nil, nil, nil, false
+		}
+		switch f.Name {
+		case "nodes":
+			if nodes != nil { // twice, under two aliases: gqlgen's
+				return nil, nil, nil, false
+			}
+			for i, t := range []string{"Place", "Body", "Initiative", "Programme", "Target"} {
+				fs, plain := collectPlain(oc, graphql.CollectFields(oc, f.Selections, []string{t, "Entity"}), plainPathNode)
+				if !plain || (i > 0 && !slices.Equal(fs, nodes)) {
+					return nil, nil, nil, false
+				}
+				nodes = fs
+			}
+			ok = true
+		case "edges":
+			ok = edges == nil
+			if ok {
+				edges, ok = collectPlain(oc, graphql.CollectFields(oc, f.Selections, []string{"PathEdge"}), plainPathEdge)
+			}
+		case "length", "__typename":
+			ok = len(f.Selections) == 0
+		default:
+			ok = false
+		}
+		if !ok {
+			return nil, nil, nil, false
+		}
+		top = append(top, plainField{f.Alias, f.Name})
+	}
+	return top, nodes, edges, true
+}
+
+// writePaths writes paths, the nodes' index entries in infos, path after
+// path (none when no node field is asked for).
+func writePaths(buf *bytes.Buffer, top, nodeSel, edgeSel []plainField, ps []graph.Path, infos []graph.NodeInfo) {
+	buf.WriteByte('[')
+	at := 0 // the first of the path's nodes in infos
+	for i := range ps {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		p := &ps[i]
+		buf.WriteByte('{')
+		for j, f := range top {
+			if j > 0 {
+				buf.WriteByte(',')
+			}
+			writeString(buf, f.key)
+			buf.WriteByte(':')
+			switch f.name {
+			case "__typename":
+				writeString(buf, "Path")
+			case "length":
+				buf.Write(strconv.AppendInt(buf.AvailableBuffer(), int64(p.Length()), 10))
+			case "nodes":
+				buf.WriteByte('[')
+				for k := range p.Nodes {
+					if k > 0 {
+						buf.WriteByte(',')
+					}
+					writePathNode(buf, nodeSel, &infos[at+k])
+				}
+				buf.WriteByte(']')
+			case "edges":
+				buf.WriteByte('[')
+				for k := range p.Edges {
+					if k > 0 {
+						buf.WriteByte(',')
+					}
+					writePathEdge(buf, edgeSel, &p.Edges[k])
+				}
+				buf.WriteByte(']')
+			}
+		}
+		buf.WriteByte('}')
+		if len(nodeSel) > 0 {
+			at += len(p.Nodes)
+		}
+	}
+	buf.WriteByte(']')
+}
+
+func writePathNode(buf *bytes.Buffer, sel []plainField, n *graph.NodeInfo) {
+	buf.WriteByte('{')
+	for i, f := range sel {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		writeString(buf, f.key)
+		buf.WriteByte(':')
+		switch f.name {
+		case "__typename":
+			writeString(buf, entityType[n.Kind])
+		case "id":
+			writeString(buf, n.ID)
+		case "name":
+			writeString(buf, n.Name)
+		case "kind":
+			writeString(buf, string(n.Kind))
+		}
+	}
+	buf.WriteByte('}')
+}
+
+func writePathEdge(buf *bytes.Buffer, sel []plainField, e *graph.PathEdge) {
+	buf.WriteByte('{')
+	for i, f := range sel {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		writeString(buf, f.key)
+		buf.WriteByte(':')
+		switch f.name {
+		case "__typename":
+			writeString(buf, "PathEdge")
+		case "from":
+			writeString(buf, e.From)
+		case "to":
+			writeString(buf, e.To)
+		case "relation":
+			writeString(buf, string(e.Relation))
+		}
+	}
+	buf.WriteByte('}')
 }
 
 func writeSubgraph(buf *bytes.Buffer, top, nodeSel, edgeSel []plainField, sg *graph.Subgraph) {
@@ -442,7 +639,7 @@ func (s *Server) writePlain(ctx context.Context, w io.Writer, oc *graphql.Operat
 		return ctx, false
 	}
 	fields := graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Query"})
-	if len(fields) != 1 || (fields[0].Name != "connect" && fields[0].Name != "neighbourhood") {
+	if len(fields) != 1 || (fields[0].Name != "connect" && fields[0].Name != "neighbourhood" && fields[0].Name != "paths") {
 		return ctx, false
 	}
 	f := fields[0]

@@ -46,12 +46,28 @@ func TestPlainAnswersAreGqlgens(t *testing.T) {
 		{`{ neighbourhood(of: "资阳", hops: 9) { nodes { id } } }`, nil}, // LIMIT_EXCEEDED
 		{`{ neighbourhood(of: "nowhere") { nodes { id } } }`, nil},     // NOT_FOUND
 		{`{ neighbourhood(of: "资阳") { nodes { id } } connect(a: "成都", b: "资阳") { stage } }`, nil},
+		{`{ neighbourhood(of: "资阳") { a: nodes { id } b: nodes { label } } }`, nil}, // two selections: gqlgen's
+		{`{ paths(from: "资阳", to: "德阳") { length nodes { id name } edges { from to relation } } }`, nil},
+		{`{ paths(from: "成都", to: "成德眉资同城化", maxHops: 3, first: 20) { __typename l: length edges { __typename relation to from } nodes { kind __typename name id } } }`, nil},
+		{`query($f: String!, $t: String!, $h: Int, $n: Int, $r: [RelationKind!]) { paths(from: $f, to: $t, maxHops: $h, first: $n, relations: $r) { nodes { ... on Entity { id } name } } }`,
+			map[string]any{"f": "资阳", "t": "成都", "h": 3, "n": 10, "r": []any{"LOCATED_IN", "CONNECTS", "PART_OF"}}},
+		{`{ paths(from: "资阳", to: "德阳") { length } }`, nil},
+		{`{ paths(from: "资阳", to: "德阳") { nodes { id ... on Place { level } } } }`, nil},       // a field of one type: gqlgen's
+		{`{ paths(from: "资阳", to: "德阳") { a: nodes { id } b: nodes { name } } }`, nil},         // two selections: gqlgen's
+		{`{ paths(from: "资阳", to: "德阳") { edges { from inferred evidence { text } } } }`, nil}, // evidence: gqlgen's
+		{`{ paths(from: "资阳", to: "资阳") { length nodes { id name } edges { from } } }`, nil},   // one node
+		{`{ paths(from: "资阳", to: "德阳", maxHops: 1) { length nodes { id } } }`, nil},           // none within a hop
+		{`{ paths(from: "资阳", to: "德阳", maxHops: 99) { length } }`, nil},                       // LIMIT_EXCEEDED
+		{`{ paths(from: "nowhere", to: "德阳") { length } }`, nil},                               // NOT_FOUND
 	}
 	for _, c := range []string{"成都", "资阳", "德阳", "眉山", "四川", "成渝地区双城经济圈"} {
 		for _, d := range []string{"资阳", "成都", "重庆", "德阳"} {
 			qs = append(qs, q{fmt.Sprintf(`{ connect(a: %q, b: %q) { id name stage category } }`, c, d), nil})
 		}
 		qs = append(qs, q{fmt.Sprintf(`{ neighbourhood(of: %q, hops: 2) { nodes { id label kind depth } edges { id source target relation } truncated } }`, c), nil})
+		for _, d := range []string{"德阳", "川渝党政联席会议", "一带一路", "成资市域(郊)铁路"} {
+			qs = append(qs, q{fmt.Sprintf(`{ paths(from: %q, to: %q, first: 10) { length nodes { id name kind } edges { from to relation } } }`, c, d), nil})
+		}
 	}
 	ctx := context.Background()
 	for _, c := range qs {
@@ -100,6 +116,9 @@ func TestPlainHTTPIsGqlgens(t *testing.T) {
 		`{"query":"{ connect(a: \"成都\", b: \"资阳\") @include(if: false) { id } }"}`,
 		`{"query":"{ neighbourhood(of: \"资阳\", hops: 2, first: 20) { truncated nodes { depth label } } }"}`,
 		`{"query":"{ neighbourhood(of: \"资阳\", hops: 9) { nodes { id } } }"}`,
+		`{"query":"{ paths(from: \"成都\", to: \"一带一路\", first: 10) { length nodes { id name __typename } edges { from to relation } } }"}`,
+		`{"query":"{ paths(from: \"成都\", to: \"一带一路\") { edges { fact { id } } } }"}`,
+		`{"query":"{ paths(from: \"成都\", to: \"nowhere\") { length } }"}`,
 		`{"query":"mutation { removeDocument(id: \"document/x\") }"}`,
 	}
 	for _, accept := range []string{"", "*/*", "application/json", "application/graphql-response+json", "text/html"} {

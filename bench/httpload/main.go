@@ -57,13 +57,16 @@ func body(question string, i int) []byte {
 		q = fmt.Sprintf(`{ connect(a: %q, b: %q) { id name } }`, p[0], p[1])
 	case "neighbourhood":
 		q = fmt.Sprintf(`{ neighbourhood(of: %q, hops: 2) { nodes { id label kind depth } edges { id source target relation } } }`, centres[i%len(centres)])
+	case "paths":
+		p := pairs[i%len(pairs)]
+		q = fmt.Sprintf(`{ paths(from: %q, to: %q) { length nodes { id name } edges { from to relation } } }`, p[0], p[1])
 	case "empty":
 		q = `{ __typename }`
 	case "connectstage":
 		p := pairs[i%len(pairs)]
 		q = fmt.Sprintf(`{ connect(a: %q, b: %q) { id name stage category } }`, p[0], p[1])
 	default:
-		fmt.Fprintf(os.Stderr, "httpload: unknown question %q (connect, connectstage, neighbourhood, empty)\n", question)
+		fmt.Fprintf(os.Stderr, "httpload: unknown question %q (connect, connectstage, neighbourhood, paths, empty)\n", question)
 		os.Exit(2)
 	}
 	b, _ := json.Marshal(map[string]string{"query": q})
@@ -162,7 +165,7 @@ func main() {
 	rounds := flag.Int("rounds", 3, "runs per server, question and client count, interleaved")
 	d := flag.Duration("d", 5*time.Second, "the length of one run")
 	cs := flag.String("c", "1,16", "client counts, comma-separated")
-	qs := flag.String("q", "connect,neighbourhood", "questions: connect, connectstage, neighbourhood, empty ({ __typename })")
+	qs := flag.String("q", "connect,neighbourhood", "questions: connect, connectstage, neighbourhood, paths, empty ({ __typename })")
 	warm := flag.Duration("warm", time.Second, "an unmeasured run before each question and client count, per server")
 	flag.DurationVar(&pause, "pause", 0, "each client waits this long before each request (not timed)")
 	withServer := flag.Bool("server-times", false, "read each server's GET /metrics around a run and print its own p50 and p99 (total, and waiting for a turn)")
