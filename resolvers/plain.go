@@ -254,14 +254,8 @@ func plainInitiativeFields(oc *graphql.OperationContext, sel ast.SelectionSet) (
 }
 
 func writeInitiative(buf *bytes.Buffer, sel []plainField, n *graph.NodeInfo) {
-	buf.WriteByte('{')
-	for i, f := range sel {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		writeString(buf, f.key)
-		buf.WriteByte(':')
-		switch f.name {
+	writeObject(buf, sel, func(name string) {
+		switch name {
 		case "__typename":
 			writeString(buf, "Initiative")
 		case "id":
@@ -275,8 +269,34 @@ func writeInitiative(buf *bytes.Buffer, sel []plainField, n *graph.NodeInfo) {
 		case "stage":
 			optJSONString(buf, string(n.Stage))
 		}
+	})
+}
+
+// writeObject writes a JSON object of the fields in sel, by their keys,
+// with value writing the value of each field by its name.
+func writeObject(buf *bytes.Buffer, sel []plainField, value func(name string)) {
+	buf.WriteByte('{')
+	for i, f := range sel {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		writeString(buf, f.key)
+		buf.WriteByte(':')
+		value(f.name)
 	}
 	buf.WriteByte('}')
+}
+
+// writeList writes a JSON array of n elements, with elem writing the i-th.
+func writeList(buf *bytes.Buffer, n int, elem func(i int)) {
+	buf.WriteByte('[')
+	for i := range n {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		elem(i)
+	}
+	buf.WriteByte(']')
 }
 
 var (
@@ -370,62 +390,30 @@ func plainPathFields(oc *graphql.OperationContext, sel ast.SelectionSet) (top, n
 // writePaths writes paths, the nodes' index entries in infos, path after
 // path (none when no node field is asked for).
 func writePaths(buf *bytes.Buffer, top, nodeSel, edgeSel []plainField, ps []graph.Path, infos []graph.NodeInfo) {
-	buf.WriteByte('[')
 	at := 0 // the first of the path's nodes in infos
-	for i := range ps {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
+	writeList(buf, len(ps), func(i int) {
 		p := &ps[i]
-		buf.WriteByte('{')
-		for j, f := range top {
-			if j > 0 {
-				buf.WriteByte(',')
-			}
-			writeString(buf, f.key)
-			buf.WriteByte(':')
-			switch f.name {
+		writeObject(buf, top, func(name string) {
+			switch name {
 			case "__typename":
 				writeString(buf, "Path")
 			case "length":
 				buf.Write(strconv.AppendInt(buf.AvailableBuffer(), int64(p.Length()), 10))
 			case "nodes":
-				buf.WriteByte('[')
-				for k := range p.Nodes {
-					if k > 0 {
-						buf.WriteByte(',')
-					}
-					writePathNode(buf, nodeSel, &infos[at+k])
-				}
-				buf.WriteByte(']')
+				writeList(buf, len(p.Nodes), func(k int) { writePathNode(buf, nodeSel, &infos[at+k]) })
 			case "edges":
-				buf.WriteByte('[')
-				for k := range p.Edges {
-					if k > 0 {
-						buf.WriteByte(',')
-					}
-					writePathEdge(buf, edgeSel, &p.Edges[k])
-				}
-				buf.WriteByte(']')
+				writeList(buf, len(p.Edges), func(k int) { writePathEdge(buf, edgeSel, &p.Edges[k]) })
 			}
-		}
-		buf.WriteByte('}')
+		})
 		if len(nodeSel) > 0 {
 			at += len(p.Nodes)
 		}
-	}
-	buf.WriteByte(']')
+	})
 }
 
 func writePathNode(buf *bytes.Buffer, sel []plainField, n *graph.NodeInfo) {
-	buf.WriteByte('{')
-	for i, f := range sel {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		writeString(buf, f.key)
-		buf.WriteByte(':')
-		switch f.name {
+	writeObject(buf, sel, func(name string) {
+		switch name {
 		case "__typename":
 			writeString(buf, entityType[n.Kind])
 		case "id":
@@ -435,19 +423,12 @@ func writePathNode(buf *bytes.Buffer, sel []plainField, n *graph.NodeInfo) {
 		case "kind":
 			writeString(buf, string(n.Kind))
 		}
-	}
-	buf.WriteByte('}')
+	})
 }
 
 func writePathEdge(buf *bytes.Buffer, sel []plainField, e *graph.PathEdge) {
-	buf.WriteByte('{')
-	for i, f := range sel {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		writeString(buf, f.key)
-		buf.WriteByte(':')
-		switch f.name {
+	writeObject(buf, sel, func(name string) {
+		switch name {
 		case "__typename":
 			writeString(buf, "PathEdge")
 		case "from":
@@ -457,55 +438,27 @@ func writePathEdge(buf *bytes.Buffer, sel []plainField, e *graph.PathEdge) {
 		case "relation":
 			writeString(buf, string(e.Relation))
 		}
-	}
-	buf.WriteByte('}')
+	})
 }
 
 func writeSubgraph(buf *bytes.Buffer, top, nodeSel, edgeSel []plainField, sg *graph.Subgraph) {
-	buf.WriteByte('{')
-	for i, f := range top {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		writeString(buf, f.key)
-		buf.WriteByte(':')
-		switch f.name {
+	writeObject(buf, top, func(name string) {
+		switch name {
 		case "__typename":
 			writeString(buf, "Subgraph")
 		case "truncated":
 			graphql.MarshalBoolean(sg.Truncated).MarshalGQL(buf)
 		case "nodes":
-			buf.WriteByte('[')
-			for j := range sg.Nodes {
-				if j > 0 {
-					buf.WriteByte(',')
-				}
-				writeNode(buf, nodeSel, &sg.Nodes[j])
-			}
-			buf.WriteByte(']')
+			writeList(buf, len(sg.Nodes), func(j int) { writeNode(buf, nodeSel, &sg.Nodes[j]) })
 		case "edges":
-			buf.WriteByte('[')
-			for j := range sg.Edges {
-				if j > 0 {
-					buf.WriteByte(',')
-				}
-				writeEdge(buf, edgeSel, &sg.Edges[j])
-			}
-			buf.WriteByte(']')
+			writeList(buf, len(sg.Edges), func(j int) { writeEdge(buf, edgeSel, &sg.Edges[j]) })
 		}
-	}
-	buf.WriteByte('}')
+	})
 }
 
 func writeNode(buf *bytes.Buffer, sel []plainField, n *graph.SubgraphNode) {
-	buf.WriteByte('{')
-	for i, f := range sel {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		writeString(buf, f.key)
-		buf.WriteByte(':')
-		switch f.name {
+	writeObject(buf, sel, func(name string) {
+		switch name {
 		case "__typename":
 			writeString(buf, "SubgraphNode")
 		case "id":
@@ -517,19 +470,12 @@ func writeNode(buf *bytes.Buffer, sel []plainField, n *graph.SubgraphNode) {
 		case "depth":
 			buf.Write(strconv.AppendInt(buf.AvailableBuffer(), int64(n.Depth), 10))
 		}
-	}
-	buf.WriteByte('}')
+	})
 }
 
 func writeEdge(buf *bytes.Buffer, sel []plainField, e *graph.SubgraphEdge) {
-	buf.WriteByte('{')
-	for i, f := range sel {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		writeString(buf, f.key)
-		buf.WriteByte(':')
-		switch f.name {
+	writeObject(buf, sel, func(name string) {
+		switch name {
 		case "__typename":
 			writeString(buf, "SubgraphEdge")
 		case "id":
@@ -541,8 +487,7 @@ func writeEdge(buf *bytes.Buffer, sel []plainField, e *graph.SubgraphEdge) {
 		case "relation":
 			writeString(buf, string(e.Relation))
 		}
-	}
-	buf.WriteByte('}')
+	})
 }
 
 // writeString writes s as a JSON string, byte for byte as gqlgen's
