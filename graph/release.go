@@ -26,3 +26,16 @@ func (s *Store) releaseMemory() {
 	}
 	debug.FreeOSMemory()
 }
+
+// ReleaseMemory gives back what a large read left behind (see
+// releaseMemory): serve calls it once it has read every document ahead,
+// which maps most of a bbolt file's pages. It waits for a write in progress.
+func (s *Store) ReleaseMemory() {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if !s.closed {
+		s.releaseMemory()
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/policygraph/policygraph/graph"
@@ -46,4 +47,48 @@ func TestBoltReadsAfterAScanStart(t *testing.T) {
 	if err := checkConsistent(ctx, s); err != nil {
 		t.Error(err)
 	}
+}
+
+// TestReleaseMemoryWhileReading calls ReleaseMemory, as serve does after
+// reading every document ahead, while other goroutines read the bolt store,
+// then writes: reads see what they saw before, the write lands, and the
+// call on a closed store does nothing.
+func TestReleaseMemoryWhileReading(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "g.db")
+	s := openStore(t, path)
+	mustWrite(t, s, graphA(1))
+	mustWrite(t, s, graphB())
+	if _, err := s.Documents(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wantRail, wantFacts := entity(t, s, rail), factsFrom(t, s, rail)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				if got := entity(t, s, rail); got == nil || got.Name != wantRail.Name {
+					t.Errorf("entity while releasing: got %+v, want %+v", got, wantRail)
+					return
+				}
+			}
+		}()
+	}
+	for range 5 {
+		s.ReleaseMemory()
+	}
+	wg.Wait()
+	if got := factsFrom(t, s, rail); len(got) != len(wantFacts) {
+		t.Errorf("facts after releasing: got %d, want %d", len(got), len(wantFacts))
+	}
+	mustWrite(t, s, graphC())
+	if err := checkConsistent(ctx, s); err != nil {
+		t.Error(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s.ReleaseMemory() // closed: nothing to do, no panic
 }
