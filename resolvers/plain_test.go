@@ -52,13 +52,15 @@ func TestPlainAnswersAreGqlgens(t *testing.T) {
 		{`query($f: String!, $t: String!, $h: Int, $n: Int, $r: [RelationKind!]) { paths(from: $f, to: $t, maxHops: $h, first: $n, relations: $r) { nodes { ... on Entity { id } name } } }`,
 			map[string]any{"f": "资阳", "t": "成都", "h": 3, "n": 10, "r": []any{"LOCATED_IN", "CONNECTS", "PART_OF"}}},
 		{`{ paths(from: "资阳", to: "德阳") { length } }`, nil},
-		{`{ paths(from: "资阳", to: "德阳") { nodes { id ... on Place { level } } } }`, nil},       // a field of one type: gqlgen's
-		{`{ paths(from: "资阳", to: "德阳") { a: nodes { id } b: nodes { name } } }`, nil},         // two selections: gqlgen's
-		{`{ paths(from: "资阳", to: "德阳") { edges { from inferred evidence { text } } } }`, nil}, // evidence: gqlgen's
-		{`{ paths(from: "资阳", to: "资阳") { length nodes { id name } edges { from } } }`, nil},   // one node
-		{`{ paths(from: "资阳", to: "德阳", maxHops: 1) { length nodes { id } } }`, nil},           // none within a hop
-		{`{ paths(from: "资阳", to: "德阳", maxHops: 99) { length } }`, nil},                       // LIMIT_EXCEEDED
-		{`{ paths(from: "nowhere", to: "德阳") { length } }`, nil},                               // NOT_FOUND
+		{`{ paths(from: "资阳", to: "德阳") { nodes { id ... on Place { level } } } }`, nil},          // a field of one type: gqlgen's
+		{`{ paths(from: "资阳", to: "德阳") { a: nodes { id } b: nodes { name } } }`, nil},            // two selections: gqlgen's
+		{`{ paths(from: "资阳", to: "德阳") { edges { from inferred evidence { text } } } }`, nil},    // evidence: gqlgen's
+		{`{ paths(from: "资阳", to: "资阳") { length nodes { id name } edges { from } } }`, nil},      // one node
+		{`{ paths(from: "资阳", to: "德阳", maxHops: 1) { length nodes { id } } }`, nil},              // none within a hop
+		{`{ paths(from: "资阳", to: "德阳", maxHops: 99) { length } }`, nil},                          // LIMIT_EXCEEDED
+		{`{ paths(from: "nowhere", to: "德阳") { length } }`, nil},                                  // NOT_FOUND
+		{`{ paths(from: "资阳", to: "德阳", relations: [], first: 0) { length nodes { id } } }`, nil}, // empty lists
+		{`{ paths(from: "资阳", to: "德阳", first: -1) { length } }`, nil},                            // INVALID_INPUT
 	}
 	for _, c := range []string{"成都", "资阳", "德阳", "眉山", "四川", "成渝地区双城经济圈"} {
 		for _, d := range []string{"资阳", "成都", "重庆", "德阳"} {
