@@ -110,7 +110,7 @@ func (r *Resolver) plainAnswer(ctx context.Context, oc *graphql.OperationContext
 		buf.WriteByte(']')
 		return true
 	case "neighbourhood":
-		nodeSel, edgeSel, top, plain := plainSubgraphFields(oc, f.Selections)
+		top, nodeSel, edgeSel, plain := plainSubgraphFields(oc, f.Selections)
 		if !plain {
 			return false
 		}
@@ -306,25 +306,39 @@ var (
 
 // plainSubgraphFields returns the selections of a Subgraph (top), of its
 // nodes and of its edges, when all are plain.
-func plainSubgraphFields(oc *graphql.OperationContext, sel ast.SelectionSet) (nodes, edges, top []plainField, ok bool) {
-	for _, f := range graphql.CollectFields(oc, sel, []string{"Subgraph"}) {
+func plainSubgraphFields(oc *graphql.OperationContext, sel ast.SelectionSet) (top, nodes, edges []plainField, ok bool) {
+	return plainNodesEdges(oc, sel, "Subgraph", "truncated",
+		func(s ast.SelectionSet) ([]plainField, bool) {
+			return collectPlain(oc, graphql.CollectFields(oc, s, []string{"SubgraphNode"}), plainNode)
+		},
+		func(s ast.SelectionSet) ([]plainField, bool) {
+			return collectPlain(oc, graphql.CollectFields(oc, s, []string{"SubgraphEdge"}), plainEdge)
+		})
+}
+
+// plainNodesEdges returns the selections of an object of type typ (top)
+// that has lists nodes and edges and one scalar field, and of the lists'
+// elements (read by nodeFields and edgeFields), when all are plain. A list
+// asked for twice, under two aliases, would need a selection each: that is
+// gqlgen's to answer.
+func plainNodesEdges(oc *graphql.OperationContext, sel ast.SelectionSet, typ, scalar string,
+	nodeFields, edgeFields func(ast.SelectionSet) ([]plainField, bool)) (top, nodes, edges []plainField, ok bool) {
+	for _, f := range graphql.CollectFields(oc, sel, []string{typ}) {
 		if len(f.Deferrables) > 0 || len(f.Arguments) > 0 || !onlySkipInclude(f) {
 			return nil, nil, nil, false
 		}
 		switch f.Name {
 		case "nodes":
-			// Asked for twice (under two aliases), the lists would need a
-			// selection each: gqlgen's.
 			ok = nodes == nil
 			if ok {
-				nodes, ok = collectPlain(oc, graphql.CollectFields(oc, f.Selections, []string{"SubgraphNode"}), plainNode)
+				nodes, ok = nodeFields(f.Selections)
 			}
 		case "edges":
 			ok = edges == nil
 			if ok {
-				edges, ok = collectPlain(oc, graphql.CollectFields(oc, f.Selections, []string{"SubgraphEdge"}), plainEdge)
+				edges, ok = edgeFields(f.Selections)
 			}
-		case "truncated", "__typename":
+		case scalar, "__typename":
 			ok = len(f.Selections) == 0
 		default:
 			ok = false
@@ -334,7 +348,7 @@ func plainSubgraphFields(oc *graphql.OperationContext, sel ast.SelectionSet) (no
 		}
 		top = append(top, plainField{f.Alias, f.Name})
 	}
-	return nodes, edges, top, true
+	return top, nodes, edges, true
 }
 
 // entityType is the GraphQL type of an entity of each kind (schema.Wrap's).
@@ -352,39 +366,20 @@ var (
 // of its edges, when all are plain. The nodes are entities of any kind: the
 // selection must be the same plain fields for every type they may be.
 func plainPathFields(oc *graphql.OperationContext, sel ast.SelectionSet) (top, nodes, edges []plainField, ok bool) {
-	for _, f := range graphql.CollectFields(oc, sel, []string{"Path"}) {
-		if len(f.Deferrables) > 0 || len(f.Arguments) > 0 || !onlySkipInclude(f) {
-			return nil, nil, nil, false
-		}
-		switch f.Name {
-		case "nodes":
-			if nodes != nil { // twice, under two aliases: gqlgen's
-				return nil, nil, nil, false
-			}
-			for i, t := range []string{"Place", "Body", "Initiative", "Programme", "Target"} {
-				fs, plain := collectPlain(oc, graphql.CollectFields(oc, f.Selections, []string{t, "Entity"}), plainPathNode)
-				if !plain || (i > 0 && !slices.Equal(fs, nodes)) {
-					return nil, nil, nil, false
+	return plainNodesEdges(oc, sel, "Path", "length",
+		func(s ast.SelectionSet) (fs []plainField, ok bool) {
+			for _, t := range []string{"Place", "Body", "Initiative", "Programme", "Target"} {
+				ts, plain := collectPlain(oc, graphql.CollectFields(oc, s, []string{t, "Entity"}), plainPathNode)
+				if !plain || (fs != nil && !slices.Equal(ts, fs)) {
+					return nil, false
 				}
-				nodes = fs
+				fs = ts
 			}
-			ok = true
-		case "edges":
-			ok = edges == nil
-			if ok {
-				edges, ok = collectPlain(oc, graphql.CollectFields(oc, f.Selections, []string{"PathEdge"}), plainPathEdge)
-			}
-		case "length", "__typename":
-			ok = len(f.Selections) == 0
-		default:
-			ok = false
-		}
-		if !ok {
-			return nil, nil, nil, false
-		}
-		top = append(top, plainField{f.Alias, f.Name})
-	}
-	return top, nodes, edges, true
+			return fs, true
+		},
+		func(s ast.SelectionSet) ([]plainField, bool) {
+			return collectPlain(oc, graphql.CollectFields(oc, s, []string{"PathEdge"}), plainPathEdge)
+		})
 }
 
 // writePaths writes paths, the nodes' index entries in infos, path after
