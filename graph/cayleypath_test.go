@@ -120,29 +120,36 @@ func pathQuestions(tb testing.TB, st *graph.Store) [][2]string {
 // most maxHops away, walking edges both ways (the greatest ID among ties).
 func farthestNode(x *graph.Index, from string, maxHops int) string {
 	n, _ := x.Lookup(from)
-	dist := map[graph.NodeRef]int{n: 0}
-	frontier := []graph.NodeRef{n}
-	last := frontier
-	for d := 1; d <= maxHops && len(frontier) > 0; d++ {
+	ls := hopLayers(x, n, maxHops)
+	best := ""
+	for _, m := range ls[len(ls)-1] {
+		best = max(best, x.Node(m).ID)
+	}
+	return best
+}
+
+// hopLayers returns the live nodes exactly 0, 1, ... hops from n, walking
+// every relation both ways, up to maxHops or the last layer that is not
+// empty.
+func hopLayers(x *graph.Index, n graph.NodeRef, maxHops int) [][]graph.NodeRef {
+	seen := map[graph.NodeRef]bool{n: true}
+	layers := [][]graph.NodeRef{{n}}
+	for d := 1; d <= maxHops; d++ {
 		var next []graph.NodeRef
-		for _, m := range frontier {
+		for _, m := range layers[d-1] {
 			for _, s := range x.Steps(m, graph.DirectionBoth, nil) {
-				if _, ok := dist[s.Node]; !ok && x.Node(s.Node).Kind != "" {
-					dist[s.Node] = d
+				if !seen[s.Node] && x.Node(s.Node).Kind != "" {
+					seen[s.Node] = true
 					next = append(next, s.Node)
 				}
 			}
 		}
-		if len(next) > 0 {
-			last = next
+		if len(next) == 0 {
+			break
 		}
-		frontier = next
+		layers = append(layers, next)
 	}
-	best := ""
-	for _, m := range last {
-		best = max(best, x.Node(m).ID)
-	}
-	return best
+	return layers
 }
 
 // TestCayleyTwoEndedAsIndex checks that the two-ended Cayley search gives
@@ -255,22 +262,12 @@ func placePairs(x *graph.Index, hops, n int, seed uint64) [][2]string {
 		if len(pairs) == n {
 			break
 		}
-		dist := map[graph.NodeRef]int{p: 0}
-		frontier := []graph.NodeRef{p}
-		for d := 1; d <= hops && len(frontier) > 0; d++ {
-			var next []graph.NodeRef
-			for _, m := range frontier {
-				for _, s := range x.Steps(m, graph.DirectionBoth, nil) {
-					if _, ok := dist[s.Node]; !ok && x.Node(s.Node).Kind != "" {
-						dist[s.Node] = d
-						next = append(next, s.Node)
-					}
-				}
-			}
-			frontier = next
+		ls := hopLayers(x, p, hops)
+		if len(ls) <= hops {
+			continue
 		}
 		var at []string
-		for _, m := range frontier {
+		for _, m := range ls[hops] {
 			if x.Node(m).Kind == graph.KindPlace {
 				at = append(at, x.Node(m).ID)
 			}
